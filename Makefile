@@ -1,0 +1,46 @@
+# Ecommerce Agent — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := data/ecommerce.db
+# Re-install only when the project's dependencies change.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help run test bench seed clean-venv
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(RUN_STAMP)
+
+# Demo data: generated once; `ecommerce-agent seed --reset` regenerates it.
+$(DB): | $(RUN_STAMP)
+	$(BIN)/ecommerce-agent seed --if-empty
+
+run: $(RUN_STAMP) $(DB) ## Set everything up (venv, install, demo data) and serve on APP_HOST:APP_PORT (0.0.0.0:8000)
+	$(BIN)/ecommerce-agent serve
+
+test: $(DEV_STAMP) ## Create the venv with dev extras and run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (speed targets; not part of `make test`)
+	$(BIN)/python bench/run.py
+
+seed: $(RUN_STAMP) ## Regenerate the demo data from scratch
+	$(BIN)/ecommerce-agent seed --reset
+
+clean-venv: ## Remove the virtual environment
+	rm -rf $(VENV)

@@ -1,0 +1,3 @@
+from ecommerce_agent.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""`ecommerce-agent serve`: run the HTTP API with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..config import Settings
+from ..errors import ConfigError
+from ..storage import open_repository
+
+CSV_SINGLE_WORKER = (
+    "CSV 저장소는 동시 쓰기를 지원하지 않아 워커 1개로만 실행할 수 있습니다 (요청한 워커: {n}). "
+    "여러 워커가 필요하면 SQLite로 옮기세요: python scripts/05_migrate_to_sqlite.py 후 "
+    "configs/app.yaml에서 storage.backend: \"sqlite\"")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("serve", help="HTTP API 서버 실행")
+    p.add_argument("--host", help="바인드 주소 (기본: app.host / APP_HOST)")
+    p.add_argument("--port", type=int, help="포트 (기본: app.port / APP_PORT)")
+    p.add_argument("--workers", type=int, help="워커 프로세스 수 (기본: app.workers / APP_WORKERS)")
+    p.set_defaults(handler=run)
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    if settings.storage.backend == "csv" and workers > 1:
+        raise ConfigError(CSV_SINGLE_WORKER.format(n=workers))
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    workers = args.workers or settings.app.workers
+    check_workers(settings, workers)
+    # Fail fast with one clear line (bad path, locked or unreachable database)
+    # before any worker starts; this also applies pending schema migrations once.
+    repo = open_repository(settings)
+    repo.close()
+    uvicorn.run("ecommerce_agent.api.app:create_app", factory=True,
+                host=args.host or settings.app.host, port=args.port or settings.app.port,
+                workers=workers, log_level=settings.logging.level.lower(),
+                proxy_headers=True, server_header=False)
+    return 0

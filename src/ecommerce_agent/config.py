@@ -1,0 +1,194 @@
+"""Validated settings: one registry of every key, its default and its help text.
+
+Settings come from a YAML file (``configs/app.yaml``, or the path in
+``ECOMMERCE_CONFIG``) overridden by environment variables (``ENV_OVERRIDES``).
+Anything invalid stops the program with one Korean line that names the key and
+the allowed values (``ConfigError``); nobody sees a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("configs/app.yaml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSection(_Section):
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="Deployment environment; production enforces secrets and forbids demo accounts.")
+    host: str = Field("0.0.0.0", description="Address the HTTP server binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP server listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Worker processes for `ecommerce-agent serve`.")
+
+
+class SqliteSection(_Section):
+    database: Path = Field(Path("data/ecommerce.db"), description="SQLite database file.")
+    timeout: float = Field(30, gt=0, description="Seconds to wait for a lock (busy_timeout).")
+
+
+class CsvSection(_Section):
+    directory: Path = Field(Path("data/"), description="Directory holding one CSV file per table.")
+
+
+class PostgresSection(_Section):
+    url: str = Field("postgresql://127.0.0.1:5432/test", description="PostgreSQL connection URL.")
+    pool_size: int = Field(5, ge=1, le=100, description="Connections kept open per process.")
+
+
+class StorageSection(_Section):
+    backend: Literal["sqlite", "csv", "postgres"] = Field(
+        "sqlite", description="Storage backend: sqlite (default), csv (legacy, single writer) or postgres.")
+    sqlite: SqliteSection = SqliteSection()
+    csv: CsvSection = CsvSection()
+    postgres: PostgresSection = PostgresSection()
+
+
+class LoggingSection(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="Minimum log level.")
+
+
+class SecretsSection(_Section):
+    """Secrets come only from the environment, never from the YAML file."""
+
+    jwt_secret_key: str | None = Field(None, description="JWT signing key (env JWT_SECRET_KEY).")
+    openai_api_key: str | None = Field(None, description="OpenAI-compatible API key (env OPENAI_API_KEY).")
+
+
+class Settings(_Section):
+    app: AppSection = AppSection()
+    storage: StorageSection = StorageSection()
+    logging: LoggingSection = LoggingSection()
+    secrets: SecretsSection = SecretsSection()
+    source: str = Field("defaults", description="Where the settings were read from (for messages).")
+
+
+# Environment variable -> dotted settings key.
+ENV_OVERRIDES: dict[str, str] = {
+    "APP_ENV": "app.env",
+    "APP_HOST": "app.host",
+    "APP_PORT": "app.port",
+    "APP_WORKERS": "app.workers",
+    "LOG_LEVEL": "logging.level",
+    "STORAGE_BACKEND": "storage.backend",
+    "SQLITE_DATABASE": "storage.sqlite.database",
+    "CSV_DIRECTORY": "storage.csv.directory",
+    "JWT_SECRET_KEY": "secrets.jwt_secret_key",
+    "OPENAI_API_KEY": "secrets.openai_api_key",
+}
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the YAML file, apply environment overrides and validate."""
+    env = os.environ if env is None else env
+    data, source = _read_yaml(path, env)
+    origin: dict[str, str] = {}  # dotted key -> env var that set it, for error messages
+    if "secrets" in data:
+        raise ConfigError(f"설정 오류 ({source}): 'secrets' 키는 파일에 둘 수 없습니다. "
+                          "JWT_SECRET_KEY, OPENAI_API_KEY 환경변수를 사용하세요.")
+    for var, key in ENV_OVERRIDES.items():
+        if env.get(var):
+            _set(data, key, env[var])
+            origin[key] = var
+    if env.get("DATABASE_URL"):
+        _apply_database_url(data, env["DATABASE_URL"], origin)
+    data["source"] = source
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source, origin)) from None
+
+
+def _read_yaml(path: str | Path | None, env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
+    explicit = path is not None or bool(env.get("ECOMMERCE_CONFIG"))
+    file = Path(path or env.get("ECOMMERCE_CONFIG") or DEFAULT_CONFIG_PATH)
+    if not file.exists():
+        if explicit:
+            raise ConfigError(f"설정 오류: 설정 파일 '{file}'이(가) 없습니다 (ECOMMERCE_CONFIG 또는 --config 확인).")
+        return {}, "defaults"
+    try:
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" {where.line + 1}행" if where is not None else ""
+        raise ConfigError(f"설정 오류: 설정 파일 '{file}'{line}을(를) 읽을 수 없습니다: "
+                          f"{getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"설정 오류: 설정 파일 '{file}'의 최상위는 키-값 매핑이어야 합니다.")
+    return loaded, str(file)
+
+
+def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    node = data
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[leaf] = value
+
+
+def _apply_database_url(data: dict[str, Any], url: str, origin: dict[str, str]) -> None:
+    """DATABASE_URL picks the backend from its scheme: sqlite:///path or postgresql://…"""
+    if url.startswith("sqlite:///"):
+        _set(data, "storage.backend", "sqlite")
+        _set(data, "storage.sqlite.database", url.removeprefix("sqlite:///"))
+        origin["storage.sqlite.database"] = "DATABASE_URL"
+    elif url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        _set(data, "storage.backend", "postgres")
+        _set(data, "storage.postgres.url", url)
+        origin["storage.postgres.url"] = "DATABASE_URL"
+    else:
+        raise ConfigError("설정 오류: DATABASE_URL — 지원하지 않는 형식입니다. "
+                          "허용값: sqlite:///경로, postgresql://호스트:포트/DB")
+    origin["storage.backend"] = "DATABASE_URL"
+
+
+def _describe(exc: ValidationError, source: str, origin: Mapping[str, str]) -> str:
+    """One line for the first problem: the key, what was wrong, what is allowed."""
+    err = exc.errors(include_url=False)[0]
+    key = ".".join(str(p) for p in err["loc"])
+    where = f"환경변수 {origin[key]}" if key in origin else source
+    given = err.get("input")
+    kind = err["type"]
+    if kind == "literal_error":
+        allowed = err.get("ctx", {}).get("expected", "")
+        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {allowed}"
+    elif kind == "extra_forbidden":
+        detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
+    elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):
+        detail = f"'{given}'은(는) 올바른 {'정수' if kind.startswith('int') else '숫자'}가 아닙니다"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than"):
+        detail = f"'{given}'은(는) 범위를 벗어났습니다 ({err['msg']})"
+    else:
+        detail = f"'{given}' — {err['msg']}"
+    return f"설정 오류 ({where}): {key} — {detail}"
+
+
+def describe_settings() -> list[tuple[str, Any, str]]:
+    """(dotted key, default, help) for every setting, for docs and `config` output."""
+    rows: list[tuple[str, Any, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, f"{prefix}{name}.")
+            elif name != "source":
+                rows.append((f"{prefix}{name}", field.default, field.description or ""))
+
+    walk(Settings, "")
+    return rows

@@ -1,0 +1,1 @@
+"""Deterministic demo data: a realistic Korean shop for development and tests."""

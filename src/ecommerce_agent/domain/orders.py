@@ -1,0 +1,251 @@
+"""Orders and the allowed-action matrix.
+
+``ACTION_MATRIX`` is the single place that says which action each order status
+allows. ``decide`` applies it, plus the claim windows of 전자상거래법 제17조
+(change of mind: 7 days from receipt; defect or wrong item: 3 months), and
+returns a typed outcome: ``Allowed`` or ``Denied`` with a machine-readable
+reason and a Korean explanation that names the next step.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from .clock import kst_date
+
+CHANGE_OF_MIND_DAYS = 7
+DEFECT_CLAIM_MONTHS = 3
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    PREPARING = "preparing"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURN_REQUESTED = "return_requested"
+    RETURNED = "returned"
+    EXCHANGE_REQUESTED = "exchange_requested"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[OrderStatus, str] = {
+    OrderStatus.PENDING: "결제대기",
+    OrderStatus.PAID: "결제완료",
+    OrderStatus.PREPARING: "상품준비중",
+    OrderStatus.SHIPPED: "배송중",
+    OrderStatus.DELIVERED: "배송완료",
+    OrderStatus.CANCELLED: "주문취소",
+    OrderStatus.RETURN_REQUESTED: "반품접수",
+    OrderStatus.RETURNED: "반품완료",
+    OrderStatus.EXCHANGE_REQUESTED: "교환접수",
+}
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    BANK_TRANSFER = "bank_transfer"
+    VIRTUAL_ACCOUNT = "virtual_account"
+    KAKAOPAY = "kakaopay"
+    NAVERPAY = "naverpay"
+    TOSSPAY = "tosspay"
+
+    @property
+    def label(self) -> str:
+        return PAYMENT_LABELS[self]
+
+
+PAYMENT_LABELS: dict[PaymentMethod, str] = {
+    PaymentMethod.CARD: "신용/체크카드",
+    PaymentMethod.BANK_TRANSFER: "계좌이체",
+    PaymentMethod.VIRTUAL_ACCOUNT: "가상계좌",
+    PaymentMethod.KAKAOPAY: "카카오페이",
+    PaymentMethod.NAVERPAY: "네이버페이",
+    PaymentMethod.TOSSPAY: "토스페이",
+}
+
+
+class Action(StrEnum):
+    CANCEL = "cancel"
+    CHANGE_ADDRESS = "change_address"
+    RETURN = "return"  # change-of-mind return for a refund
+    EXCHANGE = "exchange"  # change-of-mind exchange for another option
+    DEFECT = "defect"  # defective, wrongly delivered or unlike the listing
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.CANCEL: "주문 취소",
+    Action.CHANGE_ADDRESS: "배송지 변경",
+    Action.RETURN: "반품(환불) 신청",
+    Action.EXCHANGE: "교환 신청",
+    Action.DEFECT: "불량·오배송 신고",
+}
+
+CLAIMS = frozenset({Action.RETURN, Action.EXCHANGE, Action.DEFECT})
+
+_BEFORE_DISPATCH = frozenset({Action.CANCEL, Action.CHANGE_ADDRESS})
+
+# The allowed-action matrix: status -> actions the status permits (claims are
+# further limited by their time windows in ``decide``).
+ACTION_MATRIX: dict[OrderStatus, frozenset[Action]] = {
+    OrderStatus.PENDING: _BEFORE_DISPATCH,
+    OrderStatus.PAID: _BEFORE_DISPATCH,
+    OrderStatus.PREPARING: _BEFORE_DISPATCH,
+    OrderStatus.SHIPPED: frozenset(),
+    OrderStatus.DELIVERED: CLAIMS,
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.RETURN_REQUESTED: frozenset(),
+    OrderStatus.RETURNED: frozenset(),
+    OrderStatus.EXCHANGE_REQUESTED: frozenset(),
+}
+
+# The status an order moves to once an allowed action is carried out.
+RESULTING_STATUS: dict[Action, OrderStatus | None] = {
+    Action.CANCEL: OrderStatus.CANCELLED,
+    Action.CHANGE_ADDRESS: None,  # status unchanged
+    Action.RETURN: OrderStatus.RETURN_REQUESTED,
+    Action.EXCHANGE: OrderStatus.EXCHANGE_REQUESTED,
+    Action.DEFECT: OrderStatus.RETURN_REQUESTED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    product_id: str
+    title: str
+    option: str
+    quantity: int
+    unit_price: int
+
+    @property
+    def subtotal(self) -> int:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    user_id: str
+    status: OrderStatus
+    order_date: datetime
+    total_amount: int  # 원, items plus shipping fee
+    shipping_fee: int
+    payment_method: PaymentMethod
+    shipping_address: str
+    items: tuple[OrderItem, ...] = field(default_factory=tuple)
+    carrier: str | None = None
+    tracking_number: str | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def summary(self) -> str:
+        """A short Korean description such as '무선 이어폰 외 1건'."""
+        if not self.items:
+            return "상품 없음"
+        first = self.items[0].title
+        return first if len(self.items) == 1 else f"{first} 외 {len(self.items) - 1}건"
+
+
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    action: Action
+    new_status: OrderStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class Denied:
+    action: Action
+    reason: str  # machine-readable, e.g. "already_shipped"
+    message: str  # Korean, with the next step
+
+    def __bool__(self) -> bool:  # lets callers write `if decision:` for "allowed"
+        return False
+
+
+Decision = Allowed | Denied
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def claim_deadline(action: Action, delivered_at: datetime) -> date:
+    """The last KST date on which the claim can be made."""
+    received = kst_date(delivered_at)
+    if action is Action.DEFECT:
+        return add_months(received, DEFECT_CLAIM_MONTHS)
+    return date.fromordinal(received.toordinal() + CHANGE_OF_MIND_DAYS)
+
+
+def decide(order: Order, action: Action, now: datetime) -> Decision:
+    """Whether ``action`` is allowed on ``order`` at ``now``, and why not."""
+    if action in ACTION_MATRIX[order.status]:
+        if action in CLAIMS:
+            return _check_claim_window(order, action, now)
+        return Allowed(action, RESULTING_STATUS[action])
+    reason, message = _denial(order.status, action)
+    return Denied(action, reason, message)
+
+
+def _check_claim_window(order: Order, action: Action, now: datetime) -> Decision:
+    if order.delivered_at is None:  # inconsistent data; refuse rather than guess
+        return Denied(action, "delivery_date_unknown",
+                      "배송 완료일을 확인할 수 없어 신청을 진행할 수 없습니다. 상담원에게 문의해 주세요.")
+    deadline = claim_deadline(action, order.delivered_at)
+    if kst_date(now) <= deadline:
+        return Allowed(action, RESULTING_STATUS[action])
+    due = f"{deadline.year}년 {deadline.month}월 {deadline.day}일"
+    if action is Action.DEFECT:
+        return Denied(action, "defect_window_expired",
+                      f"불량·오배송 신고 기간(수령 후 3개월, {due}까지)이 지났습니다. "
+                      "문제를 안 날부터 30일 이내라면 상담원에게 문의해 주세요.")
+    return Denied(action, "return_window_expired",
+                  f"단순 변심에 의한 {'교환' if action is Action.EXCHANGE else '반품'} 기간"
+                  f"(수령 후 7일, {due}까지)이 지났습니다. "
+                  "상품에 불량이나 오배송이 있다면 수령 후 3개월 이내에 불량 신고가 가능합니다.")
+
+
+def _denial(status: OrderStatus, action: Action) -> tuple[str, str]:
+    """Reason code and Korean explanation for a cell of the matrix that says no."""
+    if status is OrderStatus.CANCELLED:
+        return "already_cancelled", "이미 취소된 주문입니다."
+    if status is OrderStatus.RETURN_REQUESTED:
+        return "return_in_progress", "반품이 접수되어 처리 중인 주문입니다. 반품 진행 상황을 확인해 주세요."
+    if status is OrderStatus.RETURNED:
+        return "already_returned", "반품이 완료된 주문입니다."
+    if status is OrderStatus.EXCHANGE_REQUESTED:
+        return "exchange_in_progress", "교환이 접수되어 처리 중인 주문입니다. 교환 진행 상황을 확인해 주세요."
+    if action in CLAIMS:
+        if status is OrderStatus.SHIPPED:
+            return "not_delivered_yet", "아직 배송 중인 주문입니다. 배송 완료 후 반품·교환 신청이 가능합니다."
+        return "not_shipped_yet", "아직 발송 전인 주문입니다. 반품 대신 주문 취소를 하실 수 있습니다."
+    if status is OrderStatus.SHIPPED:
+        if action is Action.CANCEL:
+            return "already_shipped", (
+                "이미 발송되어 주문을 취소할 수 없습니다. "
+                "배송 완료 후 반품 신청이 가능합니다(수령 후 7일 이내).")
+        return "already_shipped", "이미 발송되어 배송지를 변경할 수 없습니다. 배송지 변경은 상품준비중 단계까지만 가능합니다."
+    if status is OrderStatus.DELIVERED:
+        if action is Action.CANCEL:
+            return "already_delivered", (
+                "배송이 완료된 주문은 취소할 수 없습니다. 대신 반품 신청이 가능합니다"
+                "(단순 변심은 수령 후 7일, 불량·오배송은 3개월 이내).")
+        return "already_delivered", "배송이 완료된 주문은 배송지를 변경할 수 없습니다."
+    raise AssertionError(f"matrix allows {action} for {status}; no denial exists")

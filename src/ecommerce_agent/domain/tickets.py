@@ -1,0 +1,68 @@
+"""Customer-service tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class IssueType(StrEnum):
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    DEFECT = "defect"
+    SHIPPING = "shipping"
+    INQUIRY = "inquiry"
+    OTHER = "other"
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return TICKET_STATUS_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+
+
+TICKET_STATUS_LABELS = {
+    TicketStatus.OPEN: "접수",
+    TicketStatus.IN_PROGRESS: "처리중",
+    TicketStatus.RESOLVED: "처리완료",
+    TicketStatus.CLOSED: "종료",
+}
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class TicketSource(StrEnum):
+    API = "api"
+    CHAT = "chat"
+    HANDOFF = "handoff"
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    ticket_id: str
+    user_id: str
+    order_id: str | None
+    issue_type: IssueType
+    status: TicketStatus
+    priority: Priority
+    description: str
+    source: TicketSource
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = None
+    resolution_note: str | None = None

@@ -1,0 +1,91 @@
+"""The one repository interface every backend implements.
+
+Business outcomes are returned, not raised: ``apply_order_action`` gives
+``ActionApplied`` or the domain's ``Denied``. Only real failures raise, as the
+``StorageError`` family from ``errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod
+from ..domain.products import Product
+from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
+from ..domain.users import User
+from .rows import Row
+
+# Called after every query with (table, operation, seconds): feeds metrics and tests.
+QueryObserver = Callable[[str, str, float], None]
+# Called with a number of rows done, for progress bars on large loads.
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    user_id: str
+    issue_type: IssueType
+    description: str
+    order_id: str | None = None
+    priority: Priority = Priority.NORMAL
+    source: TicketSource = TicketSource.API
+
+
+@dataclass(frozen=True, slots=True)
+class ActionApplied:
+    order: Order
+    ticket: Ticket | None = None
+
+
+ActionOutcome = ActionApplied | Denied
+
+
+class Repository(Protocol):
+    backend: str
+
+    def close(self) -> None: ...
+    def ping(self) -> None:
+        """Raise ``StorageUnavailableError`` unless the store answers."""
+    def counts(self) -> dict[str, int]: ...
+
+    # users and products
+    def add_user(self, user: User) -> None: ...
+    def get_user(self, user_id: str) -> User | None: ...
+    def get_user_by_email(self, email: str) -> User | None: ...
+    def get_product(self, product_id: str) -> Product | None: ...
+    def iter_products(self) -> Iterator[Product]: ...
+
+    # orders
+    def create_order(self, *, user_id: str, items: Iterable[OrderItem], shipping_fee: int,
+                     payment_method: PaymentMethod, shipping_address: str, now: datetime,
+                     status: OrderStatus = OrderStatus.PAID) -> Order: ...
+    def get_order(self, order_id: str) -> Order | None: ...
+    def list_orders(self, user_id: str, *, status: OrderStatus | None = None,
+                    limit: int = 20) -> list[Order]: ...
+    def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
+                           new_address: str | None = None,
+                           ticket: NewTicket | None = None) -> ActionOutcome:
+        """Check the status matrix and apply ``action`` atomically: of two racing
+        requests exactly one succeeds, the other gets the ``Denied`` of the new state.
+        ``ticket`` (for claims) is created in the same transaction.
+        Raises ``NotFoundError`` for an unknown order id."""
+
+    # tickets
+    def create_ticket(self, ticket: NewTicket, *, now: datetime) -> Ticket: ...
+    def get_ticket(self, ticket_id: str) -> Ticket | None: ...
+    def list_tickets(self, user_id: str, *, status: TicketStatus | None = None,
+                     limit: int = 20) -> list[Ticket]: ...
+    def resolve_ticket(self, ticket_id: str, *, note: str, now: datetime) -> Ticket: ...
+
+    # bulk data
+    def load_tables(self, tables: Mapping[str, Iterable[Row]], *, skip_existing: bool = False,
+                    progress: Progress | None = None,
+                    verify: Callable[[dict[str, int]], None] | None = None) -> dict[str, int]:
+        """Insert rows of several tables in ONE transaction; return rows inserted per
+        table. With ``skip_existing`` rows whose primary key exists are left alone
+        (idempotent re-runs). Foreign keys are verified before commit, and so is
+        ``verify(inserted)``, which may raise to roll everything back."""
+    def iter_rows(self, table: str) -> Iterator[Row]: ...

@@ -1,0 +1,313 @@
+"""The legacy CSV backend: ``data/*.csv``, one file per table, one writer.
+
+The operations guide's single-writer rule is enforced: the first write takes
+an exclusive OS lock (``.csv-writer.lock``) that is held until the repository
+closes, so a second process that tries to write is refused with a message
+naming the holder. Readers in any process pick up a new file version when it
+appears. Files are replaced atomically (``csvfiles.write_table``); within one
+change, child tables are written before their parents so a crash in between
+leaves at worst invisible orphan rows, never a dangling reference.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..domain.clock import kst_date
+from ..domain.ids import new_ticket_id, order_id as make_order_id
+from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod, decide
+from ..domain.products import Product
+from ..domain.tickets import Ticket, TicketStatus
+from ..domain.users import User
+from ..errors import ConflictError, NotFoundError, StorageUnavailableError
+from . import rows as R
+from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver
+from .csvfiles import read_table, table_path, write_table
+from .locking import FileLock
+from .schema import DATA_TABLES
+
+Key = tuple[Any, ...]
+LOCK_FILE = ".csv-writer.lock"
+
+
+class CsvRepository:
+    backend = "csv"
+
+    def __init__(self, directory: Path, *, observer: QueryObserver | None = None) -> None:
+        self.directory = Path(directory)
+        if not self.directory.is_dir():
+            raise StorageUnavailableError(
+                f"CSV 데이터 디렉터리 '{self.directory}'이(가) 없습니다. storage.csv.directory를 확인하세요.")
+        self.observer = observer
+        self._lock = FileLock(self.directory / LOCK_FILE, "CSV 저장소 쓰기 거부")
+        self._mutex = threading.RLock()
+        self._tables: dict[str, dict[Key, R.Row]] = {}
+        self._stamps: dict[str, tuple[int, int, int] | None] = {}
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def acquire_writer(self) -> None:
+        """Take the single-writer lock now (the service does this at start-up)."""
+        self._lock.acquire()
+
+    def close(self) -> None:
+        self._lock.release()
+
+    def ping(self) -> None:
+        if not self.directory.is_dir():
+            raise StorageUnavailableError(f"CSV 데이터 디렉터리 '{self.directory}'이(가) 없습니다.")
+
+    def _stamp(self, table: str) -> tuple[int, int, int] | None:
+        try:
+            st = table_path(self.directory, table).stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _table(self, table: str) -> dict[Key, R.Row]:
+        """The table's rows by primary key, re-read if the file changed on disk."""
+        stamp = self._stamp(table)
+        if table not in self._tables or stamp != self._stamps.get(table):
+            start = time.perf_counter()
+            path = table_path(self.directory, table)
+            keys = R.PRIMARY_KEYS[table]
+            rows = {} if stamp is None else {tuple(r[k] for k in keys): r for _, r in read_table(path, table)}
+            self._tables[table], self._stamps[table] = rows, stamp
+            self._observe(table, "load", start)
+        return self._tables[table]
+
+    def _observe(self, table: str, operation: str, start: float) -> None:
+        if self.observer is not None:
+            self.observer(table, operation, time.perf_counter() - start)
+
+    @contextmanager
+    def _writing(self) -> Iterator[Callable[[str], None]]:
+        """Hold the writer lock; yield ``touch(table)``; save touched tables at the end
+        (children first). On an exception nothing is saved and the cache is dropped."""
+        with self._mutex:
+            self._lock.acquire()
+            touched: list[str] = []
+            try:
+                yield touched.append
+            except BaseException:
+                for table in touched:
+                    self._tables.pop(table, None)
+                raise
+            for table in reversed([t.name for t in DATA_TABLES if t.name in touched]):
+                start = time.perf_counter()
+                rows = self._tables[table]
+                write_table(table_path(self.directory, table), table,
+                            (rows[k] for k in sorted(rows)))
+                self._stamps[table] = self._stamp(table)
+                self._observe(table, "write", start)
+
+    def counts(self) -> dict[str, int]:
+        with self._mutex:
+            return {t.name: len(self._table(t.name)) for t in DATA_TABLES}
+
+    # -- users and products -----------------------------------------------------
+
+    def add_user(self, user: User) -> None:
+        with self._writing() as touch:
+            users = self._table("users")
+            if (user.user_id,) in users or any(u["email"] == user.email for u in users.values()):
+                raise ConflictError(f"이미 있는 사용자입니다: {user.email}")
+            users[(user.user_id,)] = R.user_to_row(user)
+            touch("users")
+
+    def get_user(self, user_id: str) -> User | None:
+        with self._mutex:
+            row = self._table("users").get((user_id,))
+        return None if row is None else R.user_from_row(row)
+
+    def get_user_by_email(self, email: str) -> User | None:
+        email = email.strip().lower()
+        with self._mutex:
+            row = next((r for r in self._table("users").values() if r["email"] == email), None)
+        return None if row is None else R.user_from_row(row)
+
+    def get_product(self, product_id: str) -> Product | None:
+        with self._mutex:
+            row = self._table("products").get((product_id,))
+        return None if row is None else R.product_from_row(row)
+
+    def iter_products(self) -> Iterator[Product]:
+        return (R.product_from_row(r) for r in self.iter_rows("products"))
+
+    # -- orders -----------------------------------------------------------------
+
+    def _items_of(self, order_id: str) -> list[OrderItem]:
+        items = self._table("order_items")
+        found = sorted((k[1], r) for k, r in items.items() if k[0] == order_id)
+        return [R.item_from_row(r) for _, r in found]
+
+    def _order(self, order_id: str) -> Order | None:
+        row = self._table("orders").get((order_id,))
+        return None if row is None else R.order_from_row(row, self._items_of(order_id))
+
+    def create_order(self, *, user_id: str, items: Iterable[OrderItem], shipping_fee: int,
+                     payment_method: PaymentMethod, shipping_address: str, now: datetime,
+                     status: OrderStatus = OrderStatus.PAID) -> Order:
+        items = tuple(items)
+        if not items:
+            raise ValueError("an order needs at least one item")
+        with self._writing() as touch:
+            orders = self._table("orders")
+            if (user_id,) not in self._table("users"):
+                raise NotFoundError(f"사용자 {user_id}을(를) 찾을 수 없습니다.")
+            day = kst_date(now)
+            prefix = f"ORD-{day:%Y%m%d}-"
+            seq = 1 + max((int(k[0][-4:]) for k in orders if k[0].startswith(prefix)), default=0)
+            order = Order(order_id=make_order_id(day, seq), user_id=user_id, status=status,
+                          order_date=now, total_amount=sum(i.subtotal for i in items) + shipping_fee,
+                          shipping_fee=shipping_fee, payment_method=payment_method,
+                          shipping_address=shipping_address, items=items, updated_at=now)
+            orders[(order.order_id,)] = R.order_to_row(order)
+            table = self._table("order_items")
+            for n, item in enumerate(items, 1):
+                table[(order.order_id, n)] = R.item_to_row(order.order_id, n, item)
+            touch("orders")
+            touch("order_items")
+        return order
+
+    def get_order(self, order_id: str) -> Order | None:
+        with self._mutex:
+            return self._order(order_id)
+
+    def list_orders(self, user_id: str, *, status: OrderStatus | None = None,
+                    limit: int = 20) -> list[Order]:
+        with self._mutex:
+            rows = [r for r in self._table("orders").values() if r["user_id"] == user_id
+                    and (status is None or r["status"] == status.value)]
+            rows.sort(key=lambda r: (r["order_date"], r["order_id"]), reverse=True)
+            return [R.order_from_row(r, self._items_of(r["order_id"])) for r in rows[:limit]]
+
+    def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
+                           new_address: str | None = None,
+                           ticket: NewTicket | None = None) -> ActionOutcome:
+        if action is Action.CHANGE_ADDRESS and not (new_address and new_address.strip()):
+            raise ValueError("change_address needs new_address")
+        with self._writing() as touch:
+            order = self._order(order_id)
+            if order is None:
+                raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
+            decision = decide(order, action, now)
+            if isinstance(decision, Denied):
+                return decision
+            row = dict(self._table("orders")[(order_id,)], updated_at=now)
+            if decision.new_status is not None:
+                row["status"] = decision.new_status.value
+            if action is Action.CANCEL:
+                row["cancelled_at"] = now
+            if action is Action.CHANGE_ADDRESS:
+                row["shipping_address"] = (new_address or "").strip()
+            created = self._insert_ticket(ticket, now, touch) if ticket is not None else None
+            self._table("orders")[(order_id,)] = row
+            touch("orders")
+            return ActionApplied(order=R.order_from_row(row, order.items), ticket=created)
+
+    # -- tickets ----------------------------------------------------------------
+
+    def create_ticket(self, ticket: NewTicket, *, now: datetime) -> Ticket:
+        with self._writing() as touch:
+            return self._insert_ticket(ticket, now, touch)
+
+    def _insert_ticket(self, new: NewTicket, now: datetime, touch: Callable[[str], None]) -> Ticket:
+        if new.order_id is not None:
+            row = self._table("orders").get((new.order_id,))
+            if row is None or row["user_id"] != new.user_id:
+                raise NotFoundError(f"주문 {new.order_id}을(를) 찾을 수 없습니다.")
+        tickets = self._table("tickets")
+        ticket_id = new_ticket_id(kst_date(now))
+        while (ticket_id,) in tickets:
+            ticket_id = new_ticket_id(kst_date(now))
+        ticket = Ticket(ticket_id=ticket_id, user_id=new.user_id, order_id=new.order_id,
+                        issue_type=new.issue_type, status=TicketStatus.OPEN, priority=new.priority,
+                        description=new.description, source=new.source, created_at=now,
+                        updated_at=now)
+        tickets[(ticket_id,)] = R.ticket_to_row(ticket)
+        touch("tickets")
+        return ticket
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None:
+        with self._mutex:
+            row = self._table("tickets").get((ticket_id,))
+        return None if row is None else R.ticket_from_row(row)
+
+    def list_tickets(self, user_id: str, *, status: TicketStatus | None = None,
+                     limit: int = 20) -> list[Ticket]:
+        with self._mutex:
+            rows = [r for r in self._table("tickets").values() if r["user_id"] == user_id
+                    and (status is None or r["status"] == status.value)]
+        rows.sort(key=lambda r: (r["created_at"], r["ticket_id"]), reverse=True)
+        return [R.ticket_from_row(r) for r in rows[:limit]]
+
+    def resolve_ticket(self, ticket_id: str, *, note: str, now: datetime) -> Ticket:
+        with self._writing() as touch:
+            tickets = self._table("tickets")
+            row = tickets.get((ticket_id,))
+            if row is None:
+                raise NotFoundError(f"문의 {ticket_id}을(를) 찾을 수 없습니다.")
+            if TicketStatus(row["status"]).is_final:
+                return R.ticket_from_row(row)
+            row = dict(row, status=TicketStatus.RESOLVED.value, resolved_at=now, updated_at=now,
+                       resolution_note=note)
+            tickets[(ticket_id,)] = row
+            touch("tickets")
+            return R.ticket_from_row(row)
+
+    # -- bulk data --------------------------------------------------------------
+
+    def load_tables(self, tables: Mapping[str, Iterable[R.Row]], *, skip_existing: bool = False,
+                    progress: Progress | None = None,
+                    verify: Callable[[dict[str, int]], None] | None = None) -> dict[str, int]:
+        inserted: dict[str, int] = {}
+        with self._writing() as touch:
+            for table in DATA_TABLES:
+                if table.name not in tables:
+                    continue
+                current, keys, count = self._table(table.name), R.PRIMARY_KEYS[table.name], 0
+                for row in tables[table.name]:
+                    key = tuple(row[k] for k in keys)
+                    if key in current:
+                        if skip_existing:
+                            continue
+                        raise ConflictError(f"{table.name}: 이미 있는 기본 키입니다: {key}")
+                    current[key] = row
+                    count += 1
+                    if progress is not None and count % 5000 == 0:
+                        progress(5000)
+                if progress is not None:
+                    progress(count % 5000)
+                inserted[table.name] = count
+                touch(table.name)
+            problems = self._foreign_key_problems()
+            if problems:
+                raise ConflictError("외래 키 검증 실패로 저장하지 않았습니다: " + "; ".join(problems))
+            if verify is not None:
+                verify(inserted)
+        return inserted
+
+    def _foreign_key_problems(self) -> list[str]:
+        problems = []
+        for table in DATA_TABLES:
+            for fk in table.foreign_keys:
+                child, parent = fk.parent.name, fk.column
+                known = {k[0] for k in self._table(parent.table.name)}
+                missing = sum(1 for r in self._table(table.name).values()
+                              if r[child] is not None and r[child] not in known)
+                if missing:
+                    problems.append(f"{table.name}.{child} → {parent.table.name}: {missing}건")
+        return problems
+
+    def iter_rows(self, table: str) -> Iterator[R.Row]:
+        with self._mutex:
+            rows = self._table(table)
+            snapshot = [rows[k] for k in sorted(rows)]
+        return iter(snapshot)

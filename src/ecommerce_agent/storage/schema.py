@@ -1,0 +1,118 @@
+"""Table definitions shared by the SQL backends (SQLite, PostgreSQL).
+
+The Alembic migrations in ``migrations/versions`` create exactly these tables;
+``tests/storage/test_migrations.py`` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as UTC without zone."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = sa.MetaData()
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+    sa.Column("phone", sa.String(32), nullable=False),
+    sa.Column("address", sa.String(300), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+products = sa.Table(
+    "products", metadata,
+    sa.Column("product_id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(50), nullable=False),
+    sa.Column("price", sa.Integer(), nullable=False),
+    sa.Column("stock", sa.Integer(), nullable=False),
+    sa.Column("options", sa.JSON(), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_products_category", "category"),
+)
+
+orders = sa.Table(
+    "orders", metadata,
+    sa.Column("order_id", sa.String(20), primary_key=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey("users.user_id"), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("order_date", UtcDateTime(), nullable=False),
+    sa.Column("total_amount", sa.Integer(), nullable=False),
+    sa.Column("shipping_fee", sa.Integer(), nullable=False),
+    sa.Column("payment_method", sa.String(24), nullable=False),
+    sa.Column("shipping_address", sa.String(300), nullable=False),
+    sa.Column("carrier", sa.String(50), nullable=True),
+    sa.Column("tracking_number", sa.String(50), nullable=True),
+    sa.Column("shipped_at", UtcDateTime(), nullable=True),
+    sa.Column("delivered_at", UtcDateTime(), nullable=True),
+    sa.Column("cancelled_at", UtcDateTime(), nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    # A user's latest orders (the API's list) and filtering by status.
+    sa.Index("ix_orders_user_date", "user_id", "order_date"),
+    sa.Index("ix_orders_user_status_date", "user_id", "status", "order_date"),
+)
+
+order_items = sa.Table(
+    "order_items", metadata,
+    sa.Column("order_id", sa.String(20), sa.ForeignKey("orders.order_id"), primary_key=True),
+    sa.Column("line_no", sa.Integer(), primary_key=True),
+    sa.Column("product_id", sa.String(32), sa.ForeignKey("products.product_id"), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("option", sa.String(100), nullable=False),
+    sa.Column("quantity", sa.Integer(), nullable=False),
+    sa.Column("unit_price", sa.Integer(), nullable=False),
+)
+
+tickets = sa.Table(
+    "tickets", metadata,
+    sa.Column("ticket_id", sa.String(24), primary_key=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey("users.user_id"), nullable=False),
+    sa.Column("order_id", sa.String(20), sa.ForeignKey("orders.order_id"), nullable=True),
+    sa.Column("issue_type", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("priority", sa.String(8), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("source", sa.String(8), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("resolved_at", UtcDateTime(), nullable=True),
+    sa.Column("resolution_note", sa.Text(), nullable=True),
+    sa.Index("ix_tickets_user_created", "user_id", "created_at"),
+    sa.Index("ix_tickets_user_status", "user_id", "status", "created_at"),
+    sa.Index("ix_tickets_order", "order_id"),
+)
+
+# Per-day order sequence: ORD-YYYYMMDD-NNNN takes NNNN from here, atomically.
+order_sequences = sa.Table(
+    "order_sequences", metadata,
+    sa.Column("day", sa.String(8), primary_key=True),
+    sa.Column("last_seq", sa.Integer(), nullable=False),
+)
+
+# Tables holding shop data, in foreign-key order (parents first).
+DATA_TABLES: tuple[sa.Table, ...] = (users, products, orders, order_items, tickets)

@@ -1,0 +1,359 @@
+"""The SQL repository (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Writes run in one transaction each; on SQLite that transaction starts with
+``BEGIN IMMEDIATE`` (see ``sqlite.py``) so concurrent writers queue on the
+busy timeout instead of failing half-way; on PostgreSQL the order row is
+locked with ``SELECT … FOR UPDATE``. Either way the status check and the update
+are atomic: of two racing cancels exactly one succeeds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.clock import kst_date
+from ..domain.ids import new_ticket_id, order_id as make_order_id
+from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod, decide
+from ..domain.products import Product
+from ..domain.tickets import Ticket, TicketStatus
+from ..domain.users import User
+from ..errors import AppError, ConflictError, NotFoundError, StorageError, StorageUnavailableError
+from . import rows as R
+from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver
+from .schema import DATA_TABLES, order_items, order_sequences, orders, products, tickets, users
+
+CHUNK = 5_000
+_TICKET_ID_ATTEMPTS = 5
+
+
+class SqlRepository:
+    def __init__(self, engine: Engine, *, backend: str, observer: QueryObserver | None = None,
+                 describe: str = "") -> None:
+        self.engine = engine
+        self.backend = backend
+        self.observer = observer
+        self.describe = describe or backend
+        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def upgrade_schema(self) -> None:
+        """Apply pending migrations (a locked or unreachable database is a StorageError)."""
+        from . import migrations
+
+        with self._translate():
+            migrations.upgrade(self.engine)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._translate(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._translate(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        """Turn driver errors into our ``StorageError`` family with Korean messages."""
+        try:
+            yield
+        except AppError:
+            raise
+        except sa.exc.IntegrityError as exc:
+            raise ConflictError(f"데이터 무결성 위반으로 저장하지 못했습니다: {_first_line(exc.orig)}") from None
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise StorageUnavailableError(_explain(exc, self.describe)) from None
+        except sa.exc.DatabaseError as exc:
+            raise StorageError(f"데이터베이스 오류: {_first_line(exc.orig)}") from None
+
+    def _run(self, conn: Connection, table: str, operation: str, stmt: Any,
+             params: Any = None) -> sa.CursorResult[Any]:
+        start = time.perf_counter()
+        result = conn.execute(stmt, params) if params is not None else conn.execute(stmt)
+        if self.observer is not None:
+            self.observer(table, operation, time.perf_counter() - start)
+        return result
+
+    def ping(self) -> None:
+        with self._read() as conn:
+            self._run(conn, "none", "ping", sa.text("SELECT 1"))
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as conn:
+            return {t.name: self._run(conn, t.name, "count", sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in DATA_TABLES}
+
+    # -- users and products -----------------------------------------------------
+
+    def add_user(self, user: User) -> None:
+        with self._write() as conn:
+            self._run(conn, "users", "insert", users.insert().values(R.user_to_row(user)))
+
+    def get_user(self, user_id: str) -> User | None:
+        return self._one_user(users.c.user_id == user_id)
+
+    def get_user_by_email(self, email: str) -> User | None:
+        return self._one_user(users.c.email == email.strip().lower())
+
+    def _one_user(self, where: Any) -> User | None:
+        with self._read() as conn:
+            row = self._run(conn, "users", "select", sa.select(users).where(where)).mappings().first()
+        return None if row is None else R.user_from_row(row)
+
+    def get_product(self, product_id: str) -> Product | None:
+        with self._read() as conn:
+            row = self._run(conn, "products", "select",
+                            sa.select(products).where(products.c.product_id == product_id)).mappings().first()
+        return None if row is None else R.product_from_row(row)
+
+    def iter_products(self) -> Iterator[Product]:
+        return (R.product_from_row(r) for r in self.iter_rows("products"))
+
+    # -- orders -----------------------------------------------------------------
+
+    def create_order(self, *, user_id: str, items: Iterable[OrderItem], shipping_fee: int,
+                     payment_method: PaymentMethod, shipping_address: str, now: datetime,
+                     status: OrderStatus = OrderStatus.PAID) -> Order:
+        items = tuple(items)
+        if not items:
+            raise ValueError("an order needs at least one item")
+        with self._write() as conn:
+            day = kst_date(now)
+            seq = self._run(conn, "order_sequences", "upsert", self._next_sequence(f"{day:%Y%m%d}")).scalar_one()
+            order = Order(order_id=make_order_id(day, seq), user_id=user_id, status=status,
+                          order_date=now, total_amount=sum(i.subtotal for i in items) + shipping_fee,
+                          shipping_fee=shipping_fee, payment_method=payment_method,
+                          shipping_address=shipping_address, items=items, updated_at=now)
+            self._run(conn, "orders", "insert", orders.insert().values(R.order_to_row(order)))
+            self._run(conn, "order_items", "insert", order_items.insert(),
+                      [R.item_to_row(order.order_id, n, i) for n, i in enumerate(items, 1)])
+        return order
+
+    def _next_sequence(self, day: str) -> Any:
+        stmt = self._insert(order_sequences).values(day=day, last_seq=1)
+        return stmt.on_conflict_do_update(
+            index_elements=[order_sequences.c.day],
+            set_={"last_seq": order_sequences.c.last_seq + 1},
+        ).returning(order_sequences.c.last_seq)
+
+    def get_order(self, order_id: str) -> Order | None:
+        with self._read() as conn:
+            return self._get_order(conn, order_id)
+
+    def _get_order(self, conn: Connection, order_id: str, *, for_update: bool = False) -> Order | None:
+        stmt = sa.select(orders).where(orders.c.order_id == order_id)
+        if for_update:
+            stmt = stmt.with_for_update()  # ignored by SQLite, whose BEGIN IMMEDIATE already serialises
+        row = self._run(conn, "orders", "select", stmt).mappings().first()
+        if row is None:
+            return None
+        return R.order_from_row(row, self._items(conn, [order_id]).get(order_id, ()))
+
+    def _items(self, conn: Connection, order_ids: list[str]) -> dict[str, list[OrderItem]]:
+        stmt = (sa.select(order_items).where(order_items.c.order_id.in_(order_ids))
+                .order_by(order_items.c.order_id, order_items.c.line_no))
+        found: dict[str, list[OrderItem]] = {}
+        for row in self._run(conn, "order_items", "select", stmt).mappings():
+            found.setdefault(row["order_id"], []).append(R.item_from_row(row))
+        return found
+
+    def list_orders(self, user_id: str, *, status: OrderStatus | None = None,
+                    limit: int = 20) -> list[Order]:
+        stmt = sa.select(orders).where(orders.c.user_id == user_id)
+        if status is not None:
+            stmt = stmt.where(orders.c.status == status.value)
+        stmt = stmt.order_by(orders.c.order_date.desc(), orders.c.order_id.desc()).limit(limit)
+        with self._read() as conn:
+            rows = self._run(conn, "orders", "select", stmt).mappings().all()
+            items = self._items(conn, [r["order_id"] for r in rows]) if rows else {}
+        return [R.order_from_row(r, items.get(r["order_id"], ())) for r in rows]
+
+    def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
+                           new_address: str | None = None,
+                           ticket: NewTicket | None = None) -> ActionOutcome:
+        if action is Action.CHANGE_ADDRESS and not (new_address and new_address.strip()):
+            raise ValueError("change_address needs new_address")
+        for attempt in range(_TICKET_ID_ATTEMPTS):
+            try:
+                return self._apply(order_id, action, now, new_address, ticket)
+            except ConflictError:
+                if ticket is None or attempt == _TICKET_ID_ATTEMPTS - 1:
+                    raise  # only a ticket-id collision is worth retrying
+        raise AssertionError("unreachable")
+
+    def _apply(self, order_id: str, action: Action, now: datetime, new_address: str | None,
+               ticket: NewTicket | None) -> ActionOutcome:
+        with self._write() as conn:
+            order = self._get_order(conn, order_id, for_update=True)
+            if order is None:
+                raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
+            decision = decide(order, action, now)
+            if isinstance(decision, Denied):
+                return decision
+            values: dict[str, Any] = {"updated_at": now}
+            if decision.new_status is not None:
+                values["status"] = decision.new_status.value
+            if action is Action.CANCEL:
+                values["cancelled_at"] = now
+            if action is Action.CHANGE_ADDRESS:
+                values["shipping_address"] = (new_address or "").strip()
+            updated = self._run(conn, "orders", "update", orders.update().where(
+                orders.c.order_id == order_id, orders.c.status == order.status.value).values(values))
+            if updated.rowcount != 1:  # cannot happen inside the lock; refuse rather than guess
+                raise ConflictError(f"주문 {order_id}이(가) 동시에 변경되었습니다. 다시 시도해 주세요.")
+            created = self._insert_ticket(conn, ticket, now) if ticket is not None else None
+            fresh = self._get_order(conn, order_id)
+        assert fresh is not None
+        return ActionApplied(order=fresh, ticket=created)
+
+    # -- tickets ----------------------------------------------------------------
+
+    def create_ticket(self, ticket: NewTicket, *, now: datetime) -> Ticket:
+        for attempt in range(_TICKET_ID_ATTEMPTS):
+            try:
+                with self._write() as conn:
+                    return self._insert_ticket(conn, ticket, now)
+            except ConflictError:
+                if attempt == _TICKET_ID_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _insert_ticket(self, conn: Connection, new: NewTicket, now: datetime) -> Ticket:
+        if new.order_id is not None:
+            owner = self._run(conn, "orders", "select", sa.select(orders.c.user_id).where(
+                orders.c.order_id == new.order_id)).scalar_one_or_none()
+            if owner != new.user_id:  # existence of other users' orders is not revealed
+                raise NotFoundError(f"주문 {new.order_id}을(를) 찾을 수 없습니다.")
+        ticket = Ticket(ticket_id=new_ticket_id(kst_date(now)), user_id=new.user_id,
+                        order_id=new.order_id, issue_type=new.issue_type, status=TicketStatus.OPEN,
+                        priority=new.priority, description=new.description, source=new.source,
+                        created_at=now, updated_at=now)
+        self._run(conn, "tickets", "insert", tickets.insert().values(R.ticket_to_row(ticket)))
+        return ticket
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None:
+        with self._read() as conn:
+            row = self._run(conn, "tickets", "select",
+                            sa.select(tickets).where(tickets.c.ticket_id == ticket_id)).mappings().first()
+        return None if row is None else R.ticket_from_row(row)
+
+    def list_tickets(self, user_id: str, *, status: TicketStatus | None = None,
+                     limit: int = 20) -> list[Ticket]:
+        stmt = sa.select(tickets).where(tickets.c.user_id == user_id)
+        if status is not None:
+            stmt = stmt.where(tickets.c.status == status.value)
+        stmt = stmt.order_by(tickets.c.created_at.desc(), tickets.c.ticket_id.desc()).limit(limit)
+        with self._read() as conn:
+            return [R.ticket_from_row(r) for r in self._run(conn, "tickets", "select", stmt).mappings()]
+
+    def resolve_ticket(self, ticket_id: str, *, note: str, now: datetime) -> Ticket:
+        with self._write() as conn:
+            row = self._run(conn, "tickets", "select", sa.select(tickets).where(
+                tickets.c.ticket_id == ticket_id).with_for_update()).mappings().first()
+            if row is None:
+                raise NotFoundError(f"문의 {ticket_id}을(를) 찾을 수 없습니다.")
+            if TicketStatus(row["status"]).is_final:
+                return R.ticket_from_row(row)  # resolving twice changes nothing
+            values = {"status": TicketStatus.RESOLVED.value, "resolved_at": now,
+                      "updated_at": now, "resolution_note": note}
+            self._run(conn, "tickets", "update",
+                      tickets.update().where(tickets.c.ticket_id == ticket_id).values(values))
+        return R.ticket_from_row({**row, **values})
+
+    # -- bulk data --------------------------------------------------------------
+
+    def load_tables(self, tables: Mapping[str, Iterable[R.Row]], *, skip_existing: bool = False,
+                    progress: Progress | None = None,
+                    verify: Callable[[dict[str, int]], None] | None = None) -> dict[str, int]:
+        unknown = set(tables) - set(R.TABLES)
+        if unknown:
+            raise ValueError(f"unknown tables: {sorted(unknown)}")
+        inserted: dict[str, int] = {}
+        with self._write() as conn:
+            for table in DATA_TABLES:  # parents before children
+                if table.name not in tables:
+                    continue
+                before = self._count(conn, table)
+                stmt: Any = self._insert(table)
+                if skip_existing:
+                    stmt = stmt.on_conflict_do_nothing()
+                source = iter(tables[table.name])
+                while chunk := list(islice(source, CHUNK)):
+                    self._run(conn, table.name, "insert", stmt, chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+                inserted[table.name] = self._count(conn, table) - before
+            self._rebuild_sequences(conn)
+            problems = self._foreign_key_problems(conn)
+            if problems:
+                raise ConflictError("외래 키 검증 실패로 저장하지 않았습니다: " + "; ".join(problems))
+            if verify is not None:
+                verify(inserted)
+        return inserted
+
+    def _count(self, conn: Connection, table: sa.Table) -> int:
+        return self._run(conn, table.name, "count", sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+    def _rebuild_sequences(self, conn: Connection) -> None:
+        """Per-day sequences = the highest order number of each day, after a bulk load."""
+        day = sa.func.substr(orders.c.order_id, 5, 8)
+        top = sa.func.max(sa.cast(sa.func.substr(orders.c.order_id, 14, 4), sa.Integer))
+        self._run(conn, "order_sequences", "delete", order_sequences.delete())
+        self._run(conn, "order_sequences", "insert", order_sequences.insert().from_select(
+            ["day", "last_seq"], sa.select(day, top).group_by(day)))
+
+    def _foreign_key_problems(self, conn: Connection) -> list[str]:
+        problems = []
+        for table in DATA_TABLES:
+            for fk in table.foreign_keys:
+                child, parent = fk.parent, fk.column
+                orphan = (sa.select(sa.func.count()).select_from(
+                    table.outerjoin(parent.table, child == parent))
+                    .where(child.is_not(None), parent.is_(None)))
+                missing = self._run(conn, table.name, "verify", orphan).scalar_one()
+                if missing:
+                    problems.append(f"{table.name}.{child.name} → {parent.table.name}: {missing}건")
+        return problems
+
+    def iter_rows(self, table: str) -> Iterator[R.Row]:
+        t = R.TABLES[table]
+        with self._read() as conn:
+            result = self._run(conn, table, "select", sa.select(t).order_by(*t.primary_key.columns)
+                               .execution_options(yield_per=CHUNK))
+            for row in result.mappings():
+                yield dict(row)
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "알 수 없는 오류"
+
+
+def _explain(exc: sa.exc.DBAPIError, where: str) -> str:
+    text = _first_line(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        return f"데이터베이스가 잠겨 있습니다({where}): 다른 쓰기 작업이 끝나지 않았습니다. 잠시 후 다시 시도하세요."
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return f"데이터베이스에 쓸 수 없습니다({where}): 읽기 전용 디스크이거나 파일 권한이 없습니다."
+    if "unable to open" in text:
+        return f"데이터베이스 파일을 열 수 없습니다({where}): 경로와 디렉터리 권한을 확인하세요."
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return f"데이터베이스 디스크 오류({where}): 디스크 공간과 상태를 확인하세요."
+    if "connect" in text or "refused" in text or "server" in text:
+        return f"데이터베이스 서버에 연결할 수 없습니다({where}): {_first_line(exc.orig)}"
+    return f"데이터베이스를 사용할 수 없습니다({where}): {_first_line(exc.orig)}"

@@ -1,0 +1,218 @@
+"""One contract, every backend (sqlite, csv, postgres: see the `repo` fixture)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from ecommerce_agent.domain.orders import Action, Denied, OrderStatus, PaymentMethod
+from ecommerce_agent.domain.tickets import IssueType, Priority, TicketSource, TicketStatus
+from ecommerce_agent.errors import ConflictError, NotFoundError
+from ecommerce_agent.storage import ActionApplied, NewTicket, Repository
+from tests.support.factories import NOW, item, product_row, user
+
+
+def _order(repo: Repository, user_id: str = "U1", *, status: OrderStatus = OrderStatus.PAID,
+           now=NOW, items=None):  # noqa: ANN001, ANN202
+    return repo.create_order(user_id=user_id, items=items or [item(), item(12_000, 2, "P2")],
+                             shipping_fee=0, payment_method=PaymentMethod.CARD,
+                             shipping_address="서울특별시 강남구 테헤란로 1", now=now, status=status)
+
+
+def test_users_round_trip_and_email_lookup_is_case_insensitive(shop: Repository) -> None:
+    assert shop.get_user("U1") == user("U1")
+    assert shop.get_user_by_email("  U2@Example.com ") == user("U2")
+    assert shop.get_user("nope") is None
+    with pytest.raises(ConflictError):
+        shop.add_user(user("U9", email="u1@example.com"))
+
+
+def test_products_round_trip(shop: Repository) -> None:
+    product = shop.get_product("P1")
+    assert product is not None and product.options == {"색상": ["블랙", "화이트"]}
+    assert [p.product_id for p in shop.iter_products()] == ["P1", "P2"]
+
+
+def test_order_ids_follow_the_per_day_sequence_in_kst(shop: Repository) -> None:
+    first, second = _order(shop), _order(shop)
+    assert (first.order_id, second.order_id) == ("ORD-20261126-0001", "ORD-20261126-0002")
+    late = _order(shop, now=NOW + timedelta(hours=13))  # 01:00 KST on the 27th
+    assert late.order_id == "ORD-20261127-0001"
+    assert first.total_amount == 45_000 + 2 * 12_000
+
+
+def test_order_round_trip_keeps_items_in_order(shop: Repository) -> None:
+    created = _order(shop)
+    loaded = shop.get_order(created.order_id)
+    assert loaded == created
+    assert [i.product_id for i in loaded.items] == ["P1", "P2"]
+    assert loaded.order_date.utcoffset() == timedelta(0) and loaded.order_date == NOW
+
+
+def test_list_orders_is_newest_first_filtered_and_limited(shop: Repository) -> None:
+    ids = [_order(shop, now=NOW + timedelta(minutes=n)).order_id for n in range(5)]
+    _order(shop, "U2")
+    shop.apply_order_action(ids[1], Action.CANCEL, now=NOW + timedelta(hours=1))
+    assert [o.order_id for o in shop.list_orders("U1")] == ids[::-1]
+    assert [o.order_id for o in shop.list_orders("U1", limit=2)] == ids[:2:-1][:2]
+    assert [o.order_id for o in shop.list_orders("U1", status=OrderStatus.CANCELLED)] == [ids[1]]
+    assert all(o.items for o in shop.list_orders("U1"))
+    assert shop.list_orders("nobody") == []
+
+
+def test_cancel_applies_once_then_is_denied(shop: Repository) -> None:
+    created = _order(shop)
+    later = NOW + timedelta(hours=2)
+    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=later)
+    assert isinstance(outcome, ActionApplied)
+    assert outcome.order.status is OrderStatus.CANCELLED and outcome.order.cancelled_at == later
+    again = shop.apply_order_action(created.order_id, Action.CANCEL, now=later)
+    assert isinstance(again, Denied) and again.reason == "already_cancelled"
+    assert shop.get_order(created.order_id).status is OrderStatus.CANCELLED
+
+
+def test_denied_action_changes_nothing(shop: Repository) -> None:
+    created = _order(shop, status=OrderStatus.SHIPPED)
+    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW)
+    assert isinstance(outcome, Denied) and outcome.reason == "already_shipped"
+    assert shop.get_order(created.order_id) == created
+
+
+def test_change_address(shop: Repository) -> None:
+    created = _order(shop, status=OrderStatus.PREPARING)
+    outcome = shop.apply_order_action(created.order_id, Action.CHANGE_ADDRESS, now=NOW,
+                                      new_address=" 부산광역시 해운대구 해운대로 5 ")
+    assert isinstance(outcome, ActionApplied)
+    assert shop.get_order(created.order_id).shipping_address == "부산광역시 해운대구 해운대로 5"
+    assert shop.get_order(created.order_id).status is OrderStatus.PREPARING
+
+
+def test_claim_without_delivery_time_is_refused_and_creates_no_ticket(shop: Repository) -> None:
+    created = _order(shop, status=OrderStatus.DELIVERED)
+    # a delivered order without delivery time is refused; give it one via a bulk row
+    row = next(r for r in shop.iter_rows("orders") if r["order_id"] == created.order_id)
+    assert row["delivered_at"] is None
+    outcome = shop.apply_order_action(created.order_id, Action.RETURN, now=NOW, ticket=NewTicket(
+        user_id="U1", issue_type=IssueType.REFUND, description="사이즈가 안 맞아서", order_id=created.order_id,
+        source=TicketSource.CHAT))
+    assert isinstance(outcome, Denied) and outcome.reason == "delivery_date_unknown"
+    assert shop.list_tickets("U1") == []
+
+
+def test_claim_inside_window(shop: Repository) -> None:
+    delivered = _delivered_order(shop, days_ago=2)
+    outcome = shop.apply_order_action(delivered, Action.EXCHANGE, now=NOW, ticket=NewTicket(
+        user_id="U1", issue_type=IssueType.EXCHANGE, description="다른 색으로 교환", order_id=delivered,
+        source=TicketSource.CHAT))
+    assert isinstance(outcome, ActionApplied)
+    assert outcome.order.status is OrderStatus.EXCHANGE_REQUESTED
+    assert outcome.ticket is not None and outcome.ticket.order_id == delivered
+    assert shop.get_ticket(outcome.ticket.ticket_id) == outcome.ticket
+
+
+def test_claim_for_another_users_order_is_not_found_and_changes_nothing(shop: Repository) -> None:
+    delivered = _delivered_order(shop, days_ago=2)
+    with pytest.raises(NotFoundError):
+        shop.apply_order_action(delivered, Action.RETURN, now=NOW, ticket=NewTicket(
+            user_id="U2", issue_type=IssueType.REFUND, description="x", order_id=delivered))
+    assert shop.get_order(delivered).status is OrderStatus.DELIVERED
+    assert shop.list_tickets("U2") == []
+
+
+def _delivered_order(repo: Repository, *, days_ago: float) -> str:
+    oid = "ORD-20261101-0001"
+    repo.load_tables({"orders": [{
+        "order_id": oid, "user_id": "U1", "status": "delivered", "order_date": NOW - timedelta(days=10),
+        "total_amount": 45_000, "shipping_fee": 0, "payment_method": "card", "shipping_address": "서울",
+        "carrier": "CJ대한통운", "tracking_number": "123456789012",
+        "shipped_at": NOW - timedelta(days=days_ago + 1), "delivered_at": NOW - timedelta(days=days_ago),
+        "cancelled_at": None, "updated_at": NOW - timedelta(days=days_ago)}],
+        "order_items": [{"order_id": oid, "line_no": 1, "product_id": "P1", "title": "무선 이어폰",
+                         "option": "색상: 블랙", "quantity": 1, "unit_price": 45_000}]})
+    return oid
+
+
+def test_unknown_order_action_is_not_found(shop: Repository) -> None:
+    with pytest.raises(NotFoundError):
+        shop.apply_order_action("ORD-20990101-0001", Action.CANCEL, now=NOW)
+
+
+def test_tickets_create_read_list_resolve(shop: Repository) -> None:
+    created = _order(shop)
+    first = shop.create_ticket(NewTicket(user_id="U1", issue_type=IssueType.SHIPPING,
+                                         description="배송 문의", order_id=created.order_id), now=NOW)
+    second = shop.create_ticket(NewTicket(user_id="U1", issue_type=IssueType.INQUIRY, description="영수증",
+                                          priority=Priority.HIGH), now=NOW + timedelta(minutes=1))
+    assert shop.get_ticket(first.ticket_id) == first and first.status is TicketStatus.OPEN
+    assert [t.ticket_id for t in shop.list_tickets("U1")] == [second.ticket_id, first.ticket_id]
+    resolved = shop.resolve_ticket(first.ticket_id, note="안내 완료", now=NOW + timedelta(hours=1))
+    assert resolved.status is TicketStatus.RESOLVED and resolved.resolution_note == "안내 완료"
+    assert shop.get_ticket(first.ticket_id) == resolved
+    assert shop.resolve_ticket(first.ticket_id, note="again", now=NOW + timedelta(hours=2)) == resolved
+    assert [t.ticket_id for t in shop.list_tickets("U1", status=TicketStatus.OPEN)] == [second.ticket_id]
+    with pytest.raises(NotFoundError):
+        shop.resolve_ticket("TKT-20990101-AAAAAA", note="x", now=NOW)
+
+
+def test_ticket_for_another_users_order_is_refused(shop: Repository) -> None:
+    created = _order(shop, "U2")
+    with pytest.raises(NotFoundError):
+        shop.create_ticket(NewTicket(user_id="U1", issue_type=IssueType.INQUIRY, description="x",
+                                     order_id=created.order_id), now=NOW)
+
+
+def test_many_tickets_in_the_same_second_get_unique_ids(shop: Repository) -> None:
+    ids = {shop.create_ticket(NewTicket(user_id="U1", issue_type=IssueType.OTHER, description=str(n)),
+                              now=NOW).ticket_id for n in range(40)}
+    assert len(ids) == 40
+
+
+def test_load_tables_is_idempotent_with_skip_existing(shop: Repository) -> None:
+    rows = [product_row("P3"), product_row("P4")]
+    assert shop.load_tables({"products": rows}) == {"products": 2}
+    assert shop.load_tables({"products": rows}, skip_existing=True) == {"products": 0}
+    with pytest.raises(ConflictError):
+        shop.load_tables({"products": rows})
+    assert shop.counts()["products"] == 4
+
+
+def test_load_tables_rejects_dangling_references_and_writes_nothing(shop: Repository) -> None:
+    before = shop.counts()
+    bad_item = {"order_id": "ORD-20261101-0009", "line_no": 1, "product_id": "P1", "title": "x",
+                "option": "x", "quantity": 1, "unit_price": 1}
+    with pytest.raises(ConflictError):
+        shop.load_tables({"products": [product_row("P7")], "order_items": [bad_item]})
+    assert shop.counts() == before
+
+
+def test_order_sequence_continues_after_bulk_load(shop: Repository) -> None:
+    _delivered_order(shop, days_ago=1)  # ORD-20261101-0001 via bulk load
+    day = NOW.replace(year=2026, month=11, day=1)
+    assert _order(shop, now=day).order_id == "ORD-20261101-0002"
+
+
+def test_concurrent_cancels_let_exactly_one_succeed(shop: Repository) -> None:
+    created = _order(shop)
+    results: list[object] = []
+    barrier = threading.Barrier(4)
+
+    def cancel() -> None:
+        barrier.wait()
+        results.append(shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW))
+
+    threads = [threading.Thread(target=cancel) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(isinstance(r, ActionApplied) for r in results) == 1
+    assert sum(isinstance(r, Denied) and r.reason == "already_cancelled" for r in results) == 3
+
+
+def test_iter_rows_and_counts_agree(shop: Repository) -> None:
+    _order(shop)
+    counts = shop.counts()
+    for table, n in counts.items():
+        assert sum(1 for _ in shop.iter_rows(table)) == n
