@@ -20,4 +20,4 @@ CITIES = (
     ("경상북도", ("울릉군 울릉읍 도동길",)),  # an island: 도서산간 shipping
 )
 APARTMENTS = ("래미안", "자이", "푸르지오", "힐스테이트", "e편한세상", "아이파크", "더샵")
-CARRIERS = ("CJ대한통운", "롯데택배", "한진택배", "우체국택배", "로젠택배")
+CARRIERS = ("CJ대한통운", "우체국택배")  # the carriers the shop uses (data/policies/shipping-tracking.md)

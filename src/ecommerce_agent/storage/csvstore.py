@@ -54,7 +54,16 @@ class CsvRepository:
 
     def acquire_writer(self) -> None:
         """Take the single-writer lock now (the service does this at start-up)."""
+        self._acquire()
+
+    def _acquire(self) -> None:
+        if self._lock.held:
+            return
         self._lock.acquire()
+        # Temporary files of a writer that crashed mid-write: safe to drop now
+        # that we are the only writer (the real files were never touched).
+        for stale in self.directory.glob(".*.csv.tmp-*"):
+            stale.unlink(missing_ok=True)
 
     def close(self) -> None:
         self._lock.release()
@@ -91,7 +100,7 @@ class CsvRepository:
         """Hold the writer lock; yield ``touch(table)``; save touched tables at the end
         (children first). On an exception nothing is saved and the cache is dropped."""
         with self._mutex:
-            self._lock.acquire()
+            self._acquire()
             touched: list[str] = []
             try:
                 yield touched.append

@@ -26,7 +26,7 @@ from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, Payme
 from ..domain.products import Product
 from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
-from ..errors import AppError, ConflictError, NotFoundError, StorageError, StorageUnavailableError
+from ..errors import AppError, ConflictError, NotFoundError, StorageUnavailableError
 from . import rows as R
 from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver
 from .schema import DATA_TABLES, order_items, order_sequences, orders, products, tickets, users
@@ -77,10 +77,8 @@ class SqlRepository:
             raise
         except sa.exc.IntegrityError as exc:
             raise ConflictError(f"데이터 무결성 위반으로 저장하지 못했습니다: {_first_line(exc.orig)}") from None
-        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        except sa.exc.DBAPIError as exc:
             raise StorageUnavailableError(_explain(exc, self.describe)) from None
-        except sa.exc.DatabaseError as exc:
-            raise StorageError(f"데이터베이스 오류: {_first_line(exc.orig)}") from None
 
     def _run(self, conn: Connection, table: str, operation: str, stmt: Any,
              params: Any = None) -> sa.CursorResult[Any]:
@@ -352,6 +350,9 @@ def _explain(exc: sa.exc.DBAPIError, where: str) -> str:
         return f"데이터베이스에 쓸 수 없습니다({where}): 읽기 전용 디스크이거나 파일 권한이 없습니다."
     if "unable to open" in text:
         return f"데이터베이스 파일을 열 수 없습니다({where}): 경로와 디렉터리 권한을 확인하세요."
+    if "not a database" in text or "malformed" in text:
+        return (f"데이터베이스 파일이 손상되었거나 SQLite 파일이 아닙니다({where}): "
+                "백업에서 복원하세요 (docs/operations.md의 백업 절).")
     if "disk" in text and ("full" in text or "i/o" in text):
         return f"데이터베이스 디스크 오류({where}): 디스크 공간과 상태를 확인하세요."
     if "connect" in text or "refused" in text or "server" in text:

@@ -1,0 +1,57 @@
+"""Start a real server process (uvicorn or gunicorn) on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(command: list[str], env: dict[str, str], *, deadline: float = 60) -> Iterator[str]:
+    """Run ``command`` (with {port} filled in) from the repository root; yield the base
+    URL once /healthz answers. The server is stopped afterwards, whatever happens."""
+    port = free_port()
+    full_env = {**os.environ, **env}
+    proc = subprocess.Popen([c.format(port=port) for c in command], cwd=ROOT, env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        until = time.monotonic() + deadline
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited early:\n{proc.stdout.read()}")
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if time.monotonic() > until:
+                raise AssertionError("server did not become ready in time")
+            time.sleep(0.1)  # readiness polling, bounded by the deadline above
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def gunicorn(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "api:app", "--bind", "127.0.0.1:{port}", *args]
