@@ -73,8 +73,8 @@ orders = sa.Table(
     sa.Column("cancelled_at", UtcDateTime(), nullable=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     # A user's latest orders (the API's list) and filtering by status.
-    sa.Index("ix_orders_user_date", "user_id", "order_date"),
-    sa.Index("ix_orders_user_status_date", "user_id", "status", "order_date"),
+    sa.Index("ix_orders_user_date", "user_id", "order_date", "order_id"),
+    sa.Index("ix_orders_user_status_date", "user_id", "status", "order_date", "order_id"),
 )
 
 order_items = sa.Table(

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -58,7 +59,9 @@ class SqlRepository:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        """Reads are single statements (consistent by themselves): no BEGIN needed."""
         with self._translate(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin=None)
             yield conn
 
     @contextmanager
@@ -155,32 +158,27 @@ class SqlRepository:
             return self._get_order(conn, order_id)
 
     def _get_order(self, conn: Connection, order_id: str, *, for_update: bool = False) -> Order | None:
-        stmt = sa.select(orders).where(orders.c.order_id == order_id)
-        if for_update:
-            stmt = stmt.with_for_update()  # ignored by SQLite, whose BEGIN IMMEDIATE already serialises
-        row = self._run(conn, "orders", "select", stmt).mappings().first()
-        if row is None:
-            return None
-        return R.order_from_row(row, self._items(conn, [order_id]).get(order_id, ()))
-
-    def _items(self, conn: Connection, order_ids: list[str]) -> dict[str, list[OrderItem]]:
-        stmt = (sa.select(order_items).where(order_items.c.order_id.in_(order_ids))
-                .order_by(order_items.c.order_id, order_items.c.line_no))
-        found: dict[str, list[OrderItem]] = {}
-        for row in self._run(conn, "order_items", "select", stmt).mappings():
-            found.setdefault(row["order_id"], []).append(R.item_from_row(row))
-        return found
+        if for_update:  # lock the order row first (PostgreSQL); SQLite's BEGIN IMMEDIATE already serialises
+            self._run(conn, "orders", "lock", sa.select(orders.c.order_id)
+                      .where(orders.c.order_id == order_id).with_for_update())
+        found = self._orders_with_items(conn, "order_id", {"order_id": order_id, "limit": 1})
+        return found[0] if found else None
 
     def list_orders(self, user_id: str, *, status: OrderStatus | None = None,
                     limit: int = 20) -> list[Order]:
-        stmt = sa.select(orders).where(orders.c.user_id == user_id)
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit}
         if status is not None:
-            stmt = stmt.where(orders.c.status == status.value)
-        stmt = stmt.order_by(orders.c.order_date.desc(), orders.c.order_id.desc()).limit(limit)
+            params["status"] = status.value
         with self._read() as conn:
-            rows = self._run(conn, "orders", "select", stmt).mappings().all()
-            items = self._items(conn, [r["order_id"] for r in rows]) if rows else {}
-        return [R.order_from_row(r, items.get(r["order_id"], ())) for r in rows]
+            return self._orders_with_items(conn, "user_status" if status else "user", params)
+
+    def _orders_with_items(self, conn: Connection, kind: str, params: dict[str, Any]) -> list[Order]:
+        found: dict[str, tuple[Any, list[OrderItem]]] = {}
+        for row in self._run(conn, "orders", "select", _order_page(kind), params).mappings().all():
+            entry = found.setdefault(row["order_id"], (row, []))
+            if row["line_no"] is not None:
+                entry[1].append(R.item_from_row(row))
+        return [R.order_from_row(row, items) for row, items in found.values()]
 
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
                            new_address: str | None = None,
@@ -336,6 +334,26 @@ class SqlRepository:
                                .execution_options(yield_per=CHUNK))
             for row in result.mappings():
                 yield dict(row)
+
+
+@lru_cache(maxsize=None)
+def _order_page(kind: str) -> sa.Select[Any]:
+    """Newest-first orders with their items in ONE query: the limited page of
+    orders as a subquery, left-joined to its items. Built once per filter kind
+    (the hot read path: building statements per call costs more than the query)."""
+    where = {
+        "order_id": orders.c.order_id == sa.bindparam("order_id"),
+        "user": orders.c.user_id == sa.bindparam("user_id"),
+        "user_status": sa.and_(orders.c.user_id == sa.bindparam("user_id"),
+                               orders.c.status == sa.bindparam("status")),
+    }[kind]
+    page = (sa.select(orders).where(where)
+            .order_by(orders.c.order_date.desc(), orders.c.order_id.desc())
+            .limit(sa.bindparam("limit")).subquery())
+    item_columns = [c for c in order_items.c if c.name != "order_id"]
+    return (sa.select(page, *item_columns)
+            .outerjoin(order_items, order_items.c.order_id == page.c.order_id)
+            .order_by(page.c.order_date.desc(), page.c.order_id.desc(), order_items.c.line_no))
 
 
 def _first_line(exc: BaseException | None) -> str:

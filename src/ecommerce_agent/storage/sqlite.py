@@ -45,6 +45,7 @@ def sqlite_engine(path: Path, *, timeout: float) -> Engine:
         # Writers take the write lock up front (IMMEDIATE), so a read-then-write
         # transaction can never fail half-way with SQLITE_BUSY.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:  # None: a single-statement read runs in autocommit
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine

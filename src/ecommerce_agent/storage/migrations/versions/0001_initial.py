@@ -59,8 +59,8 @@ def upgrade() -> None:
         sa.Column("cancelled_at", UtcDateTime(), nullable=True),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
     )
-    op.create_index("ix_orders_user_date", "orders", ["user_id", "order_date"])
-    op.create_index("ix_orders_user_status_date", "orders", ["user_id", "status", "order_date"])
+    op.create_index("ix_orders_user_date", "orders", ["user_id", "order_date", "order_id"])
+    op.create_index("ix_orders_user_status_date", "orders", ["user_id", "status", "order_date", "order_id"])
     op.create_table(
         "order_items",
         sa.Column("order_id", sa.String(20), sa.ForeignKey("orders.order_id"), primary_key=True),
