@@ -39,7 +39,7 @@ def ensure_db(path: Path, orders: int) -> None:
     print(f"generating {orders:,} orders into {path} (once) ...", file=sys.stderr)
     start = time.perf_counter()
     repo = open_sqlite(path)
-    repo.load_tables(DemoShop(SeedPlan(anchor=ANCHOR, orders=orders, users=max(200, orders // 50))).tables())
+    repo.load_tables(DemoShop(SeedPlan(anchor=ANCHOR, orders=orders, users=max(200, orders // 50))).batches())
     repo.close()
     print(f"generated in {time.perf_counter() - start:.0f} s", file=sys.stderr)
 

@@ -25,7 +25,7 @@ SCRIPT = "scripts/05_migrate_to_sqlite.py"
 def source_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("source") / "source.db"
     repo = open_sqlite(path)
-    repo.load_tables(DemoShop(SeedPlan(anchor=ANCHOR, users=30, products=40, orders=400)).tables())
+    repo.load_tables(DemoShop(SeedPlan(anchor=ANCHOR, users=30, products=40, orders=400)).batches())
     repo.close()
     return path
 

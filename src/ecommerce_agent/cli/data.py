@@ -88,7 +88,7 @@ def seed(args: argparse.Namespace, settings: Settings) -> int:
                         orders=args.orders, with_demo_accounts=not production,
                         demo_password_hashes=hashes)
         with bar("데모 데이터 적재", None) as progress:
-            inserted = repo.load_tables(DemoShop(plan).tables(), progress=progress)
+            inserted = repo.load_tables(DemoShop(plan).batches(), progress=progress)
     finally:
         repo.close()
     print(table([(t, n) for t, n in inserted.items()], ("테이블", "행 수")))

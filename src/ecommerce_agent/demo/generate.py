@@ -1,9 +1,8 @@
 """Generate a deterministic Korean demo shop.
 
 The same ``SeedPlan`` (seed, sizes and anchor time) always produces the same
-rows. Orders are generated day by day from a per-day random stream, so the
-orders, order items and tickets tables can each be streamed in a separate pass
-(constant memory, even for 1,000,000 orders) and still agree with each other.
+rows. Orders are generated day by day from a per-day random stream and loaded
+as (table, rows) batches, so even 1,000,000 orders need constant memory.
 Dates are consistent with statuses: shipped orders have a carrier and tracking
 number, delivered ones a delivery time, nothing lies in the future.
 """
@@ -96,11 +95,22 @@ class DemoShop:
 
     # -- users and products -----------------------------------------------------
 
-    def tables(self) -> dict[str, Iterator[Row]]:
-        """Each table as a fresh row iterator, in foreign-key order."""
-        return {"users": iter(self.users), "products": iter(self.products),
-                "orders": self._stream("orders"), "order_items": self._stream("order_items"),
-                "tickets": self._stream("tickets")}
+    def batches(self) -> Iterator[tuple[str, list[Row]]]:
+        """(table, rows) batches, parents first: users, products, then each day's
+        orders, items and tickets (each day generated once: constant memory)."""
+        yield "users", self.users
+        yield "products", self.products
+        for day in range(self.days):
+            rows = self._day(day)
+            for table in ("orders", "order_items", "tickets"):
+                yield table, rows[table]
+
+    def tables(self) -> dict[str, list[Row]]:
+        """Every table as a list (small plans only: tests and examples)."""
+        collected: dict[str, list[Row]] = {}
+        for table, rows in self.batches():
+            collected.setdefault(table, []).extend(rows)
+        return collected
 
     @cached_property
     def users(self) -> list[Row]:
@@ -156,10 +166,6 @@ class DemoShop:
         return rows
 
     # -- orders, day by day -----------------------------------------------------
-
-    def _stream(self, table: str) -> Iterator[Row]:
-        for day in range(self.days):
-            yield from self._day(day)[table]
 
     def _orders_on(self, day: int) -> int:
         base, extra = divmod(self.plan.orders, self.days)

@@ -22,6 +22,9 @@ from .rows import Row
 QueryObserver = Callable[[str, str, float], None]
 # Called with a number of rows done, for progress bars on large loads.
 Progress = Callable[[int], None]
+# Rows to load: {table: rows}, or a stream of (table, rows) batches with parents
+# before children (lets a generator interleave tables and stay in constant memory).
+Tables = Mapping[str, Iterable[Row]] | Iterable[tuple[str, Iterable[Row]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +84,11 @@ class Repository(Protocol):
     def resolve_ticket(self, ticket_id: str, *, note: str, now: datetime) -> Ticket: ...
 
     # bulk data
-    def load_tables(self, tables: Mapping[str, Iterable[Row]], *, skip_existing: bool = False,
+    def load_tables(self, tables: Tables, *, skip_existing: bool = False,
                     progress: Progress | None = None,
                     verify: Callable[[dict[str, int]], None] | None = None) -> dict[str, int]:
         """Insert rows of several tables in ONE transaction; return rows inserted per
-        table. With ``skip_existing`` rows whose primary key exists are left alone
+        table (every data table, 0 when untouched). With ``skip_existing`` rows whose primary key exists are left alone
         (idempotent re-runs). Foreign keys are verified before commit, and so is
         ``verify(inserted)``, which may raise to roll everything back."""
     def iter_rows(self, table: str) -> Iterator[Row]: ...

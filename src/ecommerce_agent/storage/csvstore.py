@@ -27,7 +27,7 @@ from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
 from ..errors import ConflictError, NotFoundError, StorageUnavailableError
 from . import rows as R
-from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver
+from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver, Tables
 from .csvfiles import read_table, table_path, write_table
 from .locking import FileLock
 from .schema import DATA_TABLES
@@ -273,29 +273,25 @@ class CsvRepository:
 
     # -- bulk data --------------------------------------------------------------
 
-    def load_tables(self, tables: Mapping[str, Iterable[R.Row]], *, skip_existing: bool = False,
+    def load_tables(self, tables: Tables, *, skip_existing: bool = False,
                     progress: Progress | None = None,
                     verify: Callable[[dict[str, int]], None] | None = None) -> dict[str, int]:
-        inserted: dict[str, int] = {}
+        batches = list(tables.items()) if isinstance(tables, Mapping) else tables
+        inserted = {t.name: 0 for t in DATA_TABLES}
         with self._writing() as touch:
-            for table in DATA_TABLES:
-                if table.name not in tables:
-                    continue
-                current, keys, count = self._table(table.name), R.PRIMARY_KEYS[table.name], 0
-                for row in tables[table.name]:
+            for name, rows in batches:
+                current, keys = self._table(name), R.PRIMARY_KEYS[name]
+                touch(name)
+                for row in rows:
                     key = tuple(row[k] for k in keys)
                     if key in current:
                         if skip_existing:
                             continue
-                        raise ConflictError(f"{table.name}: 이미 있는 기본 키입니다: {key}")
+                        raise ConflictError(f"{name}: 이미 있는 기본 키입니다: {key}")
                     current[key] = row
-                    count += 1
-                    if progress is not None and count % 5000 == 0:
-                        progress(5000)
-                if progress is not None:
-                    progress(count % 5000)
-                inserted[table.name] = count
-                touch(table.name)
+                    inserted[name] += 1
+                    if progress is not None:
+                        progress(1)
             problems = self._foreign_key_problems()
             if problems:
                 raise ConflictError("외래 키 검증 실패로 저장하지 않았습니다: " + "; ".join(problems))

@@ -29,7 +29,7 @@ from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
 from ..errors import AppError, ConflictError, NotFoundError, StorageUnavailableError
 from . import rows as R
-from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver
+from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver, Tables
 from .schema import DATA_TABLES, order_items, order_sequences, orders, products, tickets, users
 
 CHUNK = 5_000
@@ -274,27 +274,22 @@ class SqlRepository:
 
     # -- bulk data --------------------------------------------------------------
 
-    def load_tables(self, tables: Mapping[str, Iterable[R.Row]], *, skip_existing: bool = False,
+    def load_tables(self, tables: Tables, *, skip_existing: bool = False,
                     progress: Progress | None = None,
                     verify: Callable[[dict[str, int]], None] | None = None) -> dict[str, int]:
-        unknown = set(tables) - set(R.TABLES)
-        if unknown:
-            raise ValueError(f"unknown tables: {sorted(unknown)}")
-        inserted: dict[str, int] = {}
+        batches = list(tables.items()) if isinstance(tables, Mapping) else tables
         with self._write() as conn:
-            for table in DATA_TABLES:  # parents before children
-                if table.name not in tables:
-                    continue
-                before = self._count(conn, table)
-                stmt: Any = self._insert(table)
+            before = {t.name: self._count(conn, t) for t in DATA_TABLES}
+            for name, rows in batches:
+                stmt: Any = self._insert(R.TABLES[name])
                 if skip_existing:
                     stmt = stmt.on_conflict_do_nothing()
-                source = iter(tables[table.name])
+                source = iter(rows)
                 while chunk := list(islice(source, CHUNK)):
-                    self._run(conn, table.name, "insert", stmt, chunk)
+                    self._run(conn, name, "insert", stmt, chunk)
                     if progress is not None:
                         progress(len(chunk))
-                inserted[table.name] = self._count(conn, table) - before
+            inserted = {t.name: self._count(conn, t) - before[t.name] for t in DATA_TABLES}
             self._rebuild_sequences(conn)
             problems = self._foreign_key_problems(conn)
             if problems:

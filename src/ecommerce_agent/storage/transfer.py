@@ -115,8 +115,8 @@ def _migrate(csv_dir: Path, keys: dict[str, set[tuple[object, ...]]], repo: SqlR
                     f"행 수 검증 실패로 저장하지 않았습니다: {t.name} (CSV {len(keys[t.name]):,}, "
                     f"추가 {inserted.get(t.name, 0):,}, 기존 {existing[t.name]:,})")
 
-    tables = {t.name: (row for _, row in read_table(table_path(csv_dir, t.name), t.name))
-              for t in DATA_TABLES if table_path(csv_dir, t.name).exists()}
+    tables = [(t.name, (row for _, row in read_table(table_path(csv_dir, t.name), t.name)))
+              for t in DATA_TABLES if table_path(csv_dir, t.name).exists()]
     with progress("SQLite 적재", sum(len(k) for k in keys.values())) as update:
         inserted = repo.load_tables(tables, skip_existing=True, progress=update, verify=verify)
     after = repo.counts()
