@@ -60,6 +60,29 @@ class LoggingSection(_Section):
         "INFO", description="Minimum log level.")
 
 
+class AuthSection(_Section):
+    access_token_minutes: int = Field(15, ge=1, le=1440, description="Access-token lifetime in minutes.")
+    refresh_token_days: int = Field(7, ge=1, le=90, description="Refresh-token lifetime in days.")
+    login_max_failures: int = Field(5, ge=1, le=100,
+                                    description="Failed logins per account and per client IP before 429.")
+    login_window_minutes: int = Field(15, ge=1, le=1440, description="Window for counting failed logins.")
+    dev_secret_file: Path = Field(Path("data/.jwt-secret"),
+                                  description="Where development keeps its generated JWT secret (shared by workers).")
+
+
+class ApiSection(_Section):
+    cors_origins: list[str] = Field(default_factory=list,
+                                    description="Origins allowed by CORS ('*' is refused in production).")
+    max_body_bytes: int = Field(65_536, ge=1_024, le=10_485_760, description="Largest request body accepted.")
+    request_timeout_seconds: float = Field(30, gt=0, le=600, description="Time limit for one request.")
+    idempotency_hours: int = Field(24, ge=1, le=720, description="How long an Idempotency-Key is remembered.")
+
+
+class RedisSection(_Section):
+    url: str | None = Field(None, description="Redis URL for shared auth state (env REDIS_URL); "
+                                              "unset: the database holds it.")
+
+
 class SecretsSection(_Section):
     """Secrets come only from the environment, never from the YAML file."""
 
@@ -71,6 +94,9 @@ class Settings(_Section):
     app: AppSection = AppSection()
     storage: StorageSection = StorageSection()
     logging: LoggingSection = LoggingSection()
+    auth: AuthSection = AuthSection()
+    api: ApiSection = ApiSection()
+    redis: RedisSection = RedisSection()
     secrets: SecretsSection = SecretsSection()
     source: str = Field("defaults", description="Where the settings were read from (for messages).")
 
@@ -85,6 +111,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "STORAGE_BACKEND": "storage.backend",
     "SQLITE_DATABASE": "storage.sqlite.database",
     "CSV_DIRECTORY": "storage.csv.directory",
+    "REDIS_URL": "redis.url",
     "JWT_SECRET_KEY": "secrets.jwt_secret_key",
     "OPENAI_API_KEY": "secrets.openai_api_key",
 }

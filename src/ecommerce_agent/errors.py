@@ -6,8 +6,11 @@ operators and shoppers, and the HTTP status the API maps it to::
     AppError
     ├── ConfigError                 bad or missing configuration (start-up stops)
     ├── DataValidationError         a bad input row: file, line and column named
+    ├── AuthError                   401, missing, invalid, expired or revoked credentials
+    ├── ForbiddenError              403, authenticated but not allowed (staff-only actions)
     ├── NotFoundError               404, also for other users' resources
     ├── ConflictError               409, e.g. a concurrent change
+    ├── RateLimitedError            429, with the seconds to wait
     └── StorageError                the database cannot do what was asked
         ├── StorageUnavailableError 503, database missing, locked, read-only
         └── StorageLockedError      503, the CSV single-writer lock is held elsewhere
@@ -46,6 +49,25 @@ class DataValidationError(AppError):
     def __init__(self, message: str, *, file: str, line: int, column: str) -> None:
         self.file, self.line, self.column = file, line, column
         super().__init__(f"{file}:{line}: '{column}' 열 — {message}")
+
+
+class AuthError(AppError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class ForbiddenError(AppError):
+    code = "forbidden"
+    http_status = 403
+
+
+class RateLimitedError(AppError):
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotFoundError(AppError):

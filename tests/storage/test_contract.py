@@ -65,9 +65,10 @@ def test_list_orders_is_newest_first_filtered_and_limited(shop: Repository) -> N
 def test_cancel_applies_once_then_is_denied(shop: Repository) -> None:
     created = _order(shop)
     later = NOW + timedelta(hours=2)
-    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=later)
+    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=later, reason="단순 변심")
     assert isinstance(outcome, ActionApplied)
     assert outcome.order.status is OrderStatus.CANCELLED and outcome.order.cancelled_at == later
+    assert shop.get_order(created.order_id).cancel_reason == "단순 변심"
     again = shop.apply_order_action(created.order_id, Action.CANCEL, now=later)
     assert isinstance(again, Denied) and again.reason == "already_cancelled"
     assert shop.get_order(created.order_id).status is OrderStatus.CANCELLED

@@ -32,3 +32,8 @@ def require(name: str, host: str, port: int) -> None:
 def require_postgres() -> str:
     require("PostgreSQL", "127.0.0.1", 5432)
     return POSTGRES_URL
+
+
+def require_redis() -> str:
+    require("Redis", "127.0.0.1", 6379)
+    return REDIS_URL

@@ -1,31 +1,49 @@
 """The FastAPI application factory and its lifespan.
 
 Nothing is built at import time: ``create_app(settings)`` builds an app whose
-lifespan opens the repository and keeps it on ``app.state``, so every test
-gets its own database. ``app`` (what ``api.py`` and ``gunicorn api:app`` use)
-is created on first access, from the environment's settings.
+lifespan opens the repository and the shared state and keeps them on
+``app.state``, so every test gets its own database. ``app`` (what ``api.py``
+and ``gunicorn api:app`` use) is created on first access, from the
+environment's settings.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..config import Settings, load_settings
-from ..errors import AppError
+from ..errors import AppError, ConfigError
 from ..storage import open_repository
-from .routes import health
+from ..storage.sql import SqlRepository
+from ..storage.state import MemoryState, RedisState, SharedState, SqlState
+from . import problems
+from .middleware import BodyLimit, Timeout
+from .routes import auth, health, orders, tickets
+from .tokens import TokenService, resolve_secret
 
-log = logging.getLogger("ecommerce_agent.api")
+
+def open_shared_state(settings: Settings, repo: object) -> SharedState:
+    """Redis when configured, else the SQL database, else (CSV: one worker) memory."""
+    if settings.redis.url:
+        return RedisState(settings.redis.url)
+    if isinstance(repo, SqlRepository):
+        return SqlState(repo.engine, repo.backend)
+    return MemoryState()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    if settings.app.env == "production" and "*" in settings.api.cors_origins:
+        raise ConfigError("설정 오류: api.cors_origins — production에서는 '*'를 쓸 수 없습니다 "
+                          "(인증 정보와 함께 모든 출처를 허용하게 됩니다). 허용할 출처를 나열하세요.")
+    secret = resolve_secret(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,15 +52,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.storage.backend == "csv":
                 # The single-writer rule: a second worker cannot take the lock and stops here.
                 repo.acquire_writer()  # type: ignore[attr-defined]
+            shared = open_shared_state(settings, repo)
             app.state.settings = settings
             app.state.repo = repo
+            app.state.shared = shared
+            app.state.tokens = TokenService(
+                secret, shared, access_ttl=timedelta(minutes=settings.auth.access_token_minutes),
+                refresh_ttl=timedelta(days=settings.auth.refresh_token_days))
             yield
         finally:
             repo.close()
 
     app = FastAPI(title="Ecommerce Agent", version=__version__, lifespan=lifespan,
-                  description="한국어 쇼핑몰 고객상담 에이전트 API")
-    app.include_router(health.router)
+                  description="한국어 쇼핑몰 고객상담 에이전트 API. 오류는 RFC 9457 problem+json으로 응답합니다.")
+    problems.install(app)
+    for router in (health.router, auth.router, orders.router, tickets.router):
+        app.include_router(router)
+    app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
+    app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)
+    if settings.api.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins,
+                           allow_credentials="*" not in settings.api.cors_origins,
+                           allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"])
     return app
 
 

@@ -220,10 +220,12 @@ class DemoShop:
         row: Row = {"order_id": oid, "user_id": user_id, "status": status.value, "order_date": placed,
                     "total_amount": subtotal + fee, "shipping_fee": fee, "payment_method": payment.value,
                     "shipping_address": address, "carrier": None, "tracking_number": None,
-                    "shipped_at": None, "delivered_at": None, "cancelled_at": None, "updated_at": placed}
+                    "shipped_at": None, "delivered_at": None, "cancelled_at": None, "updated_at": placed,
+                    "cancel_reason": None}
         latest = self.anchor - timedelta(minutes=5)
         if status is S.CANCELLED:
             row["cancelled_at"] = min(placed + timedelta(minutes=rng.randrange(10, 600)), latest)
+            row["cancel_reason"] = rng.choice(_CANCEL_REASONS)
         elif status not in (S.PENDING, S.PAID, S.PREPARING):
             shipped = min(placed + timedelta(hours=rng.uniform(8, 30)), latest)
             row.update(shipped_at=shipped, carrier=rng.choice(CARRIERS),
@@ -258,6 +260,9 @@ def _status_for_age(rng: random.Random, hours: float) -> S:
         weights = (78, 8, 3, 7, 4)
     return rng.choices(options, weights=weights)[0]
 
+
+_CANCEL_REASONS = ("단순 변심", "주문 실수", "다른 상품으로 다시 주문", "배송이 늦어질 것 같아서",
+                   "입금 기한 초과(자동 취소)")
 
 _CLAIM_TICKETS = {
     S.RETURN_REQUESTED.value: (IssueType.REFUND, "단순 변심으로 반품을 요청합니다."),

@@ -150,6 +150,7 @@ class Order:
     delivered_at: datetime | None = None
     cancelled_at: datetime | None = None
     updated_at: datetime | None = None
+    cancel_reason: str | None = None
 
     @property
     def summary(self) -> str:

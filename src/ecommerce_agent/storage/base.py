@@ -69,7 +69,7 @@ class Repository(Protocol):
     def list_orders(self, user_id: str, *, status: OrderStatus | None = None,
                     limit: int = 20) -> list[Order]: ...
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
-                           new_address: str | None = None,
+                           new_address: str | None = None, reason: str | None = None,
                            ticket: NewTicket | None = None) -> ActionOutcome:
         """Check the status matrix and apply ``action`` atomically: of two racing
         requests exactly one succeeds, the other gets the ``Denied`` of the new state.

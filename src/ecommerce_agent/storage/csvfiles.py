@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import DataValidationError, StorageUnavailableError
-from .rows import COLUMNS, PRIMARY_KEYS, Row, format_value, parse_row
+from .rows import COLUMNS, PRIMARY_KEYS, TABLES, Row, format_value, parse_row
 
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -32,7 +32,8 @@ def read_table(path: Path, table: str) -> Iterator[tuple[int, Row]]:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
-            missing = [c for c in expected if c not in header]
+            # Columns added by later schema versions are nullable: older files may lack them.
+            missing = [c for c in expected if c not in header and not TABLES[table].c[c].nullable]
             if missing:
                 raise DataValidationError(f"헤더에 열이 없습니다: {', '.join(missing)}",
                                           file=path.name, line=1, column=missing[0])

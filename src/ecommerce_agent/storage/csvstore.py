@@ -198,7 +198,7 @@ class CsvRepository:
             return [R.order_from_row(r, self._items_of(r["order_id"])) for r in rows[:limit]]
 
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
-                           new_address: str | None = None,
+                           new_address: str | None = None, reason: str | None = None,
                            ticket: NewTicket | None = None) -> ActionOutcome:
         if action is Action.CHANGE_ADDRESS and not (new_address and new_address.strip()):
             raise ValueError("change_address needs new_address")
@@ -214,6 +214,7 @@ class CsvRepository:
                 row["status"] = decision.new_status.value
             if action is Action.CANCEL:
                 row["cancelled_at"] = now
+                row["cancel_reason"] = reason
             if action is Action.CHANGE_ADDRESS:
                 row["shipping_address"] = (new_address or "").strip()
             created = self._insert_ticket(ticket, now, touch) if ticket is not None else None
@@ -280,9 +281,10 @@ class CsvRepository:
         inserted = {t.name: 0 for t in DATA_TABLES}
         with self._writing() as touch:
             for name, rows in batches:
-                current, keys = self._table(name), R.PRIMARY_KEYS[name]
+                current, keys, columns = self._table(name), R.PRIMARY_KEYS[name], R.COLUMNS[name]
                 touch(name)
-                for row in rows:
+                for given in rows:
+                    row = {c: given.get(c) for c in columns}  # absent optional columns are NULL
                     key = tuple(row[k] for k in keys)
                     if key in current:
                         if skip_existing:

@@ -160,7 +160,7 @@ def item_to_row(order_id: str, line_no: int, i: OrderItem) -> Row:
 
 _ORDER_FIELDS = ("order_id", "user_id", "order_date", "total_amount", "shipping_fee",
                  "shipping_address", "carrier", "tracking_number", "shipped_at",
-                 "delivered_at", "cancelled_at", "updated_at")
+                 "delivered_at", "cancelled_at", "updated_at", "cancel_reason")
 
 
 def order_from_row(r: Mapping[str, Any], items: Sequence[OrderItem]) -> Order:

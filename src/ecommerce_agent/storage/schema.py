@@ -72,6 +72,7 @@ orders = sa.Table(
     sa.Column("delivered_at", UtcDateTime(), nullable=True),
     sa.Column("cancelled_at", UtcDateTime(), nullable=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("cancel_reason", sa.String(500), nullable=True),
     # A user's latest orders (the API's list) and filtering by status.
     sa.Index("ix_orders_user_date", "user_id", "order_date", "order_id"),
     sa.Index("ix_orders_user_status_date", "user_id", "status", "order_date", "order_id"),
@@ -112,6 +113,35 @@ order_sequences = sa.Table(
     "order_sequences", metadata,
     sa.Column("day", sa.String(8), primary_key=True),
     sa.Column("last_seq", sa.Integer(), nullable=False),
+)
+
+# -- shared state of the API workers (auth and idempotency), see state.py --------
+
+revoked_tokens = sa.Table(
+    "revoked_tokens", metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_revoked_tokens_expires", "expires_at"),
+)
+
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("failed_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_login_failures_key", "key", "failed_at"),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys", metadata,
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("endpoint", sa.String(200), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer(), nullable=True),  # NULL while the first request runs
+    sa.Column("body", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_idempotency_created", "created_at"),
 )
 
 # Tables holding shop data, in foreign-key order (parents first).

@@ -181,20 +181,20 @@ class SqlRepository:
         return [R.order_from_row(row, items) for row, items in found.values()]
 
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
-                           new_address: str | None = None,
+                           new_address: str | None = None, reason: str | None = None,
                            ticket: NewTicket | None = None) -> ActionOutcome:
         if action is Action.CHANGE_ADDRESS and not (new_address and new_address.strip()):
             raise ValueError("change_address needs new_address")
         for attempt in range(_TICKET_ID_ATTEMPTS):
             try:
-                return self._apply(order_id, action, now, new_address, ticket)
+                return self._apply(order_id, action, now, new_address, reason, ticket)
             except ConflictError:
                 if ticket is None or attempt == _TICKET_ID_ATTEMPTS - 1:
                     raise  # only a ticket-id collision is worth retrying
         raise AssertionError("unreachable")
 
     def _apply(self, order_id: str, action: Action, now: datetime, new_address: str | None,
-               ticket: NewTicket | None) -> ActionOutcome:
+               reason: str | None, ticket: NewTicket | None) -> ActionOutcome:
         with self._write() as conn:
             order = self._get_order(conn, order_id, for_update=True)
             if order is None:
@@ -207,6 +207,7 @@ class SqlRepository:
                 values["status"] = decision.new_status.value
             if action is Action.CANCEL:
                 values["cancelled_at"] = now
+                values["cancel_reason"] = reason
             if action is Action.CHANGE_ADDRESS:
                 values["shipping_address"] = (new_address or "").strip()
             updated = self._run(conn, "orders", "update", orders.update().where(

@@ -1,0 +1,79 @@
+"""Typed dependencies: infrastructure built in the lifespan, read from ``app.state``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..config import Settings
+from ..domain.users import User
+from ..errors import AuthError, ForbiddenError, NotFoundError
+from ..storage.base import Repository
+from ..storage.state import SharedState
+from .tokens import Claims, TokenService
+
+_bearer = HTTPBearer(auto_error=False, description="`POST /auth/login`으로 받은 access_token")
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _repo(request: Request) -> Repository:
+    return request.app.state.repo
+
+
+def _tokens(request: Request) -> TokenService:
+    return request.app.state.tokens
+
+
+def _state(request: Request) -> SharedState:
+    return request.app.state.shared
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+RepoDep = Annotated[Repository, Depends(_repo)]
+TokensDep = Annotated[TokenService, Depends(_tokens)]
+StateDep = Annotated[SharedState, Depends(_state)]
+
+
+def _claims(tokens: TokensDep,
+            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Claims:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthError("로그인이 필요합니다 (Authorization: Bearer 토큰).")
+    return tokens.verify(credentials.credentials, "access")
+
+
+ClaimsDep = Annotated[Claims, Depends(_claims)]
+
+
+def _current_user(claims: ClaimsDep, repo: RepoDep, request: Request) -> User:
+    user = repo.get_user(claims.sub)
+    if user is None:
+        raise AuthError("계정을 찾을 수 없습니다. 다시 로그인해 주세요.", code="invalid_token")
+    request.state.user_id = user.user_id  # for logs and metrics
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def _staff(user: CurrentUser) -> User:
+    if not user.is_staff:
+        raise ForbiddenError("상담원만 할 수 있는 작업입니다.")
+    return user
+
+
+StaffUser = Annotated[User, Depends(_staff)]
+
+
+def resolve_owner(user: User, user_id: str, repo: Repository) -> str:
+    """The user whose data ``/users/{user_id}/…`` asks for. Customers reach only their
+    own (``me`` or their id); anything else is 404, so existence is not revealed."""
+    if user_id == "me" or user_id == user.user_id:
+        return user.user_id
+    if user.is_staff and repo.get_user(user_id) is not None:
+        return user_id
+    raise NotFoundError("사용자를 찾을 수 없습니다.")
