@@ -26,6 +26,7 @@ from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from . import problems
 from .middleware import BodyLimit, Timeout
 from .routes import auth, health, orders, tickets
+from .schemas import PROBLEM_RESPONSES
 from .tokens import TokenService, resolve_secret
 
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             repo.close()
 
     app = FastAPI(title="Ecommerce Agent", version=__version__, lifespan=lifespan,
+                  responses=PROBLEM_RESPONSES,
                   description="한국어 쇼핑몰 고객상담 에이전트 API. 오류는 RFC 9457 problem+json으로 응답합니다.")
     problems.install(app)
     for router in (health.router, auth.router, orders.router, tickets.router):

@@ -15,6 +15,25 @@ from ..security import MIN_PASSWORD_LENGTH
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
 
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="Machine-readable reason, e.g. already_shipped, token_revoked.")
+    errors: list[dict[str, object]] | None = Field(None, description="422 only: each invalid field.")
+
+
+PROBLEM_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429, 500, 503, 504)
+# Every route may answer with these (auth, ownership, validation, limits, failures).
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": Problem, "description": "문제 상세 (RFC 9457)",
+             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for status in PROBLEM_STATUSES}
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

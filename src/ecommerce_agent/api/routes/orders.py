@@ -48,11 +48,11 @@ def get_order_status(order_id: OrderId, user: CurrentUser, repo: RepoDep) -> Ord
     return OrderStatusOut.of(owned_order(repo, user, order_id))
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OrderOut,
-             responses={409: {"description": "주문 상태상 취소할 수 없음 (사유 포함)"}})
+@router.post("/orders/{order_id}/cancel", response_model=OrderOut)
 async def cancel_order(order_id: OrderId, body: CancelIn, request: Request, user: CurrentUser,
                        repo: RepoDep) -> JSONResponse:
-    """Cancel before dispatch. Honours `Idempotency-Key`."""
+    """Cancel before dispatch; 409 with the Korean reason when the status forbids it.
+    Honours `Idempotency-Key`."""
 
     def cancel() -> tuple[int, object]:
         order = owned_order(repo, user, order_id)

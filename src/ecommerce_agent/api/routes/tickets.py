@@ -27,8 +27,7 @@ def owned_ticket(repo: Repository, user: User, ticket_id: str) -> Ticket:
     return ticket
 
 
-@router.post("/tickets", status_code=201, response_model=TicketOut,
-             responses={404: {"description": "주문이 없거나 본인의 주문이 아님"}})
+@router.post("/tickets", status_code=201, response_model=TicketOut)
 async def create_ticket(body: TicketIn, request: Request, user: CurrentUser, repo: RepoDep) -> JSONResponse:
     """Open a ticket; the order (if any) must belong to the caller. Honours `Idempotency-Key`."""
 
