@@ -15,6 +15,8 @@ from ecommerce_agent.storage.sql import SqlRepository
 from tests.support.factories import product_row, user
 from tests.support.services import require_postgres
 
+pytest_plugins = ["tests.support.app"]  # the seeded-app fixtures: template_db, settings, client
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

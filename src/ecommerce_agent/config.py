@@ -58,6 +58,9 @@ class StorageSection(_Section):
 class LoggingSection(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         "INFO", description="Minimum log level.")
+    file: Path | None = Field(Path("log/app.log"), description="JSON-lines log file (null: stdout only).")
+    max_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Rotate the log file at this size.")
+    backup_count: int = Field(10, ge=0, le=1000, description="Rotated log files to keep.")
 
 
 class AuthSection(_Section):

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from ecommerce_agent.api.app import create_app
 from ecommerce_agent.errors import ConfigError
-from tests.api.conftest import assert_problem, login
+from tests.support.app import assert_problem, login
 from tests.support.factories import settings_for
 
 

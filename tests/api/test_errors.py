@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from ecommerce_agent.api.app import create_app
-from tests.api.conftest import assert_problem, login
+from tests.support.app import assert_problem, login
 from tests.support.factories import settings_for
 
 

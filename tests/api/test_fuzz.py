@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 
 from ecommerce_agent.api.app import create_app
 from ecommerce_agent.config import load_settings
-from tests.api.conftest import login
+from tests.support.app import login
 
 # The schema is read when the module is collected; the database is put in place
 # (and the lifespan started) by the fixture below before any case runs.

@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ecommerce_agent.storage import open_sqlite
-from tests.api.conftest import assert_problem, login
+from tests.support.app import assert_problem, login
 
 ORDER_KEYS = {"order_id", "user_id", "status", "status_label", "order_date", "total_amount", "shipping_fee",
               "payment_method", "shipping_address", "items", "tracking", "delivered_at", "cancelled_at"}

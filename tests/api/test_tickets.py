@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import assert_problem, login
+from tests.support.app import assert_problem, login
 
 
 def _an_order(client: TestClient, headers: dict[str, str], status: str = "delivered") -> str:

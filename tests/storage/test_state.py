@@ -87,3 +87,13 @@ def test_only_one_of_racing_claims_wins(state: SharedState) -> None:
     for t in threads:
         t.join()
     assert sum(r is None for r in results) == 1
+
+
+def test_active_users_counts_distinct_recent_users(state: SharedState) -> None:
+    state.touch_user("U1", NOW - timedelta(minutes=10))
+    state.touch_user("U2", NOW - timedelta(minutes=2))
+    state.touch_user("U3", NOW - timedelta(minutes=1))
+    state.touch_user("U3", NOW)
+    assert state.active_users(NOW, timedelta(minutes=5)) == 2
+    state.touch_user("U1", NOW)
+    assert state.active_users(NOW, timedelta(minutes=5)) == 3

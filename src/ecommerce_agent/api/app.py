@@ -23,7 +23,11 @@ from ..errors import AppError, ConfigError
 from ..storage import open_repository
 from ..storage.sql import SqlRepository
 from ..storage.state import MemoryState, RedisState, SharedState, SqlState
+from ..observability import metrics
+from ..observability.logging import configure as configure_logging
+from ..observability.requests import RequestContext
 from . import problems
+from .activity import ActivityTracker
 from .middleware import BodyLimit, Timeout
 from .routes import auth, health, orders, tickets
 from .schemas import PROBLEM_RESPONSES
@@ -48,7 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        repo = open_repository(settings)
+        configure_logging(settings.logging.level, settings.logging.file,
+                          max_bytes=settings.logging.max_bytes, backup_count=settings.logging.backup_count)
+        repo = open_repository(settings, observer=metrics.observe_query)
         try:
             if settings.storage.backend == "csv":
                 # The single-writer rule: a second worker cannot take the lock and stops here.
@@ -57,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.settings = settings
             app.state.repo = repo
             app.state.shared = shared
+            app.state.activity = ActivityTracker(shared)
+            metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
             app.state.tokens = TokenService(
                 secret, shared, access_ttl=timedelta(minutes=settings.auth.access_token_minutes),
                 refresh_ttl=timedelta(days=settings.auth.refresh_token_days))
@@ -72,11 +80,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)
+    app.add_middleware(RequestContext)  # outermost: ids, access log and metrics for everything
     if settings.api.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins,
                            allow_credentials="*" not in settings.api.cors_origins,
                            allow_methods=["GET", "POST", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"])
+                           allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+                           expose_headers=["X-Request-ID", "Retry-After"])
     return app
 
 

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..config import Settings
 from ..domain.users import User
 from ..errors import AuthError, ForbiddenError, NotFoundError
+from ..observability.logging import user_id_var
 from ..storage.base import Repository
 from ..storage.state import SharedState
 from .tokens import Claims, TokenService
@@ -53,7 +54,9 @@ def _current_user(claims: ClaimsDep, repo: RepoDep, request: Request) -> User:
     user = repo.get_user(claims.sub)
     if user is None:
         raise AuthError("계정을 찾을 수 없습니다. 다시 로그인해 주세요.", code="invalid_token")
-    request.state.user_id = user.user_id  # for logs and metrics
+    request.state.user_id = user.user_id  # for the access log
+    user_id_var.set(user.user_id)  # for log lines written while handling this request
+    request.app.state.activity.seen(user.user_id)
     return user
 
 

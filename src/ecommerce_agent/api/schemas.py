@@ -35,13 +35,16 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
+
+
+TEXT = r"\S"  # free text must contain something besides whitespace
 
 
 class RegisterIn(_In):
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN, examples=["new@example.com"])
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=128)
-    name: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=50, pattern=TEXT)
 
     @field_validator("email")
     @classmethod
@@ -144,18 +147,18 @@ class OrdersOut(BaseModel):
 
 
 class CancelIn(_In):
-    reason: str = Field("고객 요청", min_length=1, max_length=500)
+    reason: str = Field("고객 요청", min_length=1, max_length=500, pattern=TEXT)
 
 
 class TicketIn(_In):
     order_id: str | None = Field(None, max_length=20)
     issue_type: IssueType
-    description: str = Field(min_length=1, max_length=2_000)
+    description: str = Field(min_length=1, max_length=2_000, pattern=TEXT)
     priority: Priority = Priority.NORMAL
 
 
 class ResolveIn(_In):
-    note: str = Field(min_length=1, max_length=2_000)
+    note: str = Field(min_length=1, max_length=2_000, pattern=TEXT)
 
 
 class TicketOut(BaseModel):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
+import shutil
+import tempfile
 
 from ..config import Settings
 from ..errors import ConfigError
@@ -36,6 +40,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # before any worker starts; this also applies pending schema migrations once.
     repo = open_repository(settings)
     repo.close()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several processes: metrics go through prometheus_client's multiprocess files.
+        metrics_dir = tempfile.mkdtemp(prefix="ecommerce-agent-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
     uvicorn.run("ecommerce_agent.api.app:create_app", factory=True,
                 host=args.host or settings.app.host, port=args.port or settings.app.port,
                 workers=workers, log_level=settings.logging.level.lower(),

@@ -144,5 +144,14 @@ idempotency_keys = sa.Table(
     sa.Index("ix_idempotency_created", "created_at"),
 )
 
+# Last time each user was seen (for the active_users gauge), written at most
+# every 30 s per user and process.
+user_activity = sa.Table(
+    "user_activity", metadata,
+    sa.Column("user_id", sa.String(32), primary_key=True),
+    sa.Column("seen_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_user_activity_seen", "seen_at"),
+)
+
 # Tables holding shop data, in foreign-key order (parents first).
 DATA_TABLES: tuple[sa.Table, ...] = (users, products, orders, order_items, tickets)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import StorageUnavailableError
-from .schema import idempotency_keys, login_failures, revoked_tokens
+from .schema import idempotency_keys, login_failures, revoked_tokens, user_activity
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,10 @@ class SharedState(Protocol):
     def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None: ...
     def release_idempotency(self, user_id: str, key: str) -> None:
         """Forget a claim whose request failed, so a retry can run."""
+    def touch_user(self, user_id: str, now: datetime) -> None:
+        """Record that ``user_id`` was active at ``now``."""
+    def active_users(self, now: datetime, window: timedelta) -> int:
+        """Distinct users active within ``window`` before ``now``."""
 
 
 class SqlState:
@@ -126,6 +130,19 @@ class SqlState:
                                               table.c.status_code.is_(None)))
 
 
+    def touch_user(self, user_id: str, now: datetime) -> None:
+        stmt = self._insert(user_activity).values(user_id=user_id, seen_at=now)
+        with self._begin() as conn, conn.begin():
+            conn.execute(stmt.on_conflict_do_update(index_elements=[user_activity.c.user_id],
+                                                    set_={"seen_at": now}))
+
+    def active_users(self, now: datetime, window: timedelta) -> int:
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin=None)
+            return conn.execute(sa.select(sa.func.count()).select_from(user_activity)
+                                .where(user_activity.c.seen_at >= now - window)).scalar_one()
+
+
 class RedisState:
     """The same state in Redis: several hosts can share it."""
 
@@ -197,6 +214,18 @@ class RedisState:
             self._call(self.client.delete, name)
 
 
+    def touch_user(self, user_id: str, now: datetime) -> None:
+        name = f"{self.prefix}active"
+        pipe = self.client.pipeline()
+        pipe.zadd(name, {user_id: now.timestamp()})
+        pipe.zremrangebyscore(name, 0, now.timestamp() - 86_400)
+        self._call(pipe.execute)
+
+    def active_users(self, now: datetime, window: timedelta) -> int:
+        return int(self._call(self.client.zcount, f"{self.prefix}active",
+                              now.timestamp() - window.total_seconds(), "+inf"))
+
+
 class MemoryState:
     """Process-local state, for the single-worker CSV backend only."""
 
@@ -207,6 +236,7 @@ class MemoryState:
         self._revoked: dict[str, datetime] = {}
         self._failures: dict[str, list[datetime]] = {}
         self._idem: dict[tuple[str, str], dict[str, Any]] = {}
+        self._seen: dict[str, datetime] = {}
 
     def ping(self) -> None:
         return None
@@ -253,3 +283,11 @@ class MemoryState:
             stored = self._idem.get((user_id, key))
             if stored is not None and stored["status_code"] is None:
                 del self._idem[(user_id, key)]
+
+    def touch_user(self, user_id: str, now: datetime) -> None:
+        with self._lock:
+            self._seen[user_id] = now
+
+    def active_users(self, now: datetime, window: timedelta) -> int:
+        with self._lock:
+            return sum(1 for seen in self._seen.values() if seen >= now - window)

@@ -25,7 +25,7 @@ _DUMMY_HASH = hash_password(uuid.uuid4().hex)
 def register(body: RegisterIn, repo: RepoDep) -> UserOut:
     if repo.get_user_by_email(body.email) is not None:
         raise ConflictError("이미 가입된 이메일입니다.", code="email_taken")
-    user = User(user_id=f"U{uuid.uuid4().hex[:12].upper()}", email=body.email, name=body.name,
+    user = User(user_id=f"U{uuid.uuid4().hex[:12].upper()}", email=body.email, name=body.name.strip(),
                 role=Role.CUSTOMER, password_hash=hash_password(body.password), phone="", address="",
                 created_at=utcnow())
     repo.add_user(user)

@@ -1,4 +1,4 @@
-"""Order cancel reason; shared auth and idempotency state for API workers.
+"""Order cancel reason; shared auth, idempotency and activity state for API workers.
 
 Revision ID: 0002
 Revises: 0001
@@ -45,10 +45,16 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_idempotency_created", "idempotency_keys", ["created_at"])
+    op.create_table(
+        "user_activity",
+        sa.Column("user_id", sa.String(32), primary_key=True),
+        sa.Column("seen_at", UtcDateTime(), nullable=False),
+    )
+    op.create_index("ix_user_activity_seen", "user_activity", ["seen_at"])
 
 
 def downgrade() -> None:
-    for table in ("idempotency_keys", "login_failures", "revoked_tokens"):
+    for table in ("user_activity", "idempotency_keys", "login_failures", "revoked_tokens"):
         op.drop_table(table)
     with op.batch_alter_table("orders") as batch:
         batch.drop_column("cancel_reason")

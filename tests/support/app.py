@@ -1,3 +1,5 @@
+"""Fixtures and helpers for tests that drive the HTTP app (registered in tests/conftest.py)."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,0 +1,1 @@
+"""Observability: every metric (metrics.py), structured logs (logging.py), request ids."""
