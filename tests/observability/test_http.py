@@ -36,13 +36,13 @@ def test_request_id_is_echoed_or_generated(client: TestClient) -> None:
 def test_metrics_use_route_templates_and_count_db_queries(client: TestClient) -> None:
     headers = login(client)
     order_id = client.get("/users/me/orders", headers=headers).json()["orders"][0]["order_id"]
-    before = _metric(client.get("/metrics").text, "http_requests_total", endpoint="/orders/{order_id}")
+    labels = {"endpoint": "/orders/{order_id}", "method": "GET", "status": "200"}
+    before = _metric(client.get("/metrics").text, "http_requests_total", **labels)
     for _ in range(3):
         client.get(f"/orders/{order_id}", headers=headers)
     client.get("/no/such/path")
     text = client.get("/metrics").text
-    assert _metric(text, "http_requests_total", endpoint="/orders/{order_id}", method="GET",
-                   status="200") - before == 3
+    assert _metric(text, "http_requests_total", **labels) - before == 3
     assert order_id not in text and "/no/such/path" not in text
     assert _metric(text, "http_requests_total", endpoint="unmatched") >= 1
     assert _metric(text, "db_queries_total", table="orders", operation="select") >= 3

@@ -35,10 +35,21 @@ _VOWEL_MERGE = str.maketrans({"ㅐ": "ㅔ", "ㅒ": "ㅖ", "ㅙ": "ㅞ", "ㅚ": "
 _JONG_BASE = 0x11A7
 
 
+def fold(text: str) -> str:
+    """NFKC (full-width → ASCII, compatibility forms unified) and lower case, but
+    the jamo shoppers type alone ("ㅇㅇ", "ㄴㄴ", "ㅠㅠ") stay compatibility jamo:
+    plain NFKC would turn them into conjoining jamo that no longer look like
+    the initials inside decomposed syllables."""
+    if text.isascii():
+        return text.lower()
+    return "".join(ch if "\u3131" <= ch <= "\u318e" else unicodedata.normalize("NFKC", ch)
+                   for ch in text).lower()
+
+
 def normalise(text: str) -> str:
-    """NFKC, ids masked, lower case, digits folded to 0, runs of 3+ shortened to 2."""
-    text = unicodedata.normalize("NFKC", text)
-    text = mask_ids(text, ORDER_TOKEN, TICKET_TOKEN).lower()
+    """Folded, ids masked, digits folded to 0, runs of 3+ shortened to 2."""
+    text = fold(text)
+    text = mask_ids(text, ORDER_TOKEN, TICKET_TOKEN)
     text = _DIGITS.sub("0", text)
     text = _RUNS.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()

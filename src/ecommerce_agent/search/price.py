@@ -13,11 +13,12 @@ expression          meaning                     range
 만원대 / 10만원대      (unit: trailing zeros)      10,000–19,999 / 100,000–199,999
 3~5만원, 2만~3만원     a range; the unit carries   30,000–50,000
 3만원에서 5만원 사이     a range                     30,000–50,000
-5만원 정도/쯤/내외     about (±20 %)               40,000–60,000
+5만원 정도/쯤/짜리     about (±20 %)               40,000–60,000
 ==================  ==========================  =========================
 
 A bare amount ("3만원 이어폰") is no constraint: without a qualifier the
-intent is unknown. Several constraints combine ("2만원 이상 5만원 이하").
+intent is unknown; nor is a number without 원 or a unit ("250 이하" may be a
+shoe size). Several constraints combine ("2만원 이상 5만원 이하").
 """
 
 from __future__ import annotations
@@ -30,23 +31,26 @@ _SMALL_UNITS = {"십": 10, "백": 100, "천": 1_000}
 _BIG_UNITS = {"만": 10_000, "억": 100_000_000}
 ABOUT = 0.2  # "정도": ±20 %
 
-# One amount: "35,000", "3.5만", "3만5천", "만", "십만", "오만", "1억 2천만"
-_NUM = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
-_KNUM = r"[일이삼사오육칠팔구]"
-_AMOUNT = (rf"(?:(?:{_NUM}|{_KNUM})?\s?[십백천]?\s?[만억]\s?)+(?:(?:{_NUM}|{_KNUM})?\s?[십백천]\s?)?"
-           rf"(?:{_NUM}|{_KNUM})?"
-           rf"|(?:(?:{_NUM}|{_KNUM})?\s?[십백천]\s?)+(?:{_NUM}|{_KNUM})?"
-           rf"|{_NUM}")
-_WON = r"\s?원"
-_BAND = r"\s?대"
+# One amount: "35,000", "3.5만", "3만5천", "3만 5000", "만", "십만", "오만", "1억2천만".
+# Hangul digits count only before a unit and never inside a word ("회사원" is no 4원),
+# and a unit-first amount ("만원대") must not continue a word either.
+_D = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_K = "[일이삼사오육칠팔구]"
+_HEAD = rf"(?:(?<![\d.,]){_D}|(?<![가-힣]){_K}(?=[십백천만억])|(?<![가-힣\d.,])(?=[십백천만억]))"
+_NEXT = rf"(?:\s?{_D}|{_K}(?=[십백천]))"
+_BIG = rf"{_HEAD}[십백천]?[만억](?:{_NEXT}?[십백천]?[만억])*(?:{_NEXT}?[십백천])?(?:{_NEXT})?"
+_SMALL = rf"{_HEAD}[십백천](?:{_NEXT}?[십백천])*(?:{_NEXT})?"
+_AMOUNT = rf"(?:{_BIG}|{_SMALL}|(?<![\d.,]){_D})"
+_UNIT_CHARS = frozenset("십백천만억")
+_WON_AMOUNT = re.compile(rf"(?P<amount>{_AMOUNT})\s?원")
 _RANGE = re.compile(
-    rf"(?P<lo>{_AMOUNT})(?P<lo_won>{_WON})?\s*(?:~|∼|〜|-|–|에서|부터)\s*"
-    rf"(?P<hi>{_AMOUNT})(?P<hi_won>{_WON})(?P<hi_band>{_BAND})?(?:\s?(?:까지|사이))?")
+    rf"(?P<lo>{_AMOUNT})(?P<lo_won>\s?원)?\s*(?:~|∼|〜|-|–|에서|부터)\s*"
+    rf"(?P<hi>{_AMOUNT})(?P<won>\s?원)?(?P<band>\s?대)?(?:\s?(?:까지|사이))?")
 _SINGLE = re.compile(
-    rf"(?P<amount>{_AMOUNT})(?P<won>{_WON})(?P<band>{_BAND})?"
+    rf"(?P<amount>{_AMOUNT})(?P<won>\s?원)?(?P<band>\s?대)?"
     r"(?:\s*(?:(?P<le>이하|이내|까지|안쪽|안으로|내로)|(?P<lt>미만|아래|밑|보다\s?싼|보다\s?저렴)"
     r"|(?P<ge>이상|부터)|(?P<gt>초과|넘는|넘게|넘은|넘어|보다\s?비싼|위로)"
-    r"|(?P<about>정도|쯤|내외|안팎|전후|짜리|선)))?")
+    r"|(?P<about>정도|쯤|내외|안팎|전후|짜리)))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,32 +80,24 @@ def parse_amount(text: str) -> int | None:
 
 def parse_price_range(text: str) -> PriceRange | None:
     """The price constraint expressed in ``text``, or None if there is none."""
-    lo: int | None = None
-    hi: int | None = None
-    found: list[str] = []
-    taken: list[tuple[int, int]] = []
-    for match in _RANGE.finditer(text):
-        bounds = _range_bounds(match)
-        if bounds is not None:
-            lo, hi = _tighten(lo, hi, *bounds)
-            found.append(match.group(0).strip())
-            taken.append(match.span())
-    for match in _SINGLE.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
-        bounds = _single_bounds(match)
-        if bounds is not None:
-            lo, hi = _tighten(lo, hi, *bounds)
-            found.append(match.group(0).strip())
+    found = _constraints(text)
     if not found:
         return None
-    return PriceRange(min_price=lo, max_price=hi, text=" ".join(found))
+    lo: int | None = None
+    hi: int | None = None
+    for _, (new_lo, new_hi) in found:
+        if new_lo is not None:
+            lo = new_lo if lo is None else max(lo, new_lo)
+        if new_hi is not None:
+            hi = new_hi if hi is None else min(hi, new_hi)
+    return PriceRange(min_price=lo, max_price=hi,
+                      text=" ".join(text[start:end].strip() for (start, end), _ in found))
 
 
 def strip_prices(text: str) -> str:
     """``text`` without its price expressions (for the lexical part of a search)."""
-    text = _RANGE.sub(" ", text)
-    text = _SINGLE.sub(lambda m: " " if _single_bounds(m) is not None else m.group(0), text)
+    for (start, end), _ in reversed(_constraints(text)):
+        text = f"{text[:start]} {text[end:]}"
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -112,12 +108,36 @@ def normalize_amounts(text: str) -> str:
         value = parse_amount(match.group("amount"))
         return match.group(0) if value is None else f"{value}원"
 
-    return re.sub(rf"(?P<amount>{_AMOUNT}){_WON}", plain, text)
+    return _WON_AMOUNT.sub(plain, text)
 
 
-def _single_bounds(match: re.Match[str]) -> tuple[int | None, int | None] | None:
+Bounds = tuple[int | None, int | None]
+
+
+def _constraints(text: str) -> list[tuple[tuple[int, int], Bounds]]:
+    """(span, bounds) of every price constraint, in text order."""
+    found: list[tuple[tuple[int, int], Bounds]] = []
+    for match in _RANGE.finditer(text):
+        bounds = _range_bounds(match)
+        if bounds is not None:
+            found.append((match.span(), bounds))
+    for match in _SINGLE.finditer(text):
+        if any(start <= match.start() < end for (start, end), _ in found):
+            continue
+        single = _single_bounds(match)
+        if single is not None:
+            found.append((match.span(), single))
+    return sorted(found)
+
+
+def _is_money(amount: str, won: str | None) -> bool:
+    """"250" alone may be a shoe size; "250원", "3만" and "5천" are money."""
+    return bool(won) or any(ch in _UNIT_CHARS for ch in amount)
+
+
+def _single_bounds(match: re.Match[str]) -> Bounds | None:
     value = parse_amount(match.group("amount"))
-    if value is None or value <= 0:
+    if value is None or value <= 0 or not _is_money(match.group("amount"), match.group("won")):
         return None
     if match.group("band"):
         low, high = _band(value)
@@ -139,19 +159,17 @@ def _single_bounds(match: re.Match[str]) -> tuple[int | None, int | None] | None
     return None  # a bare amount says nothing about a range
 
 
-def _range_bounds(match: re.Match[str]) -> tuple[int, int] | None:
-    hi_text = match.group("hi")
-    hi = parse_amount(hi_text)
-    lo_text = match.group("lo")
-    lo = parse_amount(lo_text)
-    if hi is None or lo is None:
+def _range_bounds(match: re.Match[str]) -> Bounds | None:
+    hi_text, lo_text = match.group("hi"), match.group("lo")
+    hi, lo = parse_amount(hi_text), parse_amount(lo_text)
+    if hi is None or lo is None or not _is_money(hi_text, match.group("won")):
         return None
-    if not match.group("lo_won") and re.fullmatch(rf"\s*(?:{_NUM})\s*", lo_text):
+    if not match.group("lo_won") and not any(ch in _UNIT_CHARS for ch in lo_text):
         # "3~5만원": the first number borrows the unit of the second ("3" → 3만)
-        unit = re.search(r"[십백천만억]+\s*$", hi_text.strip())
+        unit = re.search(r"[십백천만억]+\s*$", hi_text)
         if unit:
             lo = parse_amount(lo_text.strip() + unit.group(0).strip()) or lo
-    if match.group("hi_band"):
+    if match.group("band"):
         hi = _band(hi)[1]
     if lo > hi:
         lo, hi = hi, lo
@@ -164,15 +182,6 @@ def _band(value: int) -> tuple[int, int]:
     while value % (width * 10) == 0:
         width *= 10
     return value, value + width - 1
-
-
-def _tighten(lo: int | None, hi: int | None, new_lo: int | None,
-             new_hi: int | None) -> tuple[int | None, int | None]:
-    if new_lo is not None:
-        lo = new_lo if lo is None else max(lo, new_lo)
-    if new_hi is not None:
-        hi = new_hi if hi is None else min(hi, new_hi)
-    return lo, hi
 
 
 def _split(text: str, units: dict[str, int]) -> list[tuple[str, int]]:
