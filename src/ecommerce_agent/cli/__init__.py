@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from .. import __version__
 from ..config import load_settings
 from ..errors import AppError, ConfigError
-from . import data, serve
+from . import data, ops, serve
 
-GROUPS = (serve, data)
+GROUPS = (serve, data, ops)
 
 
 def build_parser() -> argparse.ArgumentParser:
