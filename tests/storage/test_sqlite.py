@@ -102,3 +102,21 @@ def test_cancel_race_between_processes_lets_exactly_one_win(tmp_path: Path) -> N
         assert p.exitcode == 0
     outcomes = sorted(results.get(timeout=5) for _ in procs)
     assert outcomes == ["ActionApplied", "Denied", "Denied"]
+
+
+def test_read_only_database_is_a_clear_error_and_reads_still_work(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from ecommerce_agent.storage.sql import SqlRepository
+
+    path = tmp_path / "shop.db"
+    repo = _seeded(path)
+    order_id = _new_order(repo)
+    repo.close()
+    # As a read-only disk or file looks to SQLite (root ignores permission bits, so open read-only).
+    engine = sa.create_engine(f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true")
+    read_only = SqlRepository(engine, backend="sqlite", describe=f"sqlite:{path}")
+    assert read_only.get_order(order_id) is not None
+    with pytest.raises(StorageUnavailableError, match="읽기 전용"):
+        read_only.apply_order_action(order_id, Action.CANCEL, now=NOW)
+    read_only.close()
