@@ -7,11 +7,13 @@ Business outcomes are returned, not raised: ``apply_order_action`` gives
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from ..domain.conversations import Conversation, ConversationStatus, Message, Role as MessageRole
 from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod
 from ..domain.products import Product
 from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
@@ -38,12 +40,24 @@ class NewTicket:
 
 
 @dataclass(frozen=True, slots=True)
+class NewMessage:
+    role: MessageRole
+    text: str  # already PII-masked
+    intent: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ActionApplied:
     order: Order
     ticket: Ticket | None = None
 
 
 ActionOutcome = ActionApplied | Denied
+
+
+def new_conversation_id() -> str:
+    return f"CNV-{uuid.uuid4().hex[:20].upper()}"
 
 
 class Repository(Protocol):
@@ -82,6 +96,20 @@ class Repository(Protocol):
     def list_tickets(self, user_id: str, *, status: TicketStatus | None = None,
                      limit: int = 20) -> list[Ticket]: ...
     def resolve_ticket(self, ticket_id: str, *, note: str, now: datetime) -> Ticket: ...
+
+    # conversations
+    def create_conversation(self, user_id: str, *, now: datetime, title: str = "") -> Conversation: ...
+    def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+    def list_conversations(self, user_id: str, *, limit: int = 20) -> list[Conversation]: ...
+    def save_turn(self, conversation_id: str, *, expected_version: int, state: dict[str, Any],
+                  status: ConversationStatus, messages: Iterable[NewMessage], now: datetime,
+                  title: str | None = None) -> Conversation:
+        """Store a turn atomically: the new state (version + 1) and its messages.
+        Raises ``ConflictError`` when the stored version is not ``expected_version``
+        (another worker handled a turn meanwhile) and ``NotFoundError``."""
+    def list_messages(self, conversation_id: str, *, limit: int = 200) -> list[Message]:
+        """The last ``limit`` messages, oldest first."""
+    def delete_conversation(self, conversation_id: str) -> bool: ...
 
     # bulk data
     def load_tables(self, tables: Tables, *, skip_existing: bool = False,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.clock import kst_date
+from ..domain.conversations import Conversation, ConversationStatus, Message
 from ..domain.ids import new_ticket_id, order_id as make_order_id
 from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod, decide
 from ..domain.products import Product
@@ -27,7 +28,10 @@ from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
 from ..errors import ConflictError, NotFoundError, StorageUnavailableError
 from . import rows as R
-from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver, Tables
+from .base import (
+    ActionApplied, ActionOutcome, NewMessage, NewTicket, Progress, QueryObserver, Tables,
+    new_conversation_id,
+)
 from .csvfiles import read_table, table_path, write_table
 from .locking import FileLock
 from .schema import DATA_TABLES
@@ -271,6 +275,70 @@ class CsvRepository:
             tickets[(ticket_id,)] = row
             touch("tickets")
             return R.ticket_from_row(row)
+
+    # -- conversations ----------------------------------------------------------
+
+    def create_conversation(self, user_id: str, *, now: datetime, title: str = "") -> Conversation:
+        conversation = Conversation(conversation_id=new_conversation_id(), user_id=user_id, title=title,
+                                    status=ConversationStatus.ACTIVE, created_at=now, updated_at=now)
+        with self._writing() as touch:
+            self._table("conversations")[(conversation.conversation_id,)] = R.conversation_to_row(conversation)
+            touch("conversations")
+        return conversation
+
+    def get_conversation(self, conversation_id: str) -> Conversation | None:
+        with self._mutex:
+            row = self._table("conversations").get((conversation_id,))
+        return None if row is None else R.conversation_from_row(row)
+
+    def list_conversations(self, user_id: str, *, limit: int = 20) -> list[Conversation]:
+        with self._mutex:
+            rows = [r for r in self._table("conversations").values() if r["user_id"] == user_id]
+        rows.sort(key=lambda r: (r["updated_at"], r["conversation_id"]), reverse=True)
+        return [R.conversation_from_row(r) for r in rows[:limit]]
+
+    def save_turn(self, conversation_id: str, *, expected_version: int, state: dict[str, Any],
+                  status: ConversationStatus, messages: Iterable[NewMessage], now: datetime,
+                  title: str | None = None) -> Conversation:
+        with self._writing() as touch:
+            table = self._table("conversations")
+            row = table.get((conversation_id,))
+            if row is None:
+                raise NotFoundError("대화를 찾을 수 없습니다.")
+            if row["version"] != expected_version:
+                raise ConflictError("같은 대화의 다른 요청이 먼저 처리되었습니다. 다시 시도해 주세요.",
+                                    code="conversation_conflict")
+            row = dict(row, state=state, status=status.value, version=expected_version + 1, updated_at=now)
+            if title is not None:
+                row["title"] = title
+            table[(conversation_id,)] = row
+            stored = self._table("messages")
+            last = max((k[1] for k in stored if k[0] == conversation_id), default=0)
+            for n, m in enumerate(messages, 1):
+                stored[(conversation_id, last + n)] = {
+                    "conversation_id": conversation_id, "seq": last + n, "role": m.role.value, "text": m.text,
+                    "intent": m.intent, "meta": m.meta, "created_at": now}
+            touch("conversations")
+            touch("messages")
+            return R.conversation_from_row(row)
+
+    def list_messages(self, conversation_id: str, *, limit: int = 200) -> list[Message]:
+        with self._mutex:
+            rows = sorted((k[1], r) for k, r in self._table("messages").items() if k[0] == conversation_id)
+        return [R.message_from_row(r) for _, r in rows[-limit:]]
+
+    def delete_conversation(self, conversation_id: str) -> bool:
+        with self._writing() as touch:
+            table = self._table("conversations")
+            if (conversation_id,) not in table:
+                return False
+            del table[(conversation_id,)]
+            stored = self._table("messages")
+            for key in [k for k in stored if k[0] == conversation_id]:
+                del stored[key]
+            touch("conversations")
+            touch("messages")
+            return True
 
     # -- bulk data --------------------------------------------------------------
 

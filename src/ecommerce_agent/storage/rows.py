@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..domain.conversations import Conversation, ConversationStatus, Message, Role as MessageRole
 from ..domain.ids import ORDER_ID_RE, TICKET_ID_RE
 from ..domain.orders import Order, OrderItem, OrderStatus, PaymentMethod
 from ..domain.products import Product
@@ -34,6 +35,8 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("tickets", "status"): frozenset(TicketStatus),
     ("tickets", "priority"): frozenset(Priority),
     ("tickets", "source"): frozenset(TicketSource),
+    ("conversations", "status"): frozenset(ConversationStatus),
+    ("messages", "role"): frozenset(MessageRole),
 }
 PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {
     ("users", "email"): re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
@@ -42,8 +45,8 @@ PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {
     ("tickets", "ticket_id"): TICKET_ID_RE,
     ("tickets", "order_id"): ORDER_ID_RE,
 }
-NON_NEGATIVE = {"price", "stock", "total_amount", "shipping_fee", "unit_price"}
-POSITIVE = {"quantity", "line_no"}
+NON_NEGATIVE = {"price", "stock", "total_amount", "shipping_fee", "unit_price", "version"}
+POSITIVE = {"quantity", "line_no", "seq"}
 
 TABLES: dict[str, sa.Table] = {t.name: t for t in DATA_TABLES}
 COLUMNS: dict[str, tuple[str, ...]] = {t.name: tuple(c.name for c in t.columns) for t in DATA_TABLES}
@@ -189,3 +192,20 @@ def ticket_to_row(t: Ticket) -> Row:
             "priority": t.priority.value, "description": t.description,
             "source": t.source.value, "created_at": t.created_at, "updated_at": t.updated_at,
             "resolved_at": t.resolved_at, "resolution_note": t.resolution_note}
+
+
+def conversation_from_row(r: Mapping[str, Any]) -> Conversation:
+    return Conversation(conversation_id=r["conversation_id"], user_id=r["user_id"], title=r["title"],
+                        status=ConversationStatus(r["status"]), created_at=r["created_at"],
+                        updated_at=r["updated_at"], state=dict(r["state"] or {}), version=r["version"])
+
+
+def conversation_to_row(c: Conversation) -> Row:
+    return {"conversation_id": c.conversation_id, "user_id": c.user_id, "title": c.title,
+            "status": c.status.value, "state": c.state, "version": c.version,
+            "created_at": c.created_at, "updated_at": c.updated_at}
+
+
+def message_from_row(r: Mapping[str, Any]) -> Message:
+    return Message(message_id=r["seq"], conversation_id=r["conversation_id"], role=MessageRole(r["role"]),
+                   text=r["text"], created_at=r["created_at"], intent=r["intent"], meta=dict(r["meta"] or {}))

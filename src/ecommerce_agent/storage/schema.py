@@ -108,6 +108,31 @@ tickets = sa.Table(
     sa.Index("ix_tickets_order", "order_id"),
 )
 
+conversations = sa.Table(
+    "conversations", metadata,
+    sa.Column("conversation_id", sa.String(40), primary_key=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey("users.user_id"), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("state", sa.JSON(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_conversations_user_updated", "user_id", "updated_at"),
+)
+
+messages = sa.Table(
+    "messages", metadata,
+    sa.Column("conversation_id", sa.String(40), sa.ForeignKey("conversations.conversation_id"),
+              primary_key=True),
+    sa.Column("seq", sa.Integer(), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("intent", sa.String(32), nullable=True),
+    sa.Column("meta", sa.JSON(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
 # Per-day order sequence: ORD-YYYYMMDD-NNNN takes NNNN from here, atomically.
 order_sequences = sa.Table(
     "order_sequences", metadata,
@@ -154,4 +179,4 @@ user_activity = sa.Table(
 )
 
 # Tables holding shop data, in foreign-key order (parents first).
-DATA_TABLES: tuple[sa.Table, ...] = (users, products, orders, order_items, tickets)
+DATA_TABLES: tuple[sa.Table, ...] = (users, products, orders, order_items, tickets, conversations, messages)

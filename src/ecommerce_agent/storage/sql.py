@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.clock import kst_date
+from ..domain.conversations import Conversation, ConversationStatus, Message
 from ..domain.ids import new_ticket_id, order_id as make_order_id
 from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod, decide
 from ..domain.products import Product
@@ -29,8 +30,14 @@ from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
 from ..errors import AppError, ConflictError, NotFoundError, StorageUnavailableError
 from . import rows as R
-from .base import ActionApplied, ActionOutcome, NewTicket, Progress, QueryObserver, Tables
-from .schema import DATA_TABLES, order_items, order_sequences, orders, products, tickets, users
+from .base import (
+    ActionApplied, ActionOutcome, NewMessage, NewTicket, Progress, QueryObserver, Tables,
+    new_conversation_id,
+)
+from .schema import (
+    DATA_TABLES, conversations, messages as messages_t, order_items, order_sequences, orders, products, tickets,
+    users,
+)
 
 CHUNK = 5_000
 _TICKET_ID_ATTEMPTS = 5
@@ -272,6 +279,71 @@ class SqlRepository:
             self._run(conn, "tickets", "update",
                       tickets.update().where(tickets.c.ticket_id == ticket_id).values(values))
         return R.ticket_from_row({**row, **values})
+
+    # -- conversations ----------------------------------------------------------
+
+    def create_conversation(self, user_id: str, *, now: datetime, title: str = "") -> Conversation:
+        conversation = Conversation(conversation_id=new_conversation_id(), user_id=user_id, title=title,
+                                    status=ConversationStatus.ACTIVE, created_at=now, updated_at=now)
+        with self._write() as conn:
+            self._run(conn, "conversations", "insert",
+                      conversations.insert().values(R.conversation_to_row(conversation)))
+        return conversation
+
+    def get_conversation(self, conversation_id: str) -> Conversation | None:
+        with self._read() as conn:
+            row = self._run(conn, "conversations", "select", sa.select(conversations).where(
+                conversations.c.conversation_id == conversation_id)).mappings().first()
+        return None if row is None else R.conversation_from_row(row)
+
+    def list_conversations(self, user_id: str, *, limit: int = 20) -> list[Conversation]:
+        stmt = (sa.select(conversations).where(conversations.c.user_id == user_id)
+                .order_by(conversations.c.updated_at.desc(), conversations.c.conversation_id).limit(limit))
+        with self._read() as conn:
+            return [R.conversation_from_row(r) for r in self._run(conn, "conversations", "select", stmt).mappings()]
+
+    def save_turn(self, conversation_id: str, *, expected_version: int, state: dict[str, Any],
+                  status: ConversationStatus, messages: Iterable[NewMessage], now: datetime,
+                  title: str | None = None) -> Conversation:
+        values: dict[str, Any] = {"state": state, "status": status.value, "version": expected_version + 1,
+                                  "updated_at": now}
+        if title is not None:
+            values["title"] = title
+        with self._write() as conn:
+            updated = self._run(conn, "conversations", "update", conversations.update().where(
+                conversations.c.conversation_id == conversation_id,
+                conversations.c.version == expected_version).values(values))
+            if updated.rowcount != 1:
+                if self._run(conn, "conversations", "select", sa.select(conversations.c.version).where(
+                        conversations.c.conversation_id == conversation_id)).first() is None:
+                    raise NotFoundError("대화를 찾을 수 없습니다.")
+                raise ConflictError("같은 대화의 다른 요청이 먼저 처리되었습니다. 다시 시도해 주세요.",
+                                    code="conversation_conflict")
+            last = self._run(conn, "messages", "select", sa.select(sa.func.max(messages_t.c.seq)).where(
+                messages_t.c.conversation_id == conversation_id)).scalar() or 0
+            rows = [{"conversation_id": conversation_id, "seq": last + n, "role": m.role.value, "text": m.text,
+                     "intent": m.intent, "meta": m.meta, "created_at": now}
+                    for n, m in enumerate(messages, 1)]
+            if rows:
+                self._run(conn, "messages", "insert", messages_t.insert(), rows)
+            row = self._run(conn, "conversations", "select", sa.select(conversations).where(
+                conversations.c.conversation_id == conversation_id)).mappings().one()
+        return R.conversation_from_row(row)
+
+    def list_messages(self, conversation_id: str, *, limit: int = 200) -> list[Message]:
+        stmt = (sa.select(messages_t).where(messages_t.c.conversation_id == conversation_id)
+                .order_by(messages_t.c.seq.desc()).limit(limit))
+        with self._read() as conn:
+            rows = self._run(conn, "messages", "select", stmt).mappings().all()
+        return [R.message_from_row(r) for r in reversed(rows)]
+
+    def delete_conversation(self, conversation_id: str) -> bool:
+        with self._write() as conn:
+            self._run(conn, "messages", "delete", messages_t.delete().where(
+                messages_t.c.conversation_id == conversation_id))
+            deleted = self._run(conn, "conversations", "delete", conversations.delete().where(
+                conversations.c.conversation_id == conversation_id))
+        return deleted.rowcount == 1
 
     # -- bulk data --------------------------------------------------------------
 
