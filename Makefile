@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB := data/ecommerce.db
+INDEX := data/processed/manifest.json
 # Re-install only when the project's dependencies change.
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
@@ -18,19 +19,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(RUN_STAMP): pyproject.toml requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.txt -e .
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(DEV_STAMP): pyproject.toml requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.txt -e '.[dev]'
 	@touch $@ $(RUN_STAMP)
 
 # Demo data: generated once; `ecommerce-agent seed --reset` regenerates it.
 $(DB): | $(RUN_STAMP)
 	$(BIN)/ecommerce-agent seed --if-empty
 
-run: $(RUN_STAMP) $(DB) ## Set everything up (venv, install, demo data) and serve on APP_HOST:APP_PORT (0.0.0.0:8000)
+# Search index: built once after the data (the product part reads the catalog);
+# `python scripts/04_build_index.py` rebuilds it (weekly, per the operations guide).
+$(INDEX): | $(DB)
+	$(BIN)/ecommerce-agent build-index
+
+run: $(RUN_STAMP) $(DB) $(INDEX) ## Set everything up (venv, install, demo data, search index) and serve on APP_HOST:APP_PORT (0.0.0.0:8000)
 	$(BIN)/ecommerce-agent serve
 
 test: $(DEV_STAMP) ## Create the venv with dev extras and run the whole test suite

@@ -81,9 +81,51 @@ class ApiSection(_Section):
     idempotency_hours: int = Field(24, ge=1, le=720, description="How long an Idempotency-Key is remembered.")
 
 
+class AgentSection(_Section):
+    confirm_minutes: int = Field(10, ge=1, le=1440,
+                                 description="How long a proposed action waits for the shopper's yes.")
+    min_policy_score: float = Field(0.0, ge=0, description="Below this search score a policy question is "
+                                                          "answered as not found (and a human is offered).")
+
+
 class RedisSection(_Section):
     url: str | None = Field(None, description="Redis URL for shared auth state (env REDIS_URL); "
                                               "unset: the database holds it.")
+
+
+class SearchSection(_Section):
+    index_dir: Path = Field(Path("data/processed"),
+                            description="Where build-index writes the search index (manifest.json + parts).")
+    policies_dir: Path = Field(Path("data/policies"), description="Policy documents (Markdown) to index.")
+    mode: Literal["keyword", "embedding", "hybrid"] = Field(
+        "hybrid", description="Retrieval mode: keyword (BM25), embedding (e5) or hybrid (weighted sum of both).")
+    hybrid_weight: float = Field(0.3, ge=0, le=1,
+                                 description="Weight of the BM25 score in hybrid mode; the rest is the embedding's.")
+    top_k: int = Field(5, ge=1, le=50, description="Results a search returns by default.")
+    max_per_doc: int = Field(1, ge=1, le=20, description="At most this many chunks of one document per result list.")
+    encoder: Literal["e5-small", "none"] = Field(
+        "e5-small", description="Embedding model (bundled, nothing downloaded); none: keyword search only.")
+    encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for embedding (0: all cores).")
+    query_cache_size: int = Field(1024, ge=0, le=1_000_000,
+                                  description="Query embeddings kept in memory (LRU; 0: off).")
+    chunk_max_chars: int = Field(800, ge=200, le=20_000,
+                                 description="Policy sections longer than this are split at paragraph boundaries.")
+    vector_cache_dir: Path | None = Field(
+        None, description="Passage vectors kept between builds (unset: <index_dir>/.vector-cache).")
+
+
+class NluSection(_Section):
+    model_dir: Path = Field(Path("data/nlu/model"),
+                            description="Trained NLU model (nlu.npz + manifest.json), made by `ecommerce-agent train-nlu`.")
+    confidence_threshold: float = Field(
+        0.5, ge=0, le=1, description="Below this intent probability the result is marked uncertain "
+                                     "(the agent asks a clarifying question).")
+    alternatives: int = Field(3, ge=0, le=13, description="Runner-up intents reported with each result.")
+    embeddings: bool = Field(True, description="Let the e5 second stage decide when the first stage is unsure "
+                                               "(bundled model, nothing downloaded).")
+    embedding_below: float = Field(0.5, ge=0, le=1,
+                                   description="First-stage probability below which the e5 second stage is used.")
+    encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for the NLU's e5 encoder (0: all cores).")
 
 
 class SecretsSection(_Section):
@@ -100,6 +142,9 @@ class Settings(_Section):
     auth: AuthSection = AuthSection()
     api: ApiSection = ApiSection()
     redis: RedisSection = RedisSection()
+    agent: AgentSection = AgentSection()
+    search: SearchSection = SearchSection()
+    nlu: NluSection = NluSection()
     secrets: SecretsSection = SecretsSection()
     source: str = Field("defaults", description="Where the settings were read from (for messages).")
 

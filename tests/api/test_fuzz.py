@@ -20,16 +20,19 @@ from tests.support.app import login
 # The schema is read when the module is collected; the database is put in place
 # (and the lifespan started) by the fixture below before any case runs.
 _DIR = Path(tempfile.mkdtemp(prefix="ecommerce-fuzz-"))
-APP = create_app(load_settings(env={"SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR),
-                                    "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40}))
+_SETTINGS = load_settings(env={"SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR),
+                               "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40})
+APP = create_app(_SETTINGS.model_copy(update={"search": _SETTINGS.search.model_copy(
+    update={"index_dir": _DIR / "index"})}))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 @pytest.fixture(scope="module")
-def auth(template_db: Path) -> Iterator[dict[str, str]]:
+def auth(template_db: Path, search_index: Path) -> Iterator[dict[str, str]]:
     for stale in _DIR.glob("shop.db*"):  # loading the schema may have created an empty database
         stale.unlink()
     shutil.copy(template_db, _DIR / "shop.db")
+    shutil.copytree(search_index, _DIR / "index", dirs_exist_ok=True)
     try:
         with TestClient(APP) as client:
             yield login(client)

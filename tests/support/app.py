@@ -19,6 +19,7 @@ from ecommerce_agent.storage import open_sqlite
 from tests.support.factories import settings_for
 
 PASSWORDS = {a.email: a.password for a in DEMO_ACCOUNTS}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -34,10 +35,25 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def search_index(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real policy corpus and the template shop's catalog, indexed once."""
+    from ecommerce_agent.search import build_from_settings
+
+    index_dir = tmp_path_factory.mktemp("index")
+    build_from_settings(_with_index(settings_for(template_db.parent), index_dir))
+    return index_dir
+
+
+def _with_index(settings: Settings, index_dir: Path) -> Settings:
+    return settings.model_copy(update={"search": settings.search.model_copy(
+        update={"index_dir": index_dir, "policies_dir": ROOT / "data" / "policies"})})
+
+
 @pytest.fixture
-def settings(template_db: Path, tmp_path: Path) -> Settings:
+def settings(template_db: Path, search_index: Path, tmp_path: Path) -> Settings:
     shutil.copy(template_db, tmp_path / "shop.db")
-    return settings_for(tmp_path, JWT_SECRET_KEY="test-secret-" + "x" * 40)
+    return _with_index(settings_for(tmp_path, JWT_SECRET_KEY="test-secret-" + "x" * 40), search_index)
 
 
 @pytest.fixture

@@ -9,10 +9,14 @@ environment's settings.
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import lru_cache
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,6 +24,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from .. import __version__
 from ..config import Settings, load_settings
 from ..errors import AppError, ConfigError
+from ..search import Encoder, IndexStore, load_encoder
 from ..storage import open_repository
 from ..storage.sql import SqlRepository
 from ..storage.state import MemoryState, RedisState, SharedState, SqlState
@@ -29,9 +34,11 @@ from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
 from .middleware import BodyLimit, Timeout
-from .routes import auth, health, orders, tickets
+from .routes import auth, health, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
 from .tokens import TokenService, resolve_secret
+
+log = logging.getLogger(__name__)
 
 
 def open_shared_state(settings: Settings, repo: object) -> SharedState:
@@ -41,6 +48,42 @@ def open_shared_state(settings: Settings, repo: object) -> SharedState:
     if isinstance(repo, SqlRepository):
         return SqlState(repo.engine, repo.backend)
     return MemoryState()
+
+
+def _open_search(settings: Settings) -> IndexStore:
+    """The search index; a missing or broken one leaves the service up (degraded,
+    not ready) with a logged reason, until `build-index` and a reload fix it."""
+    section = settings.search
+    store = IndexStore.from_settings(settings, encoder=_encoder(section.encoder, section.encoder_threads,
+                                                                section.query_cache_size))
+    try:
+        store.load()
+    except AppError as exc:
+        log.warning("search index not loaded: %s", exc.message, extra={"event": "index_unavailable"})
+    return store
+
+
+@lru_cache(maxsize=2)
+def _encoder(name: str, threads: int, cache_size: int) -> Encoder | None:
+    """The embedding model, loaded once per process (about a second) and shared by apps."""
+    return load_encoder(name, threads=threads, cache_size=cache_size)
+
+
+def _reload_on_sighup(store: IndexStore) -> None:
+    """`kill -HUP <pid>` reloads a rebuilt index in this process (each worker)."""
+    def handler(signum: int, frame: object) -> None:
+        threading.Thread(target=_safe_reload, args=(store,), daemon=True).start()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGHUP, handler)
+
+
+def _safe_reload(store: IndexStore) -> None:
+    try:
+        changed = store.reload_if_changed() if store.loaded else (store.load() or True)
+        log.info("search index reload", extra={"event": "index_reload", "changed": bool(changed)})
+    except AppError as exc:
+        log.error("search index reload failed: %s", exc.message, extra={"event": "index_reload_failed"})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,6 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.repo = repo
             app.state.shared = shared
             app.state.activity = ActivityTracker(shared)
+            app.state.search = _open_search(settings)
+            app.state.health_checks = {"index": app.state.search.health}
+            app.state.required_components = ("index",)
+            _reload_on_sighup(app.state.search)
             metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
             app.state.tokens = TokenService(
                 secret, shared, access_ttl=timedelta(minutes=settings.auth.access_token_minutes),
@@ -76,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   responses=PROBLEM_RESPONSES,
                   description="한국어 쇼핑몰 고객상담 에이전트 API. 오류는 RFC 9457 problem+json으로 응답합니다.")
     problems.install(app)
-    for router in (health.router, auth.router, orders.router, tickets.router):
+    for router in (health.router, auth.router, orders.router, tickets.router, search.router):
         app.include_router(router)
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)

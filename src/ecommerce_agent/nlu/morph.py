@@ -1,34 +1,21 @@
 """Kiwi morphemes: one analyser per process, shared by every caller.
 
-Loading Kiwi's model takes about a second and ~100 MB, so it is loaded once,
-lazily, and reused (``shared_kiwi``). Morphemes give the classifier what
-character n-grams cannot: "취소하지 마세요" contains the verb 말 (stop) and
+Loading Kiwi's model takes about a second and ~100 MB, so the process has one
+instance, lazily loaded and shared with search (``search.analysis.shared_kiwi``).
+Morphemes give the classifier what character n-grams cannot: "취소하지 마세요" contains the verb 말 (stop) and
 "환불 정책" the noun 정책 even when glued to other words ("환불정책알려줘").
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
+from ..search.analysis import shared_kiwi
+
 if TYPE_CHECKING:
-    from kiwipiepy import Kiwi, Token
+    from kiwipiepy import Token
 
-_LOCK = threading.Lock()
-_KIWI: Kiwi | None = None
-
-
-def shared_kiwi() -> Kiwi:
-    """The process-wide Kiwi instance (model bundled in ``kiwipiepy_model``).
-    Constructed with defaults so that other packages (search) can share it."""
-    global _KIWI
-    if _KIWI is None:
-        with _LOCK:
-            if _KIWI is None:
-                from kiwipiepy import Kiwi
-
-                _KIWI = Kiwi()
-    return _KIWI
+__all__ = ["morphemes", "shared_kiwi", "tokens"]
 
 
 def tokens(text: str) -> list[Token]:

@@ -39,7 +39,7 @@ from pathlib import Path
 import yaml
 
 from .errors import CorpusError
-from .types import Chunk, content_hash
+from .types import Chunk
 
 REQUIRED_KEYS = ("id", "title", "category", "effective_date")
 OPTIONAL_KEYS = ("legal_basis",)
@@ -234,8 +234,8 @@ def _heading_level(line: str) -> int:
 
 def _pieces(section: Section, max_chars: int) -> Iterator[tuple[tuple[str, ...], str]]:
     """(heading path, text) pieces of at most ``max_chars`` (a single longer
-    sentence stays whole). A piece that starts under a ``###`` sub-heading
-    carries it in its heading path."""
+    sentence stays whole, and a ``###`` line keeps its first paragraph). A piece
+    that starts under a ``###`` sub-heading carries it in its heading path."""
     top = section.heading[:1]
     current: list[str] = []
     size = 0
@@ -247,12 +247,18 @@ def _pieces(section: Section, max_chars: int) -> Iterator[tuple[tuple[str, ...],
             path = (*top, piece_sub) if piece_sub and top else top
             yield path, "\n\n".join(current)
 
-    for paragraph in section.paragraphs:
+    paragraphs = section.paragraphs
+    for index, paragraph in enumerate(paragraphs):
         if paragraph.startswith("### "):
             sub = paragraph[4:]
+            following = len(paragraphs[index + 1]) if index + 1 < len(paragraphs) else 0
+            if current and size + len(paragraph) + following + 4 > max_chars:
+                yield from flush()  # a sub-heading starts a piece rather than ending one
+                current, size = [], 0
         parts = [paragraph] if len(paragraph) <= max_chars else _sentences(paragraph, max_chars)
         for part in parts:
-            if current and size + len(part) + 2 > max_chars:
+            only_headings = all(p.startswith("### ") for p in current)
+            if current and not only_headings and size + len(part) + 2 > max_chars:
                 yield from flush()
                 current, size = [], 0
             if not current:
@@ -279,5 +285,5 @@ def _with_id(chunk: Chunk, chunk_id: str) -> Chunk:
                  text=chunk.text, metadata=chunk.metadata)
 
 
-__all__ = ["PolicyDocument", "Section", "chunk_corpus", "content_hash", "corpus_hash", "load_corpus",
+__all__ = ["PolicyDocument", "Section", "chunk_corpus", "corpus_hash", "load_corpus",
            "parse_document"]

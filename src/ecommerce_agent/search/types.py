@@ -23,9 +23,15 @@ class Chunk:
 
     @property
     def retrieval_text(self) -> str:
-        """What BM25 and the encoder see: the title and heading path give a section
-        its context ("반품 배송비 안내 > 결제 방법"), which the body alone often lacks."""
+        """What the encoder sees: the title and heading path give a section its
+        context ("반품 배송비 안내 > 결제 방법"), which the body alone often lacks."""
         return f"{self.location}\n{self.text}"
+
+    @property
+    def keyword_text(self) -> str:
+        """What BM25 sees: the title and heading path twice (a field boost: a match in
+        "반품 배송비 안내 > 결제 방법" says more than one in a passing sentence)."""
+        return f"{self.location}\n{self.retrieval_text}"
 
     @property
     def location(self) -> str:

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from ... import __version__
 from ...errors import AppError
 from ...observability import metrics
+from ..problems import problem
 
 router = APIRouter(tags=["health"])
 
@@ -69,7 +70,8 @@ async def ready(request: Request) -> JSONResponse:
     missing = [f"{name}: {found.get(name, {}).get('error') or found.get(name, {}).get('status', 'missing')}"
                for name in required if found.get(name, {}).get("status") != "ok"]
     if missing:
-        return JSONResponse({"status": "not_ready", "reason": "; ".join(missing)}, status_code=503)
+        reason = "; ".join(missing)
+        return problem(503, f"준비되지 않았습니다: {reason}", code="not_ready", reason=reason)
     return JSONResponse({"status": "ready"})
 
 

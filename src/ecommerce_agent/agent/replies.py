@@ -1,0 +1,125 @@
+"""Korean 존댓말 replies from templates, with numbers and dates formatted, and
+the structured cards and citations that accompany them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from ..domain.clock import KST
+from ..domain.orders import ACTION_LABELS, Action, Order
+from ..domain.tickets import Ticket
+
+SERVICE_HOURS = "평일 09:00~18:00(점심 12:00~13:00, 주말·공휴일 휴무)"
+CAPABILITIES = "주문 조회·배송 확인·주문 취소, 환불·교환·불량 접수, 정책 안내, 상품 검색, 상담원 연결"
+
+
+def won(amount: int) -> str:
+    return f"{amount:,}원"
+
+
+def kdate(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    local = moment.astimezone(KST)
+    return f"{local.year}년 {local.month}월 {local.day}일"
+
+
+def kst(moment: datetime) -> date:
+    return moment.astimezone(KST).date()
+
+
+def order_summary(order: Order) -> str:
+    """"ORD-… (무선 이어폰 외 1건, 45,000원)"."""
+    return f"{order.order_id} ({order.summary}, {won(order.total_amount)})"
+
+
+def order_card(order: Order) -> dict[str, Any]:
+    return {"type": "order", "order_id": order.order_id, "status": order.status.value,
+            "status_label": order.status.label, "summary": order.summary,
+            "total_amount": order.total_amount, "order_date": order.order_date.isoformat(),
+            "tracking": ({"carrier": order.carrier, "tracking_number": order.tracking_number}
+                         if order.carrier else None),
+            "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None}
+
+
+def ticket_card(ticket: Ticket) -> dict[str, Any]:
+    return {"type": "ticket", "ticket_id": ticket.ticket_id, "status": ticket.status.value,
+            "status_label": ticket.status.label, "issue_type": ticket.issue_type.value,
+            "order_id": ticket.order_id, "created_at": ticket.created_at.isoformat()}
+
+
+def product_card(result: Any) -> dict[str, Any]:
+    meta = result.metadata
+    return {"type": "product", "product_id": meta.get("product_id") or result.doc_id, "title": result.title,
+            "price": meta.get("price"), "category": meta.get("category"), "in_stock": meta.get("in_stock", True)}
+
+
+def citation(result: Any) -> dict[str, Any]:
+    return {"doc_id": result.doc_id, "title": result.title, "chunk_id": result.chunk_id,
+            "section": (result.metadata.get("heading_path") or [result.title])[-1]
+            if isinstance(result.metadata.get("heading_path"), list) else result.metadata.get("heading_path"),
+            "score": round(float(result.score), 4)}
+
+
+def order_line(n: int, order: Order) -> str:
+    return (f"{n}. {order.order_id} · {order.summary} · {won(order.total_amount)} · "
+            f"{order.status.label} ({kdate(order.order_date)} 주문)")
+
+
+def order_list(orders: Sequence[Order], heading: str) -> str:
+    return "\n".join([heading, *(order_line(n, o) for n, o in enumerate(orders, 1))])
+
+
+def order_detail(order: Order) -> str:
+    lines = [f"{order.order_id} 주문 정보입니다.",
+             f"- 상태: {order.status.label}",
+             f"- 주문일: {kdate(order.order_date)}",
+             f"- 상품: " + ", ".join(f"{i.title}({i.option}) {i.quantity}개" for i in order.items),
+             f"- 결제: {won(order.total_amount)} (배송비 {won(order.shipping_fee)}, {order.payment_method.label})"]
+    if order.carrier:
+        lines.append(f"- 배송: {order.carrier} {order.tracking_number}")
+    if order.delivered_at:
+        lines.append(f"- 배송완료: {kdate(order.delivered_at)}")
+    if order.cancelled_at:
+        lines.append(f"- 취소일: {kdate(order.cancelled_at)}")
+    return "\n".join(lines)
+
+
+def order_status(order: Order) -> str:
+    text = f"{order.order_id}({order.summary}) 주문은 현재 '{order.status.label}' 상태입니다."
+    if order.carrier:
+        text += f" {order.carrier} 운송장 번호는 {order.tracking_number}입니다."
+    if order.delivered_at:
+        text += f" {kdate(order.delivered_at)}에 배송이 완료되었습니다."
+    elif order.status.value == "shipped":
+        text += " 보통 출고 후 1~3영업일 안에 도착합니다."
+    elif order.status.value in ("paid", "preparing"):
+        text += " 영업일 14시까지 결제된 주문은 당일 출고됩니다."
+    return text
+
+
+CONFIRM_QUESTIONS = {
+    Action.CANCEL: "{summary} 주문을 취소할까요? 진행하시려면 '네', 아니면 '아니요'라고 답해 주세요.",
+    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'(으)로 변경할까요? ('네'/'아니요')",
+    Action.RETURN: "{summary} 주문의 반품(환불)을 신청할까요? 단순 변심 반품은 왕복 배송비 6,000원이 "
+                   "부과될 수 있습니다. ('네'/'아니요')",
+    Action.EXCHANGE: "{summary} 주문의 교환을 신청할까요? 단순 변심 교환은 왕복 배송비 6,000원이 부과됩니다. "
+                     "('네'/'아니요')",
+    Action.DEFECT: "{summary} 주문을 불량·오배송으로 접수할까요? 회수 배송비는 쇼핑몰이 부담합니다. ('네'/'아니요')",
+}
+
+DONE = {
+    Action.CANCEL: "{summary} 주문을 취소했습니다. 결제하신 수단으로 환불되며, 카드는 카드사 사정에 따라 "
+                   "3~7영업일 뒤에 반영됩니다.",
+    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'(으)로 변경했습니다.",
+    Action.RETURN: "{summary} 주문의 반품을 접수했습니다(문의 번호 {ticket}). 회수 후 3영업일 안에 환불해 드립니다.",
+    Action.EXCHANGE: "{summary} 주문의 교환을 접수했습니다(문의 번호 {ticket}). 회수 후 교환 상품을 보내 드립니다.",
+    Action.DEFECT: "{summary} 주문을 불량·오배송으로 접수했습니다(문의 번호 {ticket}). 담당자가 확인 후 "
+                   "연락드리겠습니다.",
+}
+
+
+def action_label(action: Action) -> str:
+    return ACTION_LABELS[action]

@@ -1,0 +1,147 @@
+"""``Agent.handle(user, session, message) -> Turn``: the one entry point used by
+the HTTP API, the OpenAI-compatible endpoint and the terminal chat.
+
+input guardrails → language understanding → dialogue state → policy check →
+tool call → reply → output guardrails, each step timed in the turn's trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..domain.clock import utcnow
+from ..domain.conversations import ConversationStatus, Role
+from ..domain.users import User
+from ..errors import AppError, NotFoundError
+from ..guardrails.ownership import UserScope
+from ..guardrails.pipeline import InputGuard, OutputGuard
+from ..nlu.engine import Nlu
+from ..observability import metrics
+from ..storage.base import NewMessage, Repository
+from .flows import Dialogue, Outcome
+from .state import DialogueState
+from .tools import ToolContext, Tools
+
+log = logging.getLogger(__name__)
+BLOCKED_INTENT = "guardrail"  # metric label for messages refused before understanding
+
+
+@dataclass(frozen=True)
+class Turn:
+    session_id: str
+    reply: str
+    intent: str
+    confidence: float
+    slots: dict[str, Any]
+    pending_action: dict[str, Any] | None
+    actions: list[dict[str, Any]]
+    cards: list[dict[str, Any]]
+    citations: list[dict[str, Any]]
+    handoff: bool
+    trace_id: str
+    trace: dict[str, Any] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("trace")
+        return data
+
+
+class Agent:
+    def __init__(self, repo: Repository, nlu: Nlu, input_guard: InputGuard, output_guard: OutputGuard, *,
+                 search: Any | None = None, confirm_ttl: timedelta = timedelta(minutes=10),
+                 min_policy_score: float = 0.0, clock: Callable[[], datetime] = utcnow) -> None:
+        self.repo, self.nlu, self.search = repo, nlu, search
+        self.input_guard, self.output_guard = input_guard, output_guard
+        self.confirm_ttl, self.min_policy_score, self.clock = confirm_ttl, min_policy_score, clock
+
+    def handle(self, user: User, session_id: str | None, message: str) -> Turn:
+        started, now = time.perf_counter(), self.clock()
+        steps: list[dict[str, Any]] = []
+
+        def step(name: str, since: float) -> float:
+            at = time.perf_counter()
+            steps.append({"step": name, "ms": round((at - since) * 1000, 3)})
+            return at
+
+        conversation = self._conversation(user, session_id, now)
+        mark = step("load_session", started)
+        verdict = self.input_guard.check(message)
+        mark = step("input_guardrails", mark)
+        masked = verdict.text
+        state = DialogueState.from_json(conversation.state)
+        intent, confidence, slots = BLOCKED_INTENT, 1.0, {}
+        ctx = ToolContext(repo=self.repo, user=user, now=now, search=self.search)
+        if verdict.blocked:
+            outcome = Outcome(verdict.refusal or "", state)
+        else:
+            understanding = self.nlu.understand(masked, now=now)
+            mark = step("understanding", mark)
+            intent, confidence = understanding.intent, understanding.confidence
+            slots = understanding.as_dict()["slots"]
+            dialogue = Dialogue(Tools(ctx), now, confirm_ttl=self.confirm_ttl,
+                                min_policy_score=self.min_policy_score)
+            try:
+                outcome = dialogue.respond(understanding, masked, state)
+            except (AppError, LookupError) as exc:  # a tool failed: a polite reply, never a crash
+                metrics.agent_errors_total.labels(intent, type(exc).__name__).inc()
+                log.warning("tool failed", extra={"event": "agent_tool_error", "intent": intent,
+                                                   "error_type": type(exc).__name__})
+                outcome = Outcome("죄송합니다. 지금 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. "
+                                  "계속 안 되면 '상담원 연결'이라고 말씀해 주세요.", state)
+            mark = step("dialogue_and_tools", mark)
+            if verdict.preface:
+                outcome = replace(outcome, text=f"{verdict.preface} {outcome.text}")
+        reply = self.output_guard.check(outcome.text, self._scope(user, outcome)).text
+        mark = step("output_guardrails", mark)
+        new_state = outcome.state.with_history("user", masked).with_history("assistant", reply)
+        trace_id = uuid.uuid4().hex
+        trace = {"trace_id": trace_id, "steps": steps, "tools": [asdict(c) for c in ctx.calls],
+                 "guardrails": list(verdict.tripped), "intent": intent, "confidence": round(confidence, 4)}
+        status = ConversationStatus.HANDED_OFF if new_state.handed_off else ConversationStatus.ACTIVE
+        title = conversation.title or masked[:40]
+        self.repo.save_turn(conversation.conversation_id, expected_version=conversation.version,
+                            state=new_state.to_json(), status=status, now=now, title=title, messages=[
+                                NewMessage(Role.USER, masked, intent),
+                                NewMessage(Role.ASSISTANT, reply, intent, meta={
+                                    "cards": outcome.cards, "citations": outcome.citations,
+                                    "actions": outcome.actions, "trace_id": trace_id})])
+        step("save_session", mark)
+        elapsed = time.perf_counter() - started
+        metrics.agent_requests_total.labels(intent).inc()
+        metrics.agent_response_seconds.labels(intent).observe(elapsed)
+        trace["total_ms"] = round(elapsed * 1000, 3)
+        log.info("agent turn", extra={"event": "agent_turn", "intent": intent, "trace_id": trace_id,
+                                      "session_id": conversation.conversation_id,
+                                      "tools": [c.name for c in ctx.calls], "ms": trace["total_ms"]})
+        pending = new_state.pending
+        return Turn(session_id=conversation.conversation_id, reply=reply, intent=intent,
+                    confidence=round(confidence, 4), slots=slots,
+                    pending_action=asdict(pending) if pending else None, actions=outcome.actions,
+                    cards=outcome.cards, citations=outcome.citations, handoff=outcome.handoff,
+                    trace_id=trace_id, trace=trace)
+
+    def _conversation(self, user: User, session_id: str | None, now: datetime):  # noqa: ANN202
+        if session_id is None:
+            return self.repo.create_conversation(user.user_id, now=now)
+        conversation = self.repo.get_conversation(session_id)
+        if conversation is None or conversation.user_id != user.user_id:
+            raise NotFoundError("대화를 찾을 수 없습니다.")
+        return conversation
+
+    @staticmethod
+    def _scope(user: User, outcome: Outcome) -> UserScope:
+        """What the reply may mention: this user and what this turn showed them."""
+        orders = {c["order_id"] for c in outcome.cards if c.get("order_id")}
+        orders |= {a["order_id"] for a in outcome.actions if a.get("order_id")}
+        orders |= set(outcome.state.last_list) | {outcome.state.last_order_id or ""} - {""}
+        tickets = {c["ticket_id"] for c in outcome.cards if c.get("ticket_id")}
+        tickets |= {outcome.state.last_ticket_id or ""} - {""}
+        return UserScope(user_id=user.user_id, order_ids=frozenset(orders), ticket_ids=frozenset(tickets),
+                         emails=frozenset({user.email}), is_staff=user.is_staff)

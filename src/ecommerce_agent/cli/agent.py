@@ -1,0 +1,92 @@
+"""Agent commands: `chat` (terminal conversation) and `eval` (scenarios, pass^k)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import AppError, ConfigError
+from ..storage import open_repository
+from .output import table
+
+DEFAULT_SCENARIOS = Path("tests/scenarios")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("chat", help="터미널에서 에이전트와 대화")
+    p.add_argument("--email", default="demo@example.com", help="대화할 고객 계정 (기본 demo@example.com)")
+    p.set_defaults(handler=chat)
+
+    p = commands.add_parser("eval", help="대화 시나리오 평가: 성공률과 pass^k")
+    p.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS, help="시나리오 디렉터리")
+    p.add_argument("-k", type=int, default=4, help="시나리오별 반복 횟수 (기본 4)")
+    p.set_defaults(handler=evaluate)
+
+
+def _search(settings: Settings) -> object | None:
+    try:
+        from ..search import IndexStore
+
+        store = IndexStore.from_settings(settings)
+        store.load()
+        return store
+    except AppError as exc:
+        print(f"경고: 검색 인덱스를 쓸 수 없어 정책·상품 검색 없이 진행합니다 ({exc.message})", file=sys.stderr)
+        return None
+
+
+def chat(args: argparse.Namespace, settings: Settings) -> int:
+    from ..agent.factory import AgentParts
+
+    repo = open_repository(settings)
+    user = repo.get_user_by_email(args.email)
+    if user is None:
+        raise ConfigError(f"계정 {args.email}을(를) 찾을 수 없습니다. `ecommerce-agent seed`로 데모 데이터를 만드세요.")
+    agent = AgentParts.load(settings, search=_search(settings)).agent(repo)
+    print(f"{user.name}님으로 대화합니다. 끝내려면 빈 줄이나 Ctrl+D를 입력하세요.")
+    session = None
+    try:
+        for line in sys.stdin:
+            text = line.strip()
+            if not text:
+                break
+            turn = agent.handle(user, session, text)
+            session = turn.session_id
+            print(f"에이전트> {turn.reply}\n", flush=True)
+    finally:
+        repo.close()
+    return 0
+
+
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from ..agent.evaluation import load_scenarios, run_scenario, seed_template
+    from ..agent.factory import AgentParts
+
+    scenarios = load_scenarios(args.scenarios)
+    if not scenarios:
+        raise ConfigError(f"시나리오가 없습니다: {args.scenarios}/*.yaml")
+    parts = AgentParts.load(settings, search=_search(settings))
+    with tempfile.TemporaryDirectory(prefix="eval-") as tmp:
+        template = Path(tmp) / "template.db"
+        seed_template(template)
+        passes: dict[str, int] = {}
+        failures: dict[str, list[str]] = {}
+        for _ in range(args.k):
+            for path, scenario in scenarios:
+                result = run_scenario(scenario, path.name, template,
+                                      lambda repo, clock: parts.agent(repo, clock=clock))
+                passes[result.name] = passes.get(result.name, 0) + result.passed
+                if not result.passed:
+                    failures.setdefault(result.name, result.failures)
+    runs = len(scenarios) * args.k
+    success = sum(passes.values()) / runs
+    pass1 = sum(1 for n in passes.values() if n > 0) / len(scenarios)
+    passk = sum(1 for n in passes.values() if n == args.k) / len(scenarios)
+    for name, problems in failures.items():
+        print(f"실패: {name}\n  " + "\n  ".join(problems[:3]))
+    print(table([("시나리오", len(scenarios)), ("실행", runs), ("성공률", f"{success:.1%}"),
+                 ("pass^1", f"{pass1:.1%}"), (f"pass^{args.k}", f"{passk:.1%}")], ("항목", "값")))
+    return 0 if passk == 1.0 else 1

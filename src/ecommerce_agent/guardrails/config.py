@@ -1,0 +1,169 @@
+"""Guardrail settings: ``configs/guardrails.yaml``, validated; built-in defaults
+when the file is absent.
+
+Kept apart from ``configs/app.yaml`` because it is policy (texts shoppers read,
+thresholds a reviewer tunes), not deployment. Like ``config.load_settings``,
+anything invalid stops start-up with one Korean line naming the key
+(``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ConfigError
+from .guards import (ABUSE_REPLY, CROSS_USER_REFUSAL, DEFAULT_USER_ID_PATTERN, INJECTION_REFUSAL,
+                     LENGTH_REFUSAL)
+from .masking import MaskStyle
+from .pii import PII_TYPES, PiiType
+
+DEFAULT_GUARDRAILS_PATH = Path("configs/guardrails.yaml")
+
+InputGuardName = Literal["length_limit", "pii", "injection", "abuse"]
+OutputGuardName = Literal["cross_user", "pii"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"정규식이 올바르지 않습니다: {exc}") from None
+    return pattern
+
+
+class LengthSection(_Section):
+    max_chars: int = Field(2000, ge=1, le=1_000_000, description="Longest message accepted, in characters.")
+    refusal: str = Field(LENGTH_REFUSAL, min_length=1,
+                         description="Reply to a longer message; '{max_chars}' is replaced by the limit.")
+
+    @field_validator("refusal")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        try:
+            value.format(max_chars="2,000")
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("허용되는 자리표시자는 {max_chars}뿐입니다") from None
+        return value
+
+
+class PiiSection(_Section):
+    input_types: tuple[PiiType, ...] = Field(PII_TYPES, description="PII types masked in shoppers' messages.")
+    output_types: tuple[PiiType, ...] = Field(PII_TYPES, description="PII types masked in replies.")
+    mask_style: MaskStyle = Field("label", description="label: [전화번호]; partial: 010-****-5678.")
+    allow: tuple[str, ...] = Field((), description="Values never masked (the shop's own phone number, e-mail).")
+
+
+class ExtraPattern(_Section):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Rule name (shown in traces).")
+    pattern: str = Field(min_length=1, description="Regular expression.")
+    weight: float = Field(ge=-10, le=10, description="Score added when it matches (negative: benign context).")
+    view: Literal["compact", "text"] = Field(
+        "compact", description="compact: lower case, no spaces or punctuation; text: normalised, spaces kept.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        return _compiles(value)
+
+
+class InjectionSection(_Section):
+    threshold: float = Field(1.0, gt=0, le=10, description="Score at or above which a message is refused.")
+    extra_patterns: tuple[ExtraPattern, ...] = Field((), description="Rules added to the built-in ones.")
+    refusal: str = Field(INJECTION_REFUSAL, min_length=1, description="Reply to an injection attempt.")
+
+
+class AbuseSection(_Section):
+    reply: str = Field(ABUSE_REPLY, min_length=1, description="Calm line put before the answer to an abusive message.")
+
+
+class CrossUserSection(_Section):
+    action: Literal["refuse", "redact"] = Field(
+        "refuse", description="refuse: replace the whole reply; redact: replace the identifiers only.")
+    refusal: str = Field(CROSS_USER_REFUSAL, min_length=1,
+                         description="Reply used instead of one that named another shopper's data.")
+    user_id_pattern: str = Field(DEFAULT_USER_ID_PATTERN, min_length=1, description="Shape of a user id.")
+    allowed_emails: tuple[str, ...] = Field((), description="Addresses replies may always show (the shop's).")
+
+    @field_validator("user_id_pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        return _compiles(value)
+
+
+class GuardrailsConfig(_Section):
+    input_guards: tuple[InputGuardName, ...] = Field(
+        ("length_limit", "pii", "injection", "abuse"), description="Guards run on every message, in order.")
+    output_guards: tuple[OutputGuardName, ...] = Field(
+        ("cross_user", "pii"), description="Guards run on every reply, in order.")
+    length: LengthSection = LengthSection()
+    pii: PiiSection = PiiSection()
+    injection: InjectionSection = InjectionSection()
+    abuse: AbuseSection = AbuseSection()
+    cross_user: CrossUserSection = CrossUserSection()
+    source: str = Field("defaults", description="Where the settings were read from (for messages).")
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> GuardrailsConfig:
+        for key in ("input_guards", "output_guards"):
+            names = getattr(self, key)
+            if len(set(names)) != len(names):
+                raise ValueError(f"{key}: 같은 가드를 두 번 넣을 수 없습니다")
+        return self
+
+
+def load_guardrails_config(path: str | Path | None = None) -> GuardrailsConfig:
+    """Read and validate the guardrail settings. Without ``path``,
+    ``configs/guardrails.yaml`` if it exists, else the built-in defaults."""
+    file = Path(path) if path is not None else DEFAULT_GUARDRAILS_PATH
+    if not file.exists():
+        if path is not None:
+            raise ConfigError(f"설정 오류: 가드레일 설정 파일 '{file}'이(가) 없습니다.")
+        return GuardrailsConfig()
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" {where.line + 1}행" if where is not None else ""
+        raise ConfigError(f"설정 오류: 가드레일 설정 파일 '{file}'{line}을(를) 읽을 수 없습니다: "
+                          f"{getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"설정 오류: 가드레일 설정 파일 '{file}'의 최상위는 키-값 매핑이어야 합니다.")
+    data["source"] = str(file)
+    try:
+        return GuardrailsConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(file))) from None
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    """One line for the first problem: the key, what was wrong, what is allowed."""
+    err = exc.errors(include_url=False)[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(최상위)"
+    given: Any = err.get("input")
+    kind = err["type"]
+    if kind == "literal_error":
+        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {err.get('ctx', {}).get('expected', '')}"
+    elif kind == "extra_forbidden":
+        detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
+    elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):
+        detail = f"'{given}'은(는) 올바른 {'정수' if kind.startswith('int') else '숫자'}가 아닙니다"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        detail = f"'{given}'은(는) 범위를 벗어났습니다 ({err['msg']})"
+    elif kind == "value_error":
+        detail = str(err.get("ctx", {}).get("error", err["msg"]))
+    elif kind in ("string_too_short", "too_short"):
+        detail = "비어 있을 수 없습니다"
+    elif kind == "string_pattern_mismatch":
+        detail = f"'{given}' — 영문 소문자, 숫자, 밑줄만 쓸 수 있습니다"
+    else:
+        detail = f"'{given}' — {err['msg']}"
+    return f"설정 오류 ({source}): {key} — {detail}"

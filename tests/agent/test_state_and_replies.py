@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from ecommerce_agent.agent import replies as R
+from ecommerce_agent.agent.state import MAX_HISTORY, DialogueState, PendingAction
+from ecommerce_agent.domain.orders import OrderStatus
+from tests.support.factories import item, order
+
+
+def test_state_round_trips_through_json() -> None:
+    pending = PendingAction(action="cancel", order_id="ORD-20261126-0001", summary="s",
+                            expires_at="2026-11-26T12:10:00+09:00", reason="단순 변심")
+    state = DialogueState(last_order_id="ORD-20261126-0001", last_list=("A", "B"), pending=pending,
+                          completed=("cancel:X",), handed_off=True).with_history("user", "안녕")
+    assert DialogueState.from_json(state.to_json()) == state
+    assert DialogueState.from_json({}) == DialogueState()
+
+
+def test_history_is_short() -> None:
+    state = DialogueState()
+    for n in range(30):
+        state = state.with_history("user", f"m{n}")
+    assert len(state.history) == MAX_HISTORY and state.history[-1] == ("user", "m29")
+
+
+def test_pending_expiry() -> None:
+    pending = PendingAction(action="cancel", order_id="X", summary="s", expires_at="2026-11-26T03:10:00+00:00")
+    assert not pending.expired(datetime(2026, 11, 26, 3, 9, tzinfo=UTC))
+    assert pending.expired(datetime(2026, 11, 26, 3, 10, tzinfo=UTC))
+
+
+def test_money_and_dates_are_formatted_for_korean_readers() -> None:
+    assert R.won(45_000) == "45,000원" and R.won(1_234_567) == "1,234,567원"
+    assert R.kdate(datetime(2026, 11, 25, 16, 0, tzinfo=UTC)) == "2026년 11월 26일"  # KST is the next day
+
+
+def test_order_summary_and_status_text() -> None:
+    o = replace(order(OrderStatus.SHIPPED), items=(item(), item(12_000, 1, "P2")), total_amount=57_000,
+                carrier="CJ대한통운", tracking_number="123456789012")
+    assert R.order_summary(o) == "ORD-20261120-0001 (무선 이어폰 외 1건, 57,000원)"
+    text = R.order_status(o)
+    assert "배송중" in text and "123456789012" in text and "1~3영업일" in text
+    assert R.order_card(o)["tracking"] == {"carrier": "CJ대한통운", "tracking_number": "123456789012"}
+    assert R.CONFIRM_QUESTIONS  # every write has a confirmation question
