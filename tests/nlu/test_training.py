@@ -105,7 +105,13 @@ def test_numpy_prediction_matches_scikit_learn(subset: Path) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from ecommerce_agent.nlu.classifier import VIEWS, ClassifierConfig, analyser, train_classifier, views
+    from ecommerce_agent.nlu.classifier import (
+        VIEWS,
+        ClassifierConfig,
+        analyser,
+        train_classifier,
+        views,
+    )
 
     examples = load_examples(subset)[::2]
     texts, labels = [e.text for e in examples], [e.intent for e in examples]

@@ -8,10 +8,14 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..errors import ConfigError
 from .output import bar, table
+
+if TYPE_CHECKING:
+    from ..nlu.engine import Nlu
 
 DEFAULT_TRAIN = Path("data/nlu/train.jsonl")
 DEFAULT_TEST = Path("data/nlu/test.jsonl")
@@ -52,7 +56,7 @@ def _aware(text: str) -> datetime:
     return moment
 
 
-def _load(args: argparse.Namespace, settings: Settings, *, embeddings: bool = True):  # noqa: ANN202
+def _load(args: argparse.Namespace, settings: Settings, *, embeddings: bool = True) -> Nlu:
     from ..nlu.engine import Nlu
 
     section = settings.nlu
@@ -123,7 +127,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
                           "labels": result.labels, "png": str(png)}, ensure_ascii=False, indent=2))
         return 0
     print(f"{args.test}: {result.n:,}문장  정확도 {result.accuracy:.4f}  macro-F1 {result.macro_f1:.4f}")
-    print(f"처리 경로: " + ", ".join(f"{k} {v}" for k, v in sorted(result.sources.items())))
+    print("처리 경로: " + ", ".join(f"{k} {v}" for k, v in sorted(result.sources.items())))
     print()
     print(table([(lab, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", m["support"])
                  for lab, m in result.per_intent.items()], ("의도", "정밀도", "재현율", "F1", "문장")))

@@ -33,9 +33,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .morph import morphemes
 from ..search.analysis import LEXICON
 from .ids import mask_ids
+from .morph import morphemes
 from .text import ORDER_TOKEN, TICKET_TOKEN, fold, jamo, normalise, spaceless
 
 VIEWS = ("char_wb", "spaceless", "jamo", "morph")

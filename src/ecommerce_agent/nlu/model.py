@@ -20,8 +20,8 @@ import hashlib
 import io
 import json
 import os
-import zipfile
 import platform
+import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any

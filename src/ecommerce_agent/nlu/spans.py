@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from .morph import tokens
 from .price import AMOUNT_RE
 

@@ -310,7 +310,12 @@ def evaluate(understand: Callable[[str], Any], examples: Sequence[Example]) -> E
     Slot exact-match counts, per slot type, the lines where the gold label or
     the prediction has the slot, and how many of those agree exactly; slots are
     read with the *predicted* intent, as the agent would see them."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+    )
 
     labels = list(INTENTS)
     gold, predicted, errors = [], [], []
