@@ -97,3 +97,18 @@ def test_every_setting_has_help() -> None:
     assert {"storage.backend", "storage.sqlite.database", "storage.sqlite.timeout",
             "storage.csv.directory", "storage.postgres.url", "app.port"} <= keys
     assert all(help_text for _, _, help_text in rows)
+
+
+def test_openai_compat_keys_are_validated_without_echoing_them(tmp_path: Path) -> None:
+    config = tmp_path / "app.yaml"
+    config.write_text("openai_compat:\n  api_keys:\n    - user: demo@example.com\n      key: short-secret\n",
+                      encoding="utf-8")
+    with pytest.raises(ConfigError) as bad:
+        load_settings(config, env={})
+    assert "openai_compat.api_keys.0.key" in bad.value.message and "short-secret" not in bad.value.message
+    config.write_text("openai_compat:\n  api_keys:\n    - user: demo@example.com\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="key_sha256"):
+        load_settings(config, env={})
+    config.write_text(f"openai_compat:\n  api_keys:\n    - user: U000001\n      key_sha256: {'a' * 64}\n",
+                      encoding="utf-8")
+    assert load_settings(config, env={}).openai_compat.api_keys[0].user == "U000001"

@@ -88,6 +88,27 @@ class AgentSection(_Section):
                                                           "answered as not found (and a human is offered).")
 
 
+class ApiKeyEntry(_Section):
+    """One key of the OpenAI-compatible layer, bound to one shopper (or staff) account."""
+
+    user: str = Field(min_length=1, description="Account the key acts as: an email or a user id.")
+    key: str | None = Field(None, min_length=20, description="The key itself (prefer key_sha256 in shared files).")
+    key_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$",
+                                   description="SHA-256 (hex) of the key, so the file holds no secret.")
+    name: str = Field("", description="Label for logs (e.g. the front end using it).")
+
+    def model_post_init(self, context: Any) -> None:
+        if (self.key is None) == (self.key_sha256 is None):
+            raise ValueError("key와 key_sha256 중 하나만 지정하세요")
+
+
+class OpenAICompatSection(_Section):
+    model: str = Field("ecommerce-agent", min_length=1, max_length=64,
+                       description="Model id shown by /v1/models and accepted by /v1/chat/completions.")
+    api_keys: list[ApiKeyEntry] = Field(
+        default_factory=list, description="API keys for /v1/* (each bound to an account); a JWT also works.")
+
+
 class RedisSection(_Section):
     url: str | None = Field(None, description="Redis URL for shared auth state (env REDIS_URL); "
                                               "unset: the database holds it.")
@@ -143,6 +164,7 @@ class Settings(_Section):
     api: ApiSection = ApiSection()
     redis: RedisSection = RedisSection()
     agent: AgentSection = AgentSection()
+    openai_compat: OpenAICompatSection = OpenAICompatSection()
     search: SearchSection = SearchSection()
     nlu: NluSection = NluSection()
     secrets: SecretsSection = SecretsSection()
@@ -238,6 +260,8 @@ def _describe(exc: ValidationError, source: str, origin: Mapping[str, str]) -> s
     key = ".".join(str(p) for p in err["loc"])
     where = f"환경변수 {origin[key]}" if key in origin else source
     given = err.get("input")
+    if key.startswith(("secrets", "openai_compat.api_keys")):
+        given = "***"  # never echo a secret into a log or a terminal
     kind = err["type"]
     if kind == "literal_error":
         allowed = err.get("ctx", {}).get("expected", "")

@@ -6,11 +6,13 @@ operators and shoppers, and the HTTP status the API maps it to::
     AppError
     ├── ConfigError                 bad or missing configuration (start-up stops)
     ├── DataValidationError         a bad input row: file, line and column named
+    ├── BadRequestError             400, a request that is well-formed but unusable
     ├── AuthError                   401, missing, invalid, expired or revoked credentials
     ├── ForbiddenError              403, authenticated but not allowed (staff-only actions)
     ├── NotFoundError               404, also for other users' resources
     ├── ConflictError               409, e.g. a concurrent change
     ├── RateLimitedError            429, with the seconds to wait
+    ├── ServiceUnavailableError     503, a component is not loaded (e.g. the agent's model)
     └── StorageError                the database cannot do what was asked
         ├── StorageUnavailableError 503, database missing, locked, read-only
         └── StorageLockedError      503, the CSV single-writer lock is held elsewhere
@@ -51,6 +53,11 @@ class DataValidationError(AppError):
         super().__init__(f"{file}:{line}: '{column}' 열 — {message}")
 
 
+class BadRequestError(AppError):
+    code = "bad_request"
+    http_status = 400
+
+
 class AuthError(AppError):
     code = "unauthorized"
     http_status = 401
@@ -78,6 +85,11 @@ class NotFoundError(AppError):
 class ConflictError(AppError):
     code = "conflict"
     http_status = 409
+
+
+class ServiceUnavailableError(AppError):
+    code = "service_unavailable"
+    http_status = 503
 
 
 class StorageError(AppError):

@@ -15,15 +15,16 @@ from hypothesis import HealthCheck, settings
 
 from ecommerce_agent.api.app import create_app
 from ecommerce_agent.config import load_settings
-from tests.support.app import login
+from tests.support.app import ROOT, login
 
 # The schema is read when the module is collected; the database is put in place
 # (and the lifespan started) by the fixture below before any case runs.
 _DIR = Path(tempfile.mkdtemp(prefix="ecommerce-fuzz-"))
 _SETTINGS = load_settings(env={"SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR),
                                "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40})
-APP = create_app(_SETTINGS.model_copy(update={"search": _SETTINGS.search.model_copy(
-    update={"index_dir": _DIR / "index"})}))
+APP = create_app(_SETTINGS.model_copy(update={
+    "search": _SETTINGS.search.model_copy(update={"index_dir": _DIR / "index"}),
+    "nlu": _SETTINGS.nlu.model_copy(update={"model_dir": ROOT / "data" / "nlu" / "model"})}))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 

@@ -251,3 +251,11 @@ def test_conversation_turns_are_versioned_and_ordered(shop: Repository) -> None:
     with pytest.raises(NotFoundError):
         shop.save_turn("CNV-NOPE", expected_version=0, state={}, messages=[],
                        status=ConversationStatus.ACTIVE, now=NOW)
+
+
+def test_conversation_with_a_chosen_id_is_created_once(shop: Repository) -> None:
+    first = shop.create_conversation("U1", now=NOW, conversation_id="CNV-OAI-ABC123")
+    assert shop.get_conversation("CNV-OAI-ABC123") == first and first.user_id == "U1"
+    with pytest.raises(ConflictError):  # a racing second create of the same key loses
+        shop.create_conversation("U2", now=NOW, conversation_id="CNV-OAI-ABC123")
+    assert shop.get_conversation("CNV-OAI-ABC123").user_id == "U1"

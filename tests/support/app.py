@@ -46,8 +46,11 @@ def search_index(template_db: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def _with_index(settings: Settings, index_dir: Path) -> Settings:
-    return settings.model_copy(update={"search": settings.search.model_copy(
-        update={"index_dir": index_dir, "policies_dir": ROOT / "data" / "policies"})})
+    """The test's index plus the repository's own models (tests run from a temporary directory)."""
+    return settings.model_copy(update={
+        "search": settings.search.model_copy(update={"index_dir": index_dir,
+                                                     "policies_dir": ROOT / "data" / "policies"}),
+        "nlu": settings.nlu.model_copy(update={"model_dir": ROOT / "data" / "nlu" / "model"})})
 
 
 @pytest.fixture

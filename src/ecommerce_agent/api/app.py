@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import lru_cache
@@ -34,7 +34,10 @@ from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
 from .middleware import BodyLimit, Timeout
-from .routes import auth, health, orders, search, tickets
+from ..agent.factory import AgentParts
+from ..agent.runner import Agent
+from .apikeys import ApiKeys
+from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
 from .tokens import TokenService, resolve_secret
 
@@ -61,6 +64,18 @@ def _open_search(settings: Settings) -> IndexStore:
     except AppError as exc:
         log.warning("search index not loaded: %s", exc.message, extra={"event": "index_unavailable"})
     return store
+
+
+def _open_agent(settings: Settings, repo: object, search: IndexStore) -> tuple[Agent | None, Callable[[], dict]]:
+    """The agent over this app's repository. Without its language model the rest of the
+    API still serves; chat answers 503 and `/health` and `/ready` say why."""
+    try:
+        agent = AgentParts.load(settings, search=search).agent(repo)  # type: ignore[arg-type]
+    except AppError as exc:
+        log.warning("agent not loaded: %s", exc.message, extra={"event": "agent_unavailable"})
+        reason = exc.message
+        return None, lambda: {"status": "unavailable", "error": reason}
+    return agent, lambda: {"status": "ok", "nlu_model": str(settings.nlu.model_dir)}
 
 
 @lru_cache(maxsize=2)
@@ -108,8 +123,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.shared = shared
             app.state.activity = ActivityTracker(shared)
             app.state.search = _open_search(settings)
-            app.state.health_checks = {"index": app.state.search.health}
-            app.state.required_components = ("index",)
+            app.state.agent, agent_health = _open_agent(settings, repo, app.state.search)
+            app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
+            app.state.health_checks = {"index": app.state.search.health, "agent": agent_health}
+            app.state.required_components = ("index", "agent")
             _reload_on_sighup(app.state.search)
             metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
             app.state.tokens = TokenService(
@@ -123,7 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   responses=PROBLEM_RESPONSES,
                   description="한국어 쇼핑몰 고객상담 에이전트 API. 오류는 RFC 9457 problem+json으로 응답합니다.")
     problems.install(app)
-    for router in (health.router, auth.router, orders.router, tickets.router, search.router):
+    for router in (health.router, auth.router, orders.router, tickets.router, search.router, chat.router,
+                   openai_compat.router):
         app.include_router(router)
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..agent.runner import Agent
 from ..config import Settings
 from ..domain.users import User
-from ..errors import AuthError, ForbiddenError, NotFoundError
+from ..errors import AuthError, ForbiddenError, NotFoundError, ServiceUnavailableError
 from ..observability.logging import user_id_var
 from ..storage.base import Repository
 from ..storage.state import SharedState
@@ -34,10 +35,19 @@ def _state(request: Request) -> SharedState:
     return request.app.state.shared
 
 
+def _agent(request: Request) -> Agent:
+    agent = request.app.state.agent
+    if agent is None:
+        raise ServiceUnavailableError("상담 에이전트를 지금 사용할 수 없습니다. 잠시 후 다시 시도해 주세요 "
+                                      "(운영자: /health의 agent 항목 확인).")
+    return agent
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 RepoDep = Annotated[Repository, Depends(_repo)]
 TokensDep = Annotated[TokenService, Depends(_tokens)]
 StateDep = Annotated[SharedState, Depends(_state)]
+AgentDep = Annotated[Agent, Depends(_agent)]
 
 
 def _claims(tokens: TokensDep,

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,12 +53,44 @@ def problem_for(exc: AppError) -> JSONResponse:
     return problem(status, exc.message, code=exc.code, headers=headers)
 
 
+OPENAI_PREFIX = "/v1/"
+
+
+def openai_error(status: int, detail: str, code: str) -> dict[str, Any]:
+    """OpenAI clients read ``error.message``; on ``/v1/*`` it rides along the problem fields."""
+    kind = ("authentication_error" if status == 401 else "permission_error" if status == 403 else
+            "rate_limit_error" if status == 429 else "api_error" if status >= 500 else "invalid_request_error")
+    return {"error": {"message": detail, "type": kind, "code": code, "param": None}}
+
+
+def _for_client(request: Request, response: JSONResponse) -> JSONResponse:
+    if not request.url.path.startswith(OPENAI_PREFIX):
+        return response
+    body = json.loads(response.body)
+    body.update(openai_error(body["status"], body["detail"], body["code"]))
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+    return JSONResponse(body, status_code=response.status_code, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every documented method of the path, across routes: the router alone would name
+    only the first route that matched (``GET`` and ``POST`` of one path are two routes)."""
+    app = request.app
+    table = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\{[^}/]+\\}", "[^/]+", re.escape(path)) + "$"),
+                  sorted(m.upper() for m in operations))
+                 for path, operations in app.openapi().get("paths", {}).items()]
+        app.state.allowed_methods = table
+    return sorted({m for pattern, methods in table if pattern.match(request.url.path) for m in methods})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         if exc.http_status >= 500:
             log.error("request failed: %s", exc.message)
-        return problem_for(exc)
+        return _for_client(request, problem_for(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -64,15 +98,20 @@ def install(app: FastAPI) -> None:
         errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
                   for e in exc.errors()]
         where = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors[:3])
-        return problem(422, f"입력값을 확인해 주세요: {where}", code="validation_error", errors=errors)
+        return _for_client(request, problem(422, f"입력값을 확인해 주세요: {where}", code="validation_error",
+                                            errors=errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Raised by the framework only (routing, methods); our code raises AppError.
         detail = HTTP_DETAILS.get(exc.status_code, TITLES.get(exc.status_code, "요청을 처리할 수 없습니다."))
-        return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+        return _for_client(request, problem(exc.status_code, detail, headers=headers))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.", code="internal_error")
+        return _for_client(request, problem(500, "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+                                            code="internal_error"))

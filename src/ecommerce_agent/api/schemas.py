@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..domain.conversations import Conversation, ConversationStatus, Message
+from ..domain.conversations import Role as MessageRole
 from ..domain.orders import ACTION_MATRIX, Order
 from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
 from ..domain.users import Role, User
@@ -24,6 +26,8 @@ class Problem(BaseModel):
     detail: str
     code: str = Field(description="Machine-readable reason, e.g. already_shipped, token_revoked.")
     errors: list[dict[str, object]] | None = Field(None, description="422 only: each invalid field.")
+    error: dict[str, object] | None = Field(
+        None, description="/v1/* only: the same error as OpenAI clients expect it (message, type, code).")
 
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429, 500, 503, 504)
@@ -187,3 +191,76 @@ class TicketOut(BaseModel):
 class TicketsOut(BaseModel):
     tickets: list[TicketOut]
     count: int
+
+
+# -- chat and conversations -------------------------------------------------
+
+MESSAGE_MAX = 2_000
+
+
+class ChatIn(_In):
+    message: str = Field(min_length=1, max_length=MESSAGE_MAX, pattern=TEXT, examples=["최근 주문 보여줘"])
+    session_id: str | None = Field(None, min_length=1, max_length=40,
+                                   description="A conversation to continue; omitted: a new one starts.")
+    user_id: str | None = Field(None, max_length=40, description="Optional; must be the token's own user id.")
+
+
+class MessageIn(_In):
+    message: str = Field(min_length=1, max_length=MESSAGE_MAX, pattern=TEXT, examples=["그거 취소해 주세요"])
+
+
+class ChatOut(BaseModel):
+    session_id: str
+    reply: str
+    intent: str
+    confidence: float
+    slots: dict[str, object]
+    pending_action: dict[str, object] | None = Field(
+        description="The action awaiting the shopper's yes (kind, order id, summary, expiry), if any.")
+    actions: list[dict[str, object]] = Field(description="What this turn changed (e.g. an order cancelled).")
+    cards: list[dict[str, object]] = Field(description="Orders, tickets or products to show.")
+    citations: list[dict[str, object]] = Field(description="Policy passages the reply is based on.")
+    handoff: bool
+    trace_id: str
+
+
+class ConversationIn(_In):
+    title: str = Field("", max_length=100)
+
+
+class ConversationOut(BaseModel):
+    conversation_id: str
+    user_id: str
+    title: str
+    status: ConversationStatus
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationOut:
+        return cls(conversation_id=c.conversation_id, user_id=c.user_id, title=c.title, status=c.status,
+                   created_at=c.created_at, updated_at=c.updated_at)
+
+
+class ConversationsOut(BaseModel):
+    conversations: list[ConversationOut]
+    count: int
+
+
+class MessageOut(BaseModel):
+    message_id: int
+    role: MessageRole
+    text: str = Field(description="PII-masked.")
+    intent: str | None
+    created_at: datetime
+    cards: list[dict[str, object]] = []
+    citations: list[dict[str, object]] = []
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls(message_id=m.message_id, role=m.role, text=m.text, intent=m.intent, created_at=m.created_at,
+                   cards=m.meta.get("cards", []), citations=m.meta.get("citations", []))
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]

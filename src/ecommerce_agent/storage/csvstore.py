@@ -278,11 +278,16 @@ class CsvRepository:
 
     # -- conversations ----------------------------------------------------------
 
-    def create_conversation(self, user_id: str, *, now: datetime, title: str = "") -> Conversation:
-        conversation = Conversation(conversation_id=new_conversation_id(), user_id=user_id, title=title,
+    def create_conversation(self, user_id: str, *, now: datetime, title: str = "",
+                            conversation_id: str | None = None) -> Conversation:
+        conversation = Conversation(conversation_id=conversation_id or new_conversation_id(),
+                                    user_id=user_id, title=title,
                                     status=ConversationStatus.ACTIVE, created_at=now, updated_at=now)
         with self._writing() as touch:
-            self._table("conversations")[(conversation.conversation_id,)] = R.conversation_to_row(conversation)
+            table = self._table("conversations")
+            if (conversation.conversation_id,) in table:
+                raise ConflictError("이미 있는 대화 id입니다.")
+            table[(conversation.conversation_id,)] = R.conversation_to_row(conversation)
             touch("conversations")
         return conversation
 

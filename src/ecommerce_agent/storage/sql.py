@@ -282,8 +282,10 @@ class SqlRepository:
 
     # -- conversations ----------------------------------------------------------
 
-    def create_conversation(self, user_id: str, *, now: datetime, title: str = "") -> Conversation:
-        conversation = Conversation(conversation_id=new_conversation_id(), user_id=user_id, title=title,
+    def create_conversation(self, user_id: str, *, now: datetime, title: str = "",
+                            conversation_id: str | None = None) -> Conversation:
+        conversation = Conversation(conversation_id=conversation_id or new_conversation_id(),
+                                    user_id=user_id, title=title,
                                     status=ConversationStatus.ACTIVE, created_at=now, updated_at=now)
         with self._write() as conn:
             self._run(conn, "conversations", "insert",

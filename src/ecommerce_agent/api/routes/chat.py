@@ -1,0 +1,87 @@
+"""Talking to the agent: `/chat` and the conversations it keeps.
+
+The shopper is always the token's subject: a conversation of another user is
+404 (its existence is not revealed) and a ``user_id`` in the body that is not
+the caller's is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from ...agent.runner import Agent
+from ...domain.clock import utcnow
+from ...domain.conversations import Conversation
+from ...domain.users import User
+from ...errors import ForbiddenError, NotFoundError
+from ...storage.base import Repository
+from ..deps import AgentDep, CurrentUser, RepoDep
+from ..schemas import (ChatIn, ChatOut, ConversationDetailOut, ConversationIn, ConversationOut,
+                       ConversationsOut, MessageIn, MessageOut)
+
+router = APIRouter(tags=["chat"])
+ConversationId = Annotated[str, Path(min_length=1, max_length=40, description="예: CNV-3F2A…")]
+
+
+async def answer(agent: Agent, user: User, session_id: str | None, message: str) -> ChatOut:
+    """One turn through the agent (blocking work: database, models) off the event loop."""
+    turn = await run_in_threadpool(agent.handle, user, session_id, message)
+    return ChatOut(**turn.public())
+
+
+def readable_conversation(repo: Repository, user: User, conversation_id: str) -> Conversation:
+    conversation = repo.get_conversation(conversation_id)
+    if conversation is None or not user.can_read(conversation.user_id):
+        raise NotFoundError("대화를 찾을 수 없습니다.")
+    return conversation
+
+
+@router.post("/chat", response_model=ChatOut)
+async def chat(body: ChatIn, user: CurrentUser, agent: AgentDep) -> ChatOut:
+    """One message to the agent; `session_id` continues a conversation, none starts one."""
+    if body.user_id is not None and body.user_id != user.user_id:
+        raise ForbiddenError("다른 사용자로 대화할 수 없습니다. user_id를 빼거나 로그인한 계정의 id를 쓰세요.")
+    return await answer(agent, user, body.session_id, body.message)
+
+
+@router.post("/conversations", status_code=201, response_model=ConversationOut)
+def create_conversation(user: CurrentUser, repo: RepoDep, agent: AgentDep,
+                        body: ConversationIn | None = None) -> ConversationOut:
+    title = agent.input_guard.check(body.title).text.strip() if body and body.title.strip() else ""
+    return ConversationOut.of(repo.create_conversation(user.user_id, now=utcnow(), title=title))
+
+
+@router.get("/conversations", response_model=ConversationsOut)
+def list_conversations(user: CurrentUser, repo: RepoDep,
+                       limit: Annotated[int, Query(ge=1, le=100)] = 20) -> ConversationsOut:
+    """The caller's own conversations, most recent first."""
+    conversations = repo.list_conversations(user.user_id, limit=limit)
+    return ConversationsOut(conversations=[ConversationOut.of(c) for c in conversations],
+                            count=len(conversations))
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetailOut)
+def get_conversation(conversation_id: ConversationId, user: CurrentUser, repo: RepoDep,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 200) -> ConversationDetailOut:
+    """The conversation and its last `limit` messages (PII-masked), oldest first."""
+    conversation = readable_conversation(repo, user, conversation_id)
+    messages = repo.list_messages(conversation.conversation_id, limit=limit)
+    return ConversationDetailOut(**ConversationOut.of(conversation).model_dump(),
+                                 messages=[MessageOut.of(m) for m in messages])
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=ChatOut)
+async def post_message(conversation_id: ConversationId, body: MessageIn, user: CurrentUser,
+                       agent: AgentDep) -> ChatOut:
+    """Same answer as `/chat`; only the conversation's own shopper may write to it."""
+    return await answer(agent, user, conversation_id, body.message)
+
+
+@router.delete("/conversations/{conversation_id}", status_code=204, response_class=Response)
+def delete_conversation(conversation_id: ConversationId, user: CurrentUser, repo: RepoDep) -> Response:
+    conversation = readable_conversation(repo, user, conversation_id)
+    repo.delete_conversation(conversation.conversation_id)
+    return Response(status_code=204)
