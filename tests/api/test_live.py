@@ -97,3 +97,22 @@ def test_same_idempotency_key_from_racing_clients_cancels_once(db: Path) -> None
         assert all(r.json().get("code") == "idempotency_in_progress" for r in responses if r.status_code == 409)
         final = httpx2.post(f"{base}/orders/{order_id}/cancel", headers=headers, json={})
         assert final.status_code == 200 and final.headers["idempotent-replayed"] == "true"
+
+
+def test_a_conversation_continues_on_any_worker(db: Path) -> None:
+    """The pending action lives in the database: the yes may reach another worker."""
+    env = {"SQLITE_DATABASE": str(db), "JWT_SECRET_KEY": SECRET}
+    with live_server(gunicorn("--workers", "2", "--worker-class", "uvicorn_worker.UvicornWorker"), env) as base:
+        headers = {"Authorization": f"Bearer {_login(base)['access_token']}"}
+        orders = httpx2.get(f"{base}/users/me/orders", headers=headers, params={"status": "paid"}).json()
+        order_id = orders["orders"][0]["order_id"]
+        session = None
+        for message in (f"{order_id} 주문 취소할게요", "네 취소해 주세요"):
+            with httpx2.Client() as client:  # a new connection per turn: either worker may answer
+                body = {"message": message} | ({"session_id": session} if session else {})
+                response = client.post(f"{base}/chat", headers=headers, json=body, timeout=30)
+                assert response.status_code == 200, response.text
+                session = response.json()["session_id"]
+        assert [a["order_id"] for a in response.json()["actions"]] == [order_id]
+        status = httpx2.get(f"{base}/orders/{order_id}", headers=headers).json()["status"]
+        assert status == "cancelled"

@@ -105,3 +105,16 @@ def test_every_metric_of_the_guide_is_defined() -> None:
     guide = {"http_requests", "http_request_duration_seconds", "agent_requests", "agent_errors",
              "llm_requests", "llm_latency_seconds", "llm_tokens_used", "db_queries"}
     assert guide <= names
+
+
+def test_chat_turns_are_counted_by_intent(client: TestClient) -> None:
+    headers = login(client)
+    labels = {"intent": "order.list"}
+    before = client.get("/metrics").text
+    for message in ("최근 주문 보여주세요", "내 주문 목록 좀 볼게요"):
+        assert client.post("/chat", headers=headers, json={"message": message}).json()["intent"] == "order.list"
+    text = client.get("/metrics").text
+    assert _metric(text, "agent_requests_total", **labels) - _metric(before, "agent_requests_total", **labels) == 2
+    assert (_metric(text, "agent_response_seconds_count", **labels)
+            - _metric(before, "agent_response_seconds_count", **labels)) == 2
+    assert _metric(text, "http_requests_total", endpoint="/chat", status="200") >= 2
