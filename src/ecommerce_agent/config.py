@@ -127,6 +127,9 @@ class SearchSection(_Section):
     encoder: Literal["e5-small", "none"] = Field(
         "e5-small", description="Embedding model (bundled, nothing downloaded); none: keyword search only.")
     encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for embedding (0: all cores).")
+    query_encoder: Literal["static", "e5"] = Field(
+        "static", description="How questions are embedded: static (word vectors distilled from e5 at "
+                              "build time, <1 ms) or e5 (the full model per question, 10-20 ms).")
     query_cache_size: int = Field(1024, ge=0, le=1_000_000,
                                   description="Query embeddings kept in memory (LRU; 0: off).")
     chunk_max_chars: int = Field(800, ge=200, le=20_000,

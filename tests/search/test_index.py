@@ -36,6 +36,10 @@ def test_build_writes_chunks_bm25_vectors_and_manifest(fixture_index: Path) -> N
     assert vectors.shape == (8, 256) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert (directory / "bm25" / "vocab.index.json").exists()
+    assert part["query_model"]["kind"] == "static-words" and part["query_model"]["words"] > 20
+    with np.load(directory / "query_model.npz") as model:
+        assert model["vectors"].shape == (part["query_model"]["words"], 256)
+        assert "배송비" in set(model["words"].tolist())
     assert not list(fixture_index.glob(".tmp-*"))
 
 
@@ -48,6 +52,7 @@ def test_unchanged_sources_are_not_rebuilt(fixture_index: Path, analyzer: Analyz
     forced = build_policies(fixture_index, analyzer, encoder, force=True)
     assert forced["parts"]["policies"]["path"] != json.loads(before)["parts"]["policies"]["path"]
     assert encoder.passages_encoded == 0  # every vector came from the vector cache
+    assert encoder.queries_encoded == 0  # ... and every word vector of the query model
 
 
 def test_a_rebuild_embeds_only_changed_text(tmp_path: Path, analyzer: Analyzer) -> None:
@@ -189,7 +194,9 @@ def test_keyword_only_build_and_other_parts_are_kept(tmp_path: Path, analyzer: A
     build_policies(index_dir, analyzer, None)
     manifest = read_manifest(index_dir)
     assert manifest is not None and manifest["parts"]["policies"]["encoder"] is None
+    assert manifest["parts"]["policies"]["query_model"] is None
     assert not (index_dir / manifest["parts"]["policies"]["path"] / "vectors.npy").exists()
+    assert not (index_dir / manifest["parts"]["policies"]["path"] / "query_model.npz").exists()
     # building another part keeps this one
     manifest = build_index(index_dir, [], analyzer=analyzer, encoder=None)
     assert set(manifest["parts"]) == {"policies"}

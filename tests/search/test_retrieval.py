@@ -79,12 +79,21 @@ def test_an_index_built_by_another_model_is_searched_by_keyword(real_index: Path
 
 def test_an_encoder_failing_at_query_time_falls_back_to_keyword(fixture_index: Path, analyzer: Analyzer,
                                                                 caplog: pytest.LogCaptureFixture) -> None:
-    store = IndexStore(fixture_index, encoder=FailingEncoder(), analyzer=analyzer)
+    store = IndexStore(fixture_index, encoder=FailingEncoder(), analyzer=analyzer, query_encoder="e5")
     store.load()
     with caplog.at_level(logging.WARNING):
         results = store.search("제주 추가 배송비", mode="hybrid")
     assert results[0].doc_id == "shipping-fee"
     assert "키워드 검색으로 대신합니다" in caplog.text
+    # the static encoder needs the model only for questions without a known word
+    store = IndexStore(fixture_index, encoder=FailingEncoder(), analyzer=analyzer)
+    store.load()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert store.search("제주 추가 배송비", mode="hybrid")[0].doc_id == "shipping-fee"
+        assert caplog.text == ""
+        assert store.search("제주도", mode="hybrid")[0].doc_id == "shipping-fee"  # no known word
+        assert "키워드 검색으로 대신합니다" in caplog.text
 
 
 def test_a_model_that_cannot_load_means_keyword_mode(monkeypatch: pytest.MonkeyPatch, fixture_index: Path,

