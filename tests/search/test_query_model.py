@@ -120,3 +120,17 @@ def test_one_kiwi_pass_serves_every_reader_of_a_question(analyzer: Analyzer) -> 
     again = analyzer.analyze("무배 되나요")
     assert "changed" not in again[0]  # callers get copies
     assert analyzer.analyze_many(["무배 되나요"]) == [again]
+
+
+def test_the_ridge_fit_is_the_same_solved_on_either_side() -> None:
+    from scipy import sparse
+
+    from ecommerce_agent.search.query_model import _ridge
+
+    rng = np.random.default_rng(7)
+    residual = rng.standard_normal((40, 6))
+    for shape in ((40, 15), (40, 90)):  # more chunks than words (primal), fewer (dual)
+        x = sparse.random(*shape, density=0.2, random_state=3, format="csr")
+        dense = x.toarray()
+        expected = np.linalg.solve(dense.T @ dense + 0.1 * np.eye(shape[1]), dense.T @ residual)
+        assert np.allclose(_ridge(x, residual, 0.1), expected, atol=1e-8)

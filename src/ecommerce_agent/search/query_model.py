@@ -14,7 +14,7 @@ and lexicon expansions, the same pass BM25 uses), so embedding a question costs
 a few dictionary lookups and one small mean: well under a millisecond.
 
 How the word vectors are made (``distill``), for the words of the indexed
-chunks (the vocabulary of this index part):
+chunks and of the analyser's lexicon (the vocabulary of this index part):
 
 1. prior: each word embedded alone by e5 as a query ("query: 배송비"), minus
    the mean of all of them (single-word embeddings share a large common
@@ -34,13 +34,16 @@ even-numbered ones)::
     embedding                0.818 / 0.947 / 0.887  0.836 / 0.942 / 0.895
     hybrid (w = 0.3)         0.907 / 0.969 / 0.941  0.876 / 0.960 / 0.919
 
-    static variants (hybrid): prior only 0.827 / 0.969 / 0.897; word pieces of
-    e5's own tokenizer instead of words 0.862 / 0.964 / 0.912 (w = 0.5)
+    static variants (hybrid, w = 0.3 unless noted): the prior alone
+    0.827 / 0.969 / 0.897; e5's own word pieces instead of words
+    0.862 / 0.964 / 0.912 (w = 0.5); also fitting e5 query vectors of the
+    corpus sentences (a minute more per build): within two questions of these.
 
-The static encoder loses about three questions in a hundred at rank 1 (mostly
-paraphrases built from words the corpus never uses, where e5's context helps)
-and keeps recall@3. ``search.query_encoder: e5`` restores the full model per
-question where latency matters less.
+The static encoder loses seven of 225 questions at rank 1 and two within the
+top three (mostly paraphrases built from words the corpus never uses, where
+e5's context helps); recall@3 stays above the 0.95 floor of
+tests/search/test_recall.py. ``search.query_encoder: e5`` restores the full
+model per question where latency matters less.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ QUERY_ENCODERS: tuple[QueryEncoderKind, ...] = ("static", "e5")
 QUERY_MODEL_VERSION = 1
 QUERY_MODEL_FILE = "query_model.npz"
 RIDGE = 0.1
-MAX_SOLVE = 8000  # rows of the ridge system; larger corpora are sampled for the fit
+MAX_SOLVE = 4000  # side of the ridge system (about a second); beyond, chunks are sampled
 
 
 @dataclass(frozen=True, slots=True)
