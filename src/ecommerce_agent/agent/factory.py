@@ -1,15 +1,21 @@
-"""Build the agent from settings: the one place that wires NLU, search and guardrails.
+"""Build the agent from settings: the one place that wires NLU, search, guardrails
+and the optional LLM.
 
-The heavy parts (NLU model and Kiwi, search index and encoder) load once per
-process into ``AgentParts``; an ``Agent`` over a repository is then cheap.
+The heavy parts (NLU model and Kiwi, search index and encoder, the LLM client)
+load once per process into ``AgentParts``; an ``Agent`` over a repository is
+then cheap. Without an LLM configured (``configs/llm.yaml`` plus
+``OPENAI_API_KEY`` or a ``base_url``) ``llm`` is ``None`` and the ``openai``
+SDK is not even imported.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..domain.clock import utcnow
@@ -17,7 +23,13 @@ from ..guardrails.config import load_guardrails_config
 from ..guardrails.pipeline import InputGuard, OutputGuard
 from ..nlu.engine import Nlu
 from ..storage.base import Repository
+from .llm.config import LlmConfig, load_llm_config
 from .runner import Agent
+
+if TYPE_CHECKING:
+    from .llm.layer import LlmLayer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,15 +39,49 @@ class AgentParts:
     input_guard: InputGuard
     output_guard: OutputGuard
     search: Any | None = None  # search.IndexStore
+    llm: LlmLayer | None = None
+    llm_config: LlmConfig | None = None
 
     @classmethod
-    def load(cls, settings: Settings, *, search: Any | None = None) -> AgentParts:
+    def load(cls, settings: Settings, *, search: Any | None = None,
+             llm_config: LlmConfig | None = None) -> AgentParts:
+        """``llm_config``: default ``configs/llm.yaml`` with LLM_BASE_URL/LLM_MODEL
+        from the environment and the key from ``settings.secrets``."""
         guards = load_guardrails_config()
-        return cls(settings, Nlu.from_settings(settings), InputGuard.from_config(guards),
-                   OutputGuard.from_config(guards), search)
+        nlu = Nlu.from_settings(settings)
+        if llm_config is None:
+            llm_config = load_llm_config(api_key=settings.secrets.openai_api_key)
+        return cls(settings, nlu, InputGuard.from_config(guards), OutputGuard.from_config(guards), search,
+                   llm=build_llm(llm_config, nlu), llm_config=llm_config)
 
     def agent(self, repo: Repository, *, clock: Callable[[], datetime] = utcnow) -> Agent:
         section = self.settings.agent
         return Agent(repo, self.nlu, self.input_guard, self.output_guard, search=self.search,
                      confirm_ttl=timedelta(minutes=section.confirm_minutes),
-                     min_policy_score=section.min_policy_score, clock=clock)
+                     min_policy_score=section.min_policy_score, clock=clock, llm=self.llm)
+
+    def llm_health(self) -> dict[str, Any]:
+        """``/health``'s llm component: ``disabled``, ``ok`` or ``unreachable``."""
+        if self.llm is not None:
+            return self.llm.health()
+        return self.llm_config.disabled_health() if self.llm_config is not None else {"status": "disabled"}
+
+
+def build_llm(config: LlmConfig, nlu: Nlu | None = None) -> LlmLayer | None:
+    """The LLM layer, or ``None`` (templates only) when no key or base_url is set."""
+    if not config.active:
+        log.debug("LLM disabled: template replies only", extra={
+            "event": "llm_disabled", "reason": "switched off" if not config.enabled else "no key or base_url"})
+        return None
+    from .llm.layer import LlmLayer
+
+    log.info("LLM enabled", extra={"event": "llm_enabled", "provider": config.provider, "model": config.model,
+                                   "endpoint": _origin(config.endpoint), "classify": config.classify.enabled,
+                                   "phrase": config.phrase.enabled})
+    return LlmLayer.from_config(config, nlu=nlu)
+
+
+def _origin(url: str) -> str:
+    """Scheme, host and port only: a URL may carry credentials."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")

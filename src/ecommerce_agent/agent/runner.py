@@ -3,6 +3,11 @@ the HTTP API, the OpenAI-compatible endpoint and the terminal chat.
 
 input guardrails → language understanding → dialogue state → policy check →
 tool call → reply → output guardrails, each step timed in the turn's trace.
+
+With an LLM configured (``llm.LlmLayer``) two optional steps join: the LLM
+picks the intent when the local NLU is unsure (``llm_classify``, after
+understanding) and rephrases the template reply, sent only if grounded
+(``llm_phrase``, before the output guardrails). Without one, nothing differs.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.clock import utcnow
 from ..domain.conversations import ConversationStatus, Role
@@ -27,6 +32,9 @@ from ..storage.base import NewMessage, Repository
 from .flows import Dialogue, Outcome
 from .state import DialogueState
 from .tools import ToolContext, Tools
+
+if TYPE_CHECKING:
+    from .llm.layer import LlmLayer
 
 log = logging.getLogger(__name__)
 BLOCKED_INTENT = "guardrail"  # metric label for messages refused before understanding
@@ -56,10 +64,16 @@ class Turn:
 class Agent:
     def __init__(self, repo: Repository, nlu: Nlu, input_guard: InputGuard, output_guard: OutputGuard, *,
                  search: Any | None = None, confirm_ttl: timedelta = timedelta(minutes=10),
-                 min_policy_score: float = 0.0, clock: Callable[[], datetime] = utcnow) -> None:
+                 min_policy_score: float = 0.0, clock: Callable[[], datetime] = utcnow,
+                 llm: LlmLayer | None = None) -> None:
         self.repo, self.nlu, self.search = repo, nlu, search
         self.input_guard, self.output_guard = input_guard, output_guard
         self.confirm_ttl, self.min_policy_score, self.clock = confirm_ttl, min_policy_score, clock
+        self.llm = llm
+
+    def llm_health(self) -> dict[str, Any]:
+        """``/health``'s llm component: disabled, ok or unreachable (circuit open)."""
+        return self.llm.health() if self.llm is not None else {"status": "disabled"}
 
     def handle(self, user: User, session_id: str | None, message: str) -> Turn:
         started, now = time.perf_counter(), self.clock()
@@ -77,25 +91,40 @@ class Agent:
         masked = verdict.text
         state = DialogueState.from_json(conversation.state)
         intent, confidence, slots = BLOCKED_INTENT, 1.0, {}
+        llm_steps: list[dict[str, Any]] = []
         ctx = ToolContext(repo=self.repo, user=user, now=now, search=self.search)
         if verdict.blocked:
             outcome = Outcome(verdict.refusal or "", state)
         else:
             understanding = self.nlu.understand(masked, now=now)
             mark = step("understanding", mark)
+            if self.llm is not None and self.llm.wants_intent(understanding, state):
+                understanding, llm_step = self.llm.classify(understanding, now=now)
+                llm_steps.append(llm_step)
+                mark = step("llm_classify", mark)
             intent, confidence = understanding.intent, understanding.confidence
             slots = understanding.as_dict()["slots"]
             dialogue = Dialogue(Tools(ctx), now, confirm_ttl=self.confirm_ttl,
                                 min_policy_score=self.min_policy_score)
+            phrase = self.llm is not None and self.llm.phrases
             try:
                 outcome = dialogue.respond(understanding, masked, state)
             except (AppError, LookupError) as exc:  # a tool failed: a polite reply, never a crash
+                phrase = False
                 metrics.agent_errors_total.labels(intent, type(exc).__name__).inc()
                 log.warning("tool failed", extra={"event": "agent_tool_error", "intent": intent,
                                                    "error_type": type(exc).__name__})
                 outcome = Outcome("죄송합니다. 지금 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. "
                                   "계속 안 되면 '상담원 연결'이라고 말씀해 주세요.", state)
             mark = step("dialogue_and_tools", mark)
+            # a provider that just failed this turn is not asked again: the shopper is waiting
+            phrase = phrase and not any(s["status"] in ("error", "timeout") for s in llm_steps)
+            if phrase and self.llm is not None:
+                text, llm_step = self.llm.phrase(outcome.text, outcome.cards, outcome.citations,
+                                                 outcome.state.pending)
+                llm_steps.append(llm_step)
+                outcome = replace(outcome, text=text)
+                mark = step("llm_phrase", mark)
             if verdict.preface:
                 outcome = replace(outcome, text=f"{verdict.preface} {outcome.text}")
         reply = self.output_guard.check(outcome.text, self._scope(user, outcome)).text
@@ -104,6 +133,8 @@ class Agent:
         trace_id = uuid.uuid4().hex
         trace = {"trace_id": trace_id, "steps": steps, "tools": [asdict(c) for c in ctx.calls],
                  "guardrails": list(verdict.tripped), "intent": intent, "confidence": round(confidence, 4)}
+        if llm_steps:
+            trace["llm"] = llm_steps
         status = ConversationStatus.HANDED_OFF if new_state.handed_off else ConversationStatus.ACTIVE
         title = conversation.title or masked[:40]
         self.repo.save_turn(conversation.conversation_id, expected_version=conversation.version,
