@@ -24,7 +24,7 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for var in ("ECOMMERCE_CONFIG", "DATABASE_URL", "STORAGE_BACKEND", "APP_ENV", "APP_PORT",
                 "APP_HOST", "APP_WORKERS", "LOG_LEVEL", "SQLITE_DATABASE", "CSV_DIRECTORY",
-                "JWT_SECRET_KEY", "OPENAI_API_KEY"):
+                "JWT_SECRET_KEY", "OPENAI_API_KEY", "LLM_BASE_URL", "LLM_MODEL"):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -35,6 +35,7 @@ from . import problems
 from .activity import ActivityTracker
 from .middleware import BodyLimit, Timeout
 from ..agent.factory import AgentParts
+from ..agent.llm.config import LlmConfig, load_llm_config
 from ..agent.runner import Agent
 from .apikeys import ApiKeys
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
@@ -66,16 +67,21 @@ def _open_search(settings: Settings) -> IndexStore:
     return store
 
 
-def _open_agent(settings: Settings, repo: object, search: IndexStore) -> tuple[Agent | None, Callable[[], dict]]:
-    """The agent over this app's repository. Without its language model the rest of the
-    API still serves; chat answers 503 and `/health` and `/ready` say why."""
+def _open_agent(settings: Settings, repo: object, search: IndexStore, llm_config: LlmConfig,
+                ) -> tuple[Agent | None, dict[str, Callable[[], dict]]]:
+    """The agent over this app's repository, with its health checks (agent, llm).
+    Without its language model the rest of the API still serves; chat answers 503
+    and `/health` and `/ready` say why."""
     try:
-        agent = AgentParts.load(settings, search=search).agent(repo)  # type: ignore[arg-type]
+        parts = AgentParts.load(settings, search=search, llm_config=llm_config)
     except AppError as exc:
         log.warning("agent not loaded: %s", exc.message, extra={"event": "agent_unavailable"})
         reason = exc.message
-        return None, lambda: {"status": "unavailable", "error": reason}
-    return agent, lambda: {"status": "ok", "nlu_model": str(settings.nlu.model_dir)}
+        return None, {"agent": lambda: {"status": "unavailable", "error": reason},
+                      "llm": llm_config.disabled_health}
+    agent = parts.agent(repo)  # type: ignore[arg-type]
+    return agent, {"agent": lambda: {"status": "ok", "nlu_model": str(settings.nlu.model_dir)},
+                   "llm": parts.llm_health}
 
 
 @lru_cache(maxsize=2)
@@ -107,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         raise ConfigError("설정 오류: api.cors_origins — production에서는 '*'를 쓸 수 없습니다 "
                           "(인증 정보와 함께 모든 출처를 허용하게 됩니다). 허용할 출처를 나열하세요.")
     secret = resolve_secret(settings)
+    llm_config = load_llm_config(api_key=settings.secrets.openai_api_key)  # a bad file stops start-up here
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -123,9 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.shared = shared
             app.state.activity = ActivityTracker(shared)
             app.state.search = _open_search(settings)
-            app.state.agent, agent_health = _open_agent(settings, repo, app.state.search)
+            app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
-            app.state.health_checks = {"index": app.state.search.health, "agent": agent_health}
+            app.state.health_checks = {"index": app.state.search.health, **agent_checks}
             app.state.required_components = ("index", "agent")
             _reload_on_sighup(app.state.search)
             metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
