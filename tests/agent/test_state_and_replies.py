@@ -13,7 +13,9 @@ def test_state_round_trips_through_json() -> None:
     pending = PendingAction(action="cancel", order_id="ORD-20261126-0001", summary="s",
                             expires_at="2026-11-26T12:10:00+09:00", reason="단순 변심")
     state = DialogueState(last_order_id="ORD-20261126-0001", last_list=("A", "B"), pending=pending,
-                          completed=("cancel:X",), handed_off=True).with_history("user", "안녕")
+                          queued=("ORD-20261126-0002",), completed=("cancel:X",), just_done="X 주문 취소",
+                          set_aside="ORD-20261126-0003", handed_off=True,
+                          handoff_ticket_id="TKT-20261126-ABCDEF").with_history("user", "안녕")
     assert DialogueState.from_json(state.to_json()) == state
     assert DialogueState.from_json({}) == DialogueState()
 
@@ -44,3 +46,33 @@ def test_order_summary_and_status_text() -> None:
     assert "배송중" in text and "123456789012" in text and "1~3영업일" in text
     assert R.order_card(o)["tracking"] == {"carrier": "CJ대한통운", "tracking_number": "123456789012"}
     assert R.CONFIRM_QUESTIONS  # every write has a confirmation question
+
+
+def test_particles_follow_the_last_sound() -> None:
+    assert R.josa("주문 취소", "을/를") == "주문 취소를" and R.josa("교환 신청", "을/를") == "교환 신청을"
+    assert R.josa("반품(환불) 신청", "이/가") == "반품(환불) 신청이"
+    assert R.josa("불량·오배송 신고", "은/는") == "불량·오배송 신고는"
+    assert R.address_particle("효원로 241") == "로"  # 일: ㄹ takes 로
+    assert R.address_particle("101동") == "으로" and R.address_particle("202호") == "로"
+    assert R.address_particle("세종대로 3") == "으로"  # 삼
+    assert R.josa("ABC", "을/를") == "ABC을(를)" and R.josa("ABC", "으로/로") == "ABC(으)로"
+
+
+def test_when_a_human_picks_up_a_handoff() -> None:
+    from ecommerce_agent.domain.clock import KST
+
+    assert "점심시간" in R.service_now(datetime(2026, 11, 26, 12, 30, tzinfo=KST))  # Thursday
+    assert "상담 시간이라" in R.service_now(datetime(2026, 11, 26, 10, 0, tzinfo=KST))
+    assert "다음 영업일" in R.service_now(datetime(2026, 11, 26, 19, 0, tzinfo=KST))
+    assert "다음 영업일" in R.service_now(datetime(2026, 11, 28, 10, 0, tzinfo=KST))  # Saturday
+
+
+def test_ticket_lines_name_the_kind_in_korean() -> None:
+    from ecommerce_agent.domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
+
+    ticket = Ticket(ticket_id="TKT-20261126-ABCDEF", user_id="U1", order_id="ORD-20261120-0001",
+                    issue_type=IssueType.DEFECT, status=TicketStatus.OPEN, priority=Priority.HIGH,
+                    description="d", source=TicketSource.CHAT, created_at=datetime(2026, 11, 26, 3, tzinfo=UTC),
+                    updated_at=datetime(2026, 11, 26, 3, tzinfo=UTC))
+    assert R.ticket_line(1, ticket) == ("1. TKT-20261126-ABCDEF · 불량·오배송 · 접수 (2026년 11월 26일 접수) · "
+                                        "주문 ORD-20261120-0001")

@@ -124,15 +124,18 @@ def run_scenario(scenario: dict[str, Any], file: str, template: Path, make_agent
             return result
         before = {r["order_id"]: r["status"] for r in repo.iter_rows("orders")}
         tickets_before = {r["ticket_id"] for r in repo.iter_rows("tickets")}
+        addresses_before = {r["order_id"]: r["shipping_address"] for r in repo.iter_rows("orders")}
         tick = iter(range(10_000))
-        agent = make_agent(repo, lambda: ANCHOR + timedelta(seconds=30 * next(tick)))
+        waited = [timedelta(0)]  # `wait_minutes` on a turn moves the clock on (confirmations expire)
+        agent = make_agent(repo, lambda: ANCHOR + waited[0] + timedelta(seconds=30 * next(tick)))
         session = None
         for n, turn in enumerate(turns, 1):
+            waited[0] += timedelta(minutes=float(turn.get("wait_minutes", 0)))
             reply = agent.handle(user, session, turn["say"])
             session = reply.session_id
             for problem in _check_turn(reply, turn.get("expect", {})):
                 result.failures.append(f"turn {n} ({turn['say']!r}): {problem} — reply: {reply.reply[:160]!r}")
-        result.failures += _check_end(repo, end, before, tickets_before)
+        result.failures += _check_end(repo, end, before, tickets_before, addresses_before)
     return result
 
 
@@ -141,10 +144,13 @@ def _check_turn(turn: Any, expect: dict[str, Any]) -> Iterator[str]:
         allowed = expect["intent"] if isinstance(expect["intent"], list) else [expect["intent"]]
         if turn.intent not in allowed:
             yield f"intent {turn.intent} not in {allowed}"
-    for phrase in expect.get("reply_has", []):
+    for phrase in map(str, expect.get("reply_has", [])):
         if phrase not in turn.reply:
             yield f"reply lacks {phrase!r}"
-    for phrase in expect.get("reply_lacks", []):
+    any_of = [str(p) for p in expect.get("reply_has_any", [])]
+    if any_of and not any(phrase in turn.reply for phrase in any_of):
+        yield f"reply has none of {any_of!r}"
+    for phrase in map(str, expect.get("reply_lacks", [])):
         if phrase in turn.reply:
             yield f"reply has {phrase!r}"
     if "pending" in expect:
@@ -153,20 +159,58 @@ def _check_turn(turn: Any, expect: dict[str, Any]) -> Iterator[str]:
             yield f"pending {got} != {expect['pending']}"
     if "handoff" in expect and turn.handoff != expect["handoff"]:
         yield f"handoff {turn.handoff} != {expect['handoff']}"
-    if expect.get("citations") and not turn.citations:
+    if expect.get("citations") is True and not turn.citations:
         yield "no citations"
+    if expect.get("citations") is False and turn.citations:
+        yield f"citations {[c['doc_id'] for c in turn.citations]} where none were expected"
+    if "cites" in expect:  # the quoted (first) citation comes from one of these documents
+        allowed = expect["cites"] if isinstance(expect["cites"], list) else [expect["cites"]]
+        first = turn.citations[0]["doc_id"] if turn.citations else None
+        if first not in allowed:
+            yield f"cited {first} not in {allowed}"
     if "cards" in expect and len(turn.cards) < expect["cards"]:
         yield f"{len(turn.cards)} cards < {expect['cards']}"
+    if "cards_at_most" in expect and len(turn.cards) > expect["cards_at_most"]:
+        yield f"{len(turn.cards)} cards > {expect['cards_at_most']}"
+    orders = [c for c in turn.cards if c.get("type") == "order"]
+    if "card_statuses" in expect:  # every order card is in one of these statuses
+        wrong = [(c["order_id"], c["status"]) for c in orders if c["status"] not in expect["card_statuses"]]
+        if wrong:
+            yield f"order cards outside {expect['card_statuses']}: {wrong}"
+    for phrase in expect.get("card_orders_lack", []):
+        if any(c["order_id"] == phrase for c in orders):
+            yield f"order card {phrase} shown"
+    products = [c for c in turn.cards if c.get("type") == "product"]
+    if "products" in expect and len(products) < expect["products"]:
+        yield f"{len(products)} product cards < {expect['products']}"
+    if "max_price" in expect:
+        over = [(c["title"], c["price"]) for c in products if (c.get("price") or 0) > expect["max_price"]]
+        if over:
+            yield f"products over {expect['max_price']}: {over}"
+    if "min_price" in expect:
+        under = [(c["title"], c["price"]) for c in products if (c.get("price") or 0) < expect["min_price"]]
+        if under:
+            yield f"products under {expect['min_price']}: {under}"
 
 
 def _check_end(repo: SqlRepository, end: dict[str, Any], before: dict[str, str],
-               tickets_before: set[str]) -> list[str]:
+               tickets_before: set[str], addresses_before: dict[str, str]) -> list[str]:
     failures = []
-    after = {r["order_id"]: r["status"] for r in repo.iter_rows("orders")}
+    rows = list(repo.iter_rows("orders"))
+    after = {r["order_id"]: r["status"] for r in rows}
     expected = dict(before) | dict(end.get("orders", {}))
     for order_id, status in expected.items():
         if after.get(order_id) != status:
             failures.append(f"order {order_id}: {after.get(order_id)} != {status}")
+    # addresses: the listed orders' new address contains the text; every other is unchanged
+    moved = dict(end.get("addresses", {}))
+    for row in rows:
+        order_id, address = row["order_id"], row["shipping_address"]
+        if order_id in moved:
+            if moved[order_id] not in address:
+                failures.append(f"order {order_id}: address {address!r} lacks {moved[order_id]!r}")
+        elif address != addresses_before.get(order_id):
+            failures.append(f"order {order_id}: address changed to {address!r}")
     created = [r for r in repo.iter_rows("tickets") if r["ticket_id"] not in tickets_before]
     wanted = end.get("tickets", [])
     got = sorted((t["issue_type"], t["order_id"] or "", t["source"]) for t in created)

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.orders import Action, Denied, Order, OrderStatus, decide
+from ..domain.orders import Action, Denied, Order, decide
 from ..domain.tickets import IssueType
+from ..nlu.ids import find_order_ids
+from ..nlu.morph import tokens
 from ..nlu.types import Understanding
+from ..search.analysis import LEXICON
 from ..storage.base import ActionApplied
 from . import replies as R
 from .state import DialogueState, PendingAction
@@ -25,16 +28,51 @@ from .tools import Tools
 ACTION_INTENTS: dict[str, Action] = {"order.cancel": Action.CANCEL, "claim.refund": Action.RETURN,
                                      "claim.exchange": Action.EXCHANGE, "claim.defect": Action.DEFECT}
 CLAIM_ISSUE = {Action.RETURN: IssueType.REFUND, Action.EXCHANGE: IssueType.EXCHANGE, Action.DEFECT: IssueType.DEFECT}
-ORDER_LOOKUPS = ("order.detail", "order.status")
-ADDRESS_CHANGE = re.compile(r"(배송지|주소|받는\s?곳).{0,12}(변경|바꾸|바꿔|바꿀|수정|고치)|(변경|바꿔|수정).{0,6}(배송지|주소)")
+# "배송지 변경", "주소 좀 바꿔", "배송지를 부산광역시 … 1로 바꿔줘" (the new address may sit in between),
+# "받는 곳 수정", "change the shipping address".
+ADDRESS_WORD = r"(?:배송지|배송\s?주소|주소|받는\s?(?:곳|분|사람))"
+CHANGE_WORD = r"(?:변경|바꾸|바꿔|바꿀|바뀌|바꾼|수정|고치|고쳐|옮기|옮겨)"
+ADDRESS_CHANGE = re.compile(rf"{ADDRESS_WORD}.{{0,60}}?{CHANGE_WORD}|{CHANGE_WORD}.{{0,6}}{ADDRESS_WORD}|"
+                            r"(?:change|update|edit)\b.{0,30}\baddress", re.IGNORECASE)
 PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충청", "충북", "충남",
              "전라", "전북", "전남", "경상", "경북", "경남", "제주")
 ADDRESS = re.compile(rf"((?:{'|'.join(PROVINCES)})\S*(?:\s+\S+)*?)\s*(?:으로|로)?\s*(?:변경|바꿔|바꾸|수정|해\s?주|부탁|$)")
 GREETING = re.compile(r"안녕|ㅎㅇ|하이|반가|^hi\b|^hello\b|^hey\b", re.IGNORECASE)
 THANKS = re.compile(r"감사|고마|고맙|땡큐|thank|thx|ㄳ|ㄱㅅ", re.IGNORECASE)
-QUESTION = re.compile(r"\?|나요|까요|인가요|이에요|예요|어떻게|언제|얼마|왜|무엇|뭐|되나|돼요|가능")
+QUESTION = re.compile(r"\?|나요|까요|인가요|이에요|예요|어떻게|언제|얼마|왜|무엇|뭐|되나|돼요|되요|가능|할\s?수\s?있")
+# A question about how a claim works rather than a request to make one ("환불 얼마나 걸려요?").
+HOW_QUESTION = re.compile(r"어떻게|얼마나|며칠|몇\s?일|언제|방법|절차|\bhow\b|\bwhen\b|\bwhat\b", re.IGNORECASE)
+# Which write a question about one order is about ("그거 취소 돼요?", "ORD-… 반품 가능해요?"),
+# most specific first.
+NAMED_ACTIONS: tuple[tuple[re.Pattern[str], Action], ...] = (
+    (re.compile(ADDRESS_WORD), Action.CHANGE_ADDRESS),
+    (re.compile(r"불량|파손|고장|깨져|깨졌|찢어|오배송|하자|잘못\s?(?:왔|온|배송)|defect|broken", re.IGNORECASE),
+     Action.DEFECT),
+    (re.compile(r"교환|exchange", re.IGNORECASE), Action.EXCHANGE),
+    (re.compile(r"반품|환불|refund|return", re.IGNORECASE), Action.RETURN),
+    (re.compile(r"취소|cancel", re.IGNORECASE), Action.CANCEL),
+)
+# "취소 가능한가요?", "반품 돼요?", "can I cancel": whether an action is possible.
+CAN_I = re.compile(r"가능|되나요|될까요|돼요|되요|되나|될까|할\s?수\s?있|\bcan\s+i\b|possible", re.IGNORECASE)
+ADDRESS_ORDER = "address.order"  # awaiting the choice of the order whose address changes
+# "1번이요", "3번 주문 상세", "2": a position in the list the agent just showed.
+LIST_NUMBER = re.compile(r"(?<![\d\-:,.])(\d{1,2})\s*번(?:째)?(?!\s*(?:이상|넘게|씩|정도|만에))|"
+                         r"^\s*(\d{1,2})\s*(?:이요|요|이에요|입니다)?\s*[.!]?\s*$")
+# "아뇨 다른 주문이요": the no is about the order, not the action.
+ANOTHER_ORDER = re.compile(r"다른\s*(?:주문|거|걸|것|상품)|another\s+order|other\s+order|different\s+order",
+                           re.IGNORECASE)
+# "ORD-…도 취소해 주세요": the confirmation also asks for a second order.
+ALSO = r"\s*(?:도|까지|이랑|랑|하고|와|과)"
 QUOTE_CHARS = 360
 SHORT_ANSWER = 20  # "첫 번째 주문이요", "ORD-20261126-0001이요": an answer, not a new request
+# Nouns that occur in nearly every question or passage of this shop and say
+# nothing about what is asked ("주문", "가능", "방법").
+GENERIC_NOUNS = frozenset({"가능", "방법", "문의", "질문", "정도", "얼마", "경우", "혹시", "관련", "내용", "안내",
+                           "정책", "규정", "기준", "쇼핑몰", "고객", "고객님", "주문", "상품", "물건", "제품",
+                           "무엇", "이번", "저번", "요즘", "진짜", "추천", "구매", "판매", "구입", "거", "것"})
+NOUN_TAGS = ("NNG", "NNP")
+# Words around a product query that are not the product ("꿀 세트 추천", "노트북 종류").
+PRODUCT_GENERIC = GENERIC_NOUNS | {"세트", "종류", "모델", "브랜드", "가격", "원", "만원", "천원", "선물용", "용", "개"}
 
 
 @dataclass
@@ -45,6 +83,12 @@ class Outcome:
     citations: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     handoff: bool = False
+
+    def then(self, other: Outcome) -> Outcome:
+        """This outcome followed by ``other`` in the same reply (``other``'s state wins)."""
+        return Outcome(f"{self.text}\n\n{other.text}", other.state, self.cards + other.cards,
+                       self.citations + other.citations, self.actions + other.actions,
+                       self.handoff or other.handoff)
 
 
 class Dialogue:
@@ -58,40 +102,85 @@ class Dialogue:
     # -- entry -------------------------------------------------------------------
 
     def respond(self, u: Understanding, text: str, state: DialogueState) -> Outcome:
-        if state.pending is not None:
-            pending, state = state.pending, replace(state, pending=None)
-            if pending.expired(self.now):
-                if u.intent == "dialog.confirm":
-                    return Outcome("확인 시간이 지나 요청이 만료되었습니다. 다시 요청해 주시면 새로 확인해 드릴게요.", state)
-            elif u.intent == "dialog.confirm":
-                return self._execute(pending, state)
-            elif u.intent == "dialog.deny":
-                label = R.action_label(Action(pending.action))
-                return Outcome(f"알겠습니다. {pending.summary} {label}은(는) 진행하지 않았습니다. "
-                               "더 도와드릴 일이 있으면 말씀해 주세요.", state)
-            # a different request drops the pending one and is handled below
+        just_done, set_aside = state.just_done, state.set_aside
+        pending, queued = state.pending, state.queued
+        state = replace(state, just_done=None, set_aside=None, pending=None, queued=())
+        u = self._with_list_number(u, text, state)
+        if pending is not None:
+            if u.intent == "dialog.confirm":
+                if pending.expired(self.now):
+                    label = R.action_label(Action(pending.action))
+                    minutes = int(self.confirm_ttl.total_seconds() // 60)
+                    return Outcome(f"확인을 기다린 시간({minutes}분)이 지나 {pending.summary} "
+                                   f"{R.josa(label, '은/는')} 진행하지 않았습니다. 계속하시려면 다시 요청해 주세요. "
+                                   "새로 확인해 드릴게요.", replace(state, last_order_id=pending.order_id))
+                return self._confirmed(pending, queued, u, text, state)
+            if u.intent == "dialog.deny":
+                return self._declined(pending, queued, u, text, state)
+        # "아니 그냥 환불해 주세요": a different request replaces the pending one (same order)
+        outcome = self._route(u, text, state, just_done=just_done,
+                              carried=pending.order_id if pending else set_aside)
+        if pending is not None and outcome.state.pending is None:  # say that it was not done
+            label = R.action_label(Action(pending.action))
+            outcome = replace(outcome, text=f"{outcome.text}\n\n참고로 확인을 기다리던 {pending.summary} "
+                                            f"{R.josa(label, '은/는')} 진행하지 않았습니다. 원하시면 다시 말씀해 주세요.",
+                              state=replace(outcome.state, set_aside=pending.order_id),
+                              actions=[*outcome.actions, {"type": pending.action, "order_id": pending.order_id,
+                                                          "status": "not_confirmed"}])
+        return outcome
+
+    def _route(self, u: Understanding, text: str, state: DialogueState, *, just_done: str | None,
+               carried: str | None) -> Outcome:
+        names_order = self._names_order(u, state)
         if ADDRESS_CHANGE.search(text) and u.intent not in ("dialog.confirm", "dialog.deny", "policy"):
-            return self._start_action(Action.CHANGE_ADDRESS, u, text, state)
+            return self._start_action(Action.CHANGE_ADDRESS, u, text, state,
+                                      order_id=None if names_order else carried)
         awaited = state.awaiting_order_for
         if awaited is not None:
             state = replace(state, awaiting_order_for=None)
             wanted = awaited.get("intent", "order.detail")
+            answers = names_order and (u.uncertain or u.intent == wanted or (
+                len(text) <= SHORT_ANSWER and u.intent not in ACTION_INTENTS))
             if wanted == "address":  # we asked for the new address of awaited["order_id"]
-                if u.intent != "dialog.deny" and ADDRESS.search(text):
+                if u.intent != "dialog.deny" and _new_address(text):
                     return self._start_action(Action.CHANGE_ADDRESS, u, text, state,
                                               order_id=awaited.get("order_id"))
-            elif self._names_order(u, state) and (u.uncertain or u.intent == wanted or (
-                    len(text) <= SHORT_ANSWER and u.intent not in ACTION_INTENTS)):
+            elif wanted == ADDRESS_ORDER:  # we asked which order's address to change
+                if answers:
+                    return self._start_action(Action.CHANGE_ADDRESS, u, text, state)
+            elif answers:
                 # "두 번째 거요" answers our question: it continues the awaited request
                 u = replace(u, intent=wanted, uncertain=False)
+        elif names_order and len(text) <= SHORT_ANSWER and (u.uncertain or u.intent == "general") \
+                and not (GREETING.search(text) or THANKS.search(text)):
+            u = replace(u, intent="order.detail", uncertain=False)  # "5번" after a list: show that one
         if u.intent == "dialog.confirm":
+            if just_done:
+                return Outcome(f"{R.josa(just_done, '은/는')} 이미 처리되었습니다. 같은 요청은 두 번 진행하지 "
+                               "않으니 안심하세요. 더 도와드릴 일이 있을까요?", state)
             return Outcome("지금 확인을 기다리는 요청이 없습니다. 무엇을 도와드릴까요?", state)
         if u.intent == "dialog.deny":
             return Outcome("알겠습니다. 더 도와드릴 일이 있으면 말씀해 주세요.", state)
+        if names_order and CAN_I.search(text) and not HOW_QUESTION.search(text):
+            # "ORD-… 반품 가능해요?", "그거 아직 취소 돼요?" (but not "환불 언제 돼요?")
+            asked = _named_action(text) if u.uncertain or u.intent == "policy" else ACTION_INTENTS.get(u.intent)
+            if asked is not None:
+                return self._can_i(asked, u, text, state)
         if u.uncertain:
             return self._unsure(u, text, state)
         if u.intent in ACTION_INTENTS:
-            return self._start_action(ACTION_INTENTS[u.intent], u, text, state)
+            action = ACTION_INTENTS[u.intent]
+            named = list(dict.fromkeys(m.value for m in find_order_ids(text)))
+            if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
+                return self._start_many(action, named, u, text, state,
+                                        lead=f"말씀하신 주문 {len(named)}건을 하나씩 확인해 드릴게요.")
+            if not names_order and carried:
+                return self._start_action(action, u, text, state, order_id=carried)
+            if not names_order and HOW_QUESTION.search(text) and QUESTION.search(text):
+                answer = self._policy_answer(text, state)  # "환불은 얼마나 걸려요?": a question, not a request
+                if answer is not None:
+                    return answer
+            return self._start_action(action, u, text, state)
         handler = {"order.list": self._order_list, "order.detail": self._order_lookup,
                    "order.status": self._order_lookup, "ticket.status": self._tickets,
                    "policy": self._policy, "product.search": self._products, "handoff": self._handoff,
@@ -99,6 +188,19 @@ class Dialogue:
         return handler(u, text, state)
 
     # -- order references ------------------------------------------------------
+
+    @staticmethod
+    def _with_list_number(u: Understanding, text: str, state: DialogueState) -> Understanding:
+        """"1번이요", "3번 주문 상세": a number that points into the list just shown."""
+        if u.slots.ordinal or u.slots.order_id or not state.last_list:
+            return u
+        match = LIST_NUMBER.search(text)
+        if match is None:
+            return u
+        n = int(match.group(1) or match.group(2))
+        if not 1 <= n <= len(state.last_list):
+            return u
+        return replace(u, slots=replace(u.slots, ordinal=n))
 
     def _names_order(self, u: Understanding, state: DialogueState) -> bool:
         return bool(u.slots.order_id or (u.slots.ordinal and state.last_list) or
@@ -163,20 +265,23 @@ class Dialogue:
 
     def _start_action(self, action: Action, u: Understanding, text: str, state: DialogueState,
                       *, order_id: str | None = None) -> Outcome:
-        order, missing = (self.tools.get_order(order_id), None) if order_id else self._referenced(u, state)
+        if order_id:
+            order, missing = self.tools.get_order(order_id), None
+            if order is None:
+                return self._not_found(state)
+        else:
+            order, missing = self._referenced(u, state)
         if missing:
             return self._not_found(state)
         if order is None:
-            return self._ask_which(action, state)
+            return self._ask_which(action, u, text, state)
         decision = decide(order, action, self.now)
         state = replace(state, last_order_id=order.order_id)
         if isinstance(decision, Denied):
-            return Outcome(f"{R.order_summary(order)} 주문은 {R.action_label(action)}을(를) 할 수 없습니다. "
-                           f"{decision.message}", state, cards=[R.order_card(order)])
+            return self._refused(order, decision, state)
         address = None
         if action is Action.CHANGE_ADDRESS:
-            match = ADDRESS.search(text)
-            address = match.group(1).strip() if match else None
+            address = _new_address(text)
             if not address:
                 return Outcome(f"{R.order_summary(order)} 주문의 새 배송지 주소를 알려 주세요 "
                                "(예: 서울특별시 강남구 테헤란로 1, 101동 202호).",
@@ -186,44 +291,128 @@ class Dialogue:
                                 expires_at=(self.now + self.confirm_ttl).isoformat(), reason=u.slots.reason,
                                 new_address=address,
                                 issue_type=CLAIM_ISSUE[action].value if action in CLAIM_ISSUE else None)
-        question = R.CONFIRM_QUESTIONS[action].format(summary=pending.summary, address=address)
+        question = R.CONFIRM_QUESTIONS[action].format(summary=pending.summary, address=address,
+                                                      ro=R.address_particle(address))
         return Outcome(question, replace(state, pending=pending), cards=[R.order_card(order)],
                        actions=[{"type": action.value, "order_id": order.order_id, "status": "awaiting_confirmation"}])
 
-    def _ask_which(self, action: Action, state: DialogueState) -> Outcome:
+    @staticmethod
+    def _refused(order: Order, decision: Denied, state: DialogueState) -> Outcome:
+        label = R.action_label(decision.action)
+        return Outcome(f"죄송하지만 {R.order_summary(order)} 주문은 {R.josa(label, '이/가')} 어렵습니다. "
+                       f"{decision.message}", state, cards=[R.order_card(order)])
+
+    def _can_i(self, action: Action, u: Understanding, text: str, state: DialogueState) -> Outcome:
+        """A question about one order ("그거 취소 돼요?"): the status matrix answers it; when
+        the answer is yes, the action is proposed (and still needs the shopper's yes)."""
+        order, missing = self._referenced(u, state)
+        if missing:
+            return self._not_found(state)
+        if order is None:
+            return self._policy(u, text, state)
+        decision = decide(order, action, self.now)
+        if isinstance(decision, Denied):
+            return self._refused(order, decision, replace(state, last_order_id=order.order_id))
+        lead = f"네, 이 주문은 지금 {R.josa(R.action_label(action), '이/가')} 가능합니다. "
+        outcome = self._start_action(action, u, text, state, order_id=order.order_id)
+        return replace(outcome, text=lead + outcome.text)
+
+    def _ask_which(self, action: Action, u: Understanding, text: str, state: DialogueState) -> Outcome:
+        """Which order? Only orders the action is allowed on are offered; "어제 주문한 거"
+        narrows them to that day (and one match is proposed directly)."""
         recent = self.tools.list_orders(limit=20)
         candidates = [o for o in recent if not isinstance(decide(o, action, self.now), Denied)][:10]
         label = R.action_label(action)
         if not candidates:
-            return Outcome(f"{label}이(가) 가능한 주문이 없습니다. " + _why_none(action),
+            return Outcome(f"지금 {R.josa(label, '이/가')} 가능한 주문이 없습니다. " + _why_none(action),
                            replace(state, last_list=()))
-        return Outcome(R.order_list(candidates, f"어떤 주문의 {label}을(를) 원하시나요? 가능한 주문입니다.") +
-                       "\n번호나 주문번호로 알려 주세요.",
+        heading = f"어떤 주문의 {R.josa(label, '을/를')} 원하시나요? {R.josa(label, '이/가')} 가능한 주문입니다."
+        window = u.slots.date_range
+        if window is not None:
+            dated = [o for o in candidates if window.start <= R.kst(o.order_date) <= window.end]
+            if len(dated) == 1:
+                return self._start_action(action, u, text, state, order_id=dated[0].order_id)
+            if dated:
+                candidates = dated
+                heading = f"{u.slots.date_ref} 주문 중 {R.josa(label, '이/가')} 가능한 주문입니다. 어떤 주문인가요?"
+            else:
+                heading = (f"{u.slots.date_ref} 주문 중에는 {R.josa(label, '이/가')} 가능한 주문이 없습니다. "
+                           f"{R.josa(label, '이/가')} 가능한 주문은 다음과 같습니다.")
+        return Outcome(R.order_list(candidates, heading) + "\n번호나 주문번호로 알려 주세요.",
                        replace(state, last_list=tuple(o.order_id for o in candidates),
                                awaiting_order_for={"intent": _intent_for(action)}),
                        cards=[R.order_card(o) for o in candidates])
 
+    def _confirmed(self, pending: PendingAction, queued: tuple[str, ...], u: Understanding, text: str,
+                   state: DialogueState) -> Outcome:
+        action = Action(pending.action)
+        other = u.slots.order_id
+        if other and other != pending.order_id and not re.search(re.escape(other) + ALSO, text):
+            # The yes names another order than the one asked about: nothing is done until it is clear.
+            label = R.action_label(action)
+            nothing = Outcome(f"확인을 요청드린 {pending.summary} {R.josa(label, '은/는')} 진행하지 않았습니다.",
+                              state, actions=[{"type": action.value, "order_id": pending.order_id,
+                                               "status": "not_confirmed"}])
+            return nothing.then(self._start_action(action, u, text, state, order_id=other))
+        if other and other != pending.order_id:  # "네, ORD-…도 취소해 주세요": this one, then that one
+            queued = (other, *(q for q in queued if q != other))
+        done = self._execute(pending, state)
+        if not queued:
+            return done
+        return done.then(self._start_many(action, list(queued), u, text, done.state))
+
+    def _declined(self, pending: PendingAction, queued: tuple[str, ...], u: Understanding, text: str,
+                  state: DialogueState) -> Outcome:
+        action = Action(pending.action)
+        label = R.action_label(action)
+        state = replace(state, last_order_id=pending.order_id)
+        if queued:  # the next order the shopper named still gets its own question
+            return Outcome(f"알겠습니다. {pending.summary} {R.josa(label, '은/는')} 진행하지 않았습니다.", state,
+                           actions=[{"type": action.value, "order_id": pending.order_id, "status": "declined"}]
+                           ).then(self._start_many(action, list(queued), u, text, state))
+        declined = Outcome(f"알겠습니다. {pending.summary} {R.josa(label, '은/는')} 진행하지 않았습니다.", state)
+        if ANOTHER_ORDER.search(text):  # "아뇨 다른 주문이요": which one, then
+            return declined.then(self._ask_which(action, u, text, state))
+        return replace(declined, text=declined.text + " 더 도와드릴 일이 있으면 말씀해 주세요.")
+
+    def _start_many(self, action: Action, order_ids: list[str], u: Understanding, text: str,
+                    state: DialogueState, *, lead: str = "") -> Outcome:
+        """Propose ``action`` for the first of ``order_ids`` it is allowed on (saying why
+        for those it is not); the rest wait in ``state.queued`` for their own yes."""
+        outcome = Outcome(lead, state) if lead else None
+        for n, order_id in enumerate(order_ids):
+            step = self._start_action(action, u, text, outcome.state if outcome else state, order_id=order_id)
+            outcome = step if outcome is None else outcome.then(step)
+            if step.state.pending is not None:
+                rest = tuple(order_ids[n + 1:])
+                return replace(outcome, state=replace(outcome.state, queued=rest))
+        assert outcome is not None
+        return outcome
+
     def _execute(self, pending: PendingAction, state: DialogueState) -> Outcome:
         action = Action(pending.action)
         key = f"{action.value}:{pending.order_id}"
+        label = R.action_label(action)
         if key in state.completed:  # cannot normally happen: the pending action is gone once done
-            return Outcome(f"{pending.summary} {R.action_label(action)}은(는) 이미 처리되었습니다.", state)
+            return Outcome(f"{pending.summary} {R.josa(label, '은/는')} 이미 처리되었습니다.", state)
         if action is Action.CANCEL:
             outcome = self.tools.cancel_order(pending.order_id, reason=pending.reason)
         elif action is Action.CHANGE_ADDRESS:
             outcome = self.tools.change_address(pending.order_id, new_address=pending.new_address or "")
         else:
-            description = f"[챗봇 접수] {R.action_label(action)}: {pending.reason or '사유 미기재'}"
+            description = f"[챗봇 접수] {label}: {pending.reason or '사유 미기재'}"
             outcome = self.tools.submit_claim(pending.order_id, action, issue_type=IssueType(pending.issue_type),
                                               description=description)
-        if isinstance(outcome, Denied):
-            return Outcome(f"{pending.summary} 주문은 지금 {R.action_label(action)}을(를) 할 수 없습니다. "
+        if isinstance(outcome, Denied):  # the order changed since we asked (status matrix checked again)
+            return Outcome(f"{pending.summary} 주문은 지금 {R.josa(label, '이/가')} 어렵습니다. "
                            f"{outcome.message}", state)
         assert isinstance(outcome, ActionApplied)
         ticket_id = outcome.ticket.ticket_id if outcome.ticket else None
-        done = R.DONE[action].format(summary=pending.summary, address=pending.new_address, ticket=ticket_id)
+        done = R.DONE[action].format(summary=pending.summary, address=pending.new_address, ticket=ticket_id,
+                                     ro=R.address_particle(pending.new_address))
         state = replace(state, completed=(*state.completed, key)[-20:], last_order_id=pending.order_id,
-                        last_ticket_id=ticket_id or state.last_ticket_id)
+                        last_ticket_id=ticket_id or state.last_ticket_id,
+                        just_done=f"{pending.summary} {label}")
         cards = [R.order_card(outcome.order)] + ([R.ticket_card(outcome.ticket)] if outcome.ticket else [])
         return Outcome(done, state, cards=cards, actions=[{"type": action.value, "order_id": pending.order_id,
                                                            "status": "completed", "ticket_id": ticket_id}])
@@ -238,43 +427,74 @@ class Dialogue:
             tickets = [ticket]
         else:
             tickets = self.tools.list_tickets(limit=5)
-            if u.slots.order_id:
-                tickets = [t for t in tickets if t.order_id == u.slots.order_id] or tickets
+            if u.slots.order_id:  # "ORD-… 문의 어떻게 됐어요?": that order's tickets
+                if self.tools.get_order(u.slots.order_id) is None:
+                    return self._not_found(state)
+                tickets = [t for t in self.tools.list_tickets(limit=50) if t.order_id == u.slots.order_id]
+                if not tickets:
+                    return Outcome(f"{u.slots.order_id} 주문으로 접수된 문의는 없습니다. 새로 문의하시려면 내용을 "
+                                   "말씀해 주세요.", replace(state, last_order_id=u.slots.order_id))
+            elif u.slots.issue_type in CLAIM_ISSUE.values():  # "환불 접수한 거 어떻게 됐어요?"
+                tickets = [t for t in tickets if t.issue_type == u.slots.issue_type] or tickets
         if not tickets:
             return Outcome("접수된 문의가 없습니다. 새로 문의하시려면 내용을 말씀해 주세요.", state)
-        lines = [f"{n}. {t.ticket_id} · {t.issue_type.value} · {t.status.label} ({R.kdate(t.created_at)} 접수)"
-                 + (f" · 주문 {t.order_id}" if t.order_id else "") for n, t in enumerate(tickets, 1)]
-        head = "문의 처리 현황입니다." if len(tickets) > 1 else "문의 처리 현황입니다."
-        return Outcome("\n".join([head, *lines]), replace(state, last_ticket_id=tickets[0].ticket_id),
+        lines = [R.ticket_line(n, t) for n, t in enumerate(tickets, 1)]
+        return Outcome("\n".join(["문의 처리 현황입니다.", *lines]), replace(state, last_ticket_id=tickets[0].ticket_id),
                        cards=[R.ticket_card(t) for t in tickets])
 
-    def _policy(self, u: Understanding, text: str, state: DialogueState, *, prefix: str = "") -> Outcome:
-        results = self.tools.search_policies(text)
-        best = results[0] if results else None
-        if best is None or best.score < self.min_policy_score:
-            return Outcome(prefix + "죄송하지만 쇼핑몰 정책 문서에서 그 질문에 대한 답을 찾지 못했습니다. "
-                           f"상담원에게 연결해 드릴까요? '상담원 연결'이라고 말씀해 주세요. 상담 시간: {R.SERVICE_HOURS}",
-                           state)
-        quote = _quote(best.text)
+    def _policy_answer(self, text: str, state: DialogueState, *, prefix: str = "") -> Outcome | None:
+        """The passage that answers ``text``, quoted with its source; None when the
+        corpus does not answer it (no passage covers what is asked)."""
+        results = [r for r in self.tools.search_policies(text) if r.score >= self.min_policy_score]
+        best = _best_grounded(text, results)
+        if best is None:
+            return None
+        ordered = [best, *(r for r in results if r is not best)]
         section = R.citation(best)["section"]
-        body = f"{prefix}{quote}\n\n출처: 「{best.title}」 {section}"
-        return Outcome(body, state, citations=[R.citation(r) for r in results[:3]])
+        body = f"{prefix}{_quote(best.text)}\n\n출처: 「{best.title}」 {section}"
+        return Outcome(body, state, citations=[R.citation(r) for r in ordered[:3]])
+
+    def _policy(self, u: Understanding, text: str, state: DialogueState) -> Outcome:
+        prefix = ""
+        if self._names_order(u, state):  # "ORD-… 환불 언제 돼요?": where that order stands, then the rule
+            order, missing = self._referenced(u, state)
+            if missing:
+                return self._not_found(state)
+            if order is not None:
+                prefix = R.order_status(order) + "\n\n"
+                state = replace(state, last_order_id=order.order_id)
+        answer = self._policy_answer(text, state, prefix=prefix)
+        if answer is not None:
+            return answer
+        return Outcome("죄송하지만 쇼핑몰 정책 문서에서 그 질문에 대한 답을 찾지 못했습니다. 정확하지 않은 내용을 "
+                       "안내해 드릴 수는 없어서, 상담원이 확인해 드리는 것이 좋겠습니다. 원하시면 '상담원 연결'이라고 "
+                       f"말씀해 주세요. 상담 시간은 {R.SERVICE_HOURS}입니다.", state)
 
     def _products(self, u: Understanding, text: str, state: DialogueState) -> Outcome:
-        results = self.tools.search_products(u.slots.query or text, min_price=u.slots.price_min,
-                                             max_price=u.slots.price_max)
-        if not results:
-            return Outcome("조건에 맞는 상품을 찾지 못했습니다. 검색어나 가격 조건을 바꿔 보시겠어요?", state)
-        lines = [f"{n}. {r.title} · {R.won(r.metadata.get('price', 0))}" for n, r in enumerate(results, 1)]
-        return Outcome("\n".join(["찾으신 조건에 맞는 상품입니다.", *lines]), state,
-                       cards=[R.product_card(r) for r in results])
+        query = u.slots.query or text
+        lo, hi = u.slots.price_min, u.slots.price_max
+        head = _head_noun(query)
+        found = _relevant(head, self.tools.search_products(query, min_price=lo, max_price=hi))
+        if found:
+            return _product_outcome("찾으신 조건에 맞는 상품입니다.", found, state)
+        what = f"'{head}'" if head else "조건에 맞는"
+        if lo is not None or hi is not None:
+            wider = _relevant(head, self.tools.search_products(query)) if head else []
+            if wider:  # the item exists, only not at that price: say so rather than show something else
+                return _product_outcome(f"말씀하신 가격 조건({_price_words(lo, hi)})에 맞는 {what} 상품은 없습니다. "
+                                        "가격 조건 없이 찾으면 다음 상품이 있어요.", wider, state)
+        return Outcome(f"죄송하지만 {what} 상품을 찾지 못했습니다. 다른 검색어나 가격 조건으로 찾아 드릴까요?", state)
 
     def _handoff(self, u: Understanding, text: str, state: DialogueState) -> Outcome:
+        when = f"상담 시간은 {R.SERVICE_HOURS}이며, {R.service_now(self.now)}"
+        if state.handed_off and state.handoff_ticket_id:  # asked again: the same request, not a second ticket
+            return Outcome(f"이미 상담원 연결을 요청해 두었습니다(문의 번호 {state.handoff_ticket_id}). {when} "
+                           "그동안 간단한 조회는 계속 도와드릴게요.", state, handoff=True)
         transcript = "\n".join(f"{role}: {line}" for role, line in (*state.history, ("user", text)))
         ticket = self.tools.handoff(f"[상담원 연결 요청]\n{transcript}"[:2000])
-        state = replace(state, handed_off=True, last_ticket_id=ticket.ticket_id)
-        return Outcome(f"상담원 연결을 요청했습니다(문의 번호 {ticket.ticket_id}). 상담 시간({R.SERVICE_HOURS})에 "
-                       "담당자가 대화 내용을 확인하고 연락드리겠습니다. 그동안 간단한 조회는 계속 도와드릴게요.",
+        state = replace(state, handed_off=True, last_ticket_id=ticket.ticket_id, handoff_ticket_id=ticket.ticket_id)
+        return Outcome(f"상담원 연결을 요청했습니다(문의 번호 {ticket.ticket_id}). 담당자가 지금까지의 대화 내용을 "
+                       f"확인하고 연락드립니다. {when} 그동안 간단한 조회는 계속 도와드릴게요.",
                        state, cards=[R.ticket_card(ticket)], handoff=True,
                        actions=[{"type": "handoff", "ticket_id": ticket.ticket_id, "status": "completed"}])
 
@@ -284,13 +504,18 @@ class Dialogue:
         if GREETING.search(text):
             return Outcome(f"안녕하세요! 쇼핑 도우미입니다. {R.CAPABILITIES}을 도와드릴 수 있어요. "
                            "무엇을 도와드릴까요?", state)
-        return Outcome(f"죄송하지만 그 부분은 도와드리기 어려워요. 저는 {R.CAPABILITIES}을 도와드리고 있어요.", state)
+        if QUESTION.search(text):  # a question the shop's documents may still answer
+            answer = self._policy_answer(text, state)
+            if answer is not None:
+                return answer
+        return Outcome(f"죄송하지만 그 부분은 도와드리기 어려워요. 저는 {R.CAPABILITIES}을 도와드리고 있어요. "
+                       "다른 문의는 '상담원 연결'이라고 말씀해 주시면 상담원이 도와드립니다.", state)
 
     def _unsure(self, u: Understanding, text: str, state: DialogueState) -> Outcome:
         if u.intent == "policy" or QUESTION.search(text):
-            results = self.tools.search_policies(text)
-            if results and results[0].score >= self.min_policy_score:
-                return self._policy(u, text, state, prefix="혹시 이 내용을 찾으셨나요?\n")
+            answer = self._policy_answer(text, state, prefix="혹시 이 내용을 찾으셨나요?\n")
+            if answer is not None:
+                return answer
         options = [_INTENT_HINTS[a.intent] for a in (u, *u.alternatives)
                    if getattr(a, "intent", None) in _INTENT_HINTS][:3]
         hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"
@@ -305,7 +530,7 @@ _INTENT_HINTS = {"order.list": "주문 내역 조회", "order.detail": "주문 �
 
 def _intent_for(action: Action) -> str:
     return {Action.CANCEL: "order.cancel", Action.RETURN: "claim.refund", Action.EXCHANGE: "claim.exchange",
-            Action.DEFECT: "claim.defect", Action.CHANGE_ADDRESS: "address"}[action]
+            Action.DEFECT: "claim.defect", Action.CHANGE_ADDRESS: ADDRESS_ORDER}[action]
 
 
 def _why_none(action: Action) -> str:
@@ -322,3 +547,125 @@ def _quote(text: str) -> str:
         return body
     cut = body.rfind(". ", 0, QUOTE_CHARS)
     return body[: cut + 1] if cut > 80 else body[:QUOTE_CHARS] + "…"
+
+
+def _new_address(text: str) -> str | None:
+    """The new address in "배송지를 부산광역시 중구 중앙대로 1로 바꿔줘" (the particle
+    glued to the last number, "1로" / "202호로" / "3층으로", is not part of it)."""
+    match = ADDRESS.search(text)
+    if match is None:
+        return None
+    address = match.group(1).strip()
+    address = re.sub(r"(?<=[\d호동층])(?:으로|로)$", "", address)
+    return re.sub(r"로로$", "로", address) or None
+
+
+def _named_action(text: str) -> Action | None:
+    for pattern, action in NAMED_ACTIONS:
+        if pattern.search(text):
+            return action
+    return None
+
+
+# -- grounding: does a passage (or product) really answer what was asked? ------
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+Noun = tuple[tuple[str, ...], tuple[str, ...]]  # (ways the word may be written, its parts)
+
+
+def _content_nouns(text: str, *, min_len: int = 2, generic: frozenset[str] = GENERIC_NOUNS) -> list[Noun]:
+    """The nouns a question is about. Nouns written together form one word
+    ("애플페이" = 애플 + 페이); a place name may lose its last syllable ("제주도" ~
+    "제주"); English words the search lexicon knows count as their Korean ("refund"
+    → 환불); generic words and single syllables are left out."""
+    words: list[Noun] = []
+    run: list[tuple[str, str]] = []
+    end = -1
+
+    def flush() -> None:
+        if run:
+            word = "".join(form for form, _ in run)
+            if len(word) >= min_len and word not in generic:
+                forms = (word, *LEXICON.get(word, ()))
+                if len(run) == 1 and run[0][1] == "NNP" and len(word) >= 3:
+                    forms += (word[:-1],)
+                parts = tuple(f for f, _ in run if len(f) >= min_len and f not in generic)
+                words.append((forms, parts))
+            run.clear()
+
+    for token in tokens(text):
+        tag = token.tag.split("-")[0]
+        if tag in NOUN_TAGS:
+            if token.start != end:
+                flush()
+            run.append((token.form, tag))
+            end = token.start + token.len
+            continue
+        flush()
+        if tag == "SL" and token.form.lower() in LEXICON:
+            korean = LEXICON[token.form.lower()]
+            words.append((("".join(korean), *korean), korean))
+    flush()
+    return words
+
+
+def _covers(noun: Noun, haystack: str) -> bool:
+    forms, parts = noun
+    return any(f in haystack for f in forms) or (len(parts) > 1 and all(p in haystack for p in parts))
+
+
+def _best_grounded(question: str, results: list[Any]) -> Any | None:
+    """Of the retrieved passages, the one that covers most of the question's nouns
+    (more than half of them); among those that cover equally, the one whose section
+    heading is most about what was asked ("교환 배송비" → 교환 배송비 부담 기준, not
+    불량 상품 반품·교환 배송비); then the search order. A passage that shares no more
+    than half of what is asked does not answer it: "애플페이 되나요?" is not answered
+    by the refund rules of 카카오페이."""
+    if not results:
+        return None
+    nouns = _content_nouns(question)
+    if not nouns:
+        return results[0]
+    asked = _squash(question)
+    best, best_key = None, (0.5, -1.0)
+    for result in results:
+        heading = " ".join(map(str, result.metadata.get("heading_path") or [])) or result.title
+        haystack = _squash(" ".join([result.title, heading, result.text]))
+        share = sum(_covers(n, haystack) for n in nouns) / len(nouns)
+        if share <= 0.5:
+            continue
+        topic = _content_nouns(heading)
+        on_topic = sum(_covers(n, asked) for n in topic) / len(topic) if topic else 0.0
+        if (share, on_topic) > best_key:
+            best, best_key = result, (share, on_topic)
+    return best
+
+
+def _head_noun(query: str) -> str | None:
+    """The noun a product query is about: the last one ("무선 이어폰" → 이어폰, "선물용
+    꿀 세트" → 꿀); one syllable counts here (꿀, 옷, 책)."""
+    nouns = _content_nouns(query, min_len=1, generic=PRODUCT_GENERIC)
+    return nouns[-1][0][0] if nouns else None
+
+
+def _relevant(head: str | None, results: list[Any]) -> list[Any]:
+    """Products that are what was asked for (the head noun in their name, category
+    or options); every result when the query names no product."""
+    if head is None:
+        return results
+    return [r for r in results if head in _squash(" ".join([r.title, str(r.metadata.get("category", "")),
+                                                           str(r.metadata.get("options", ""))]))]
+
+
+def _product_outcome(heading: str, results: list[Any], state: DialogueState) -> Outcome:
+    lines = [f"{n}. {r.title} · {R.won(r.metadata.get('price', 0))}" for n, r in enumerate(results, 1)]
+    return Outcome("\n".join([heading, *lines]), state, cards=[R.product_card(r) for r in results])
+
+
+def _price_words(lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None:
+        return f"{R.won(lo)}~{R.won(hi)}"
+    return f"{R.won(lo)} 이상" if lo is not None else f"{R.won(hi or 0)} 이하"

@@ -9,10 +9,56 @@ from typing import Any
 
 from ..domain.clock import KST
 from ..domain.orders import ACTION_LABELS, Action, Order
-from ..domain.tickets import Ticket
+from ..domain.tickets import IssueType, Ticket
 
-SERVICE_HOURS = "평일 09:00~18:00(점심 12:00~13:00, 주말·공휴일 휴무)"
+SERVICE_HOURS = "평일 09:00~18:00(점심시간 12:00~13:00 제외, 주말·공휴일 휴무)"
 CAPABILITIES = "주문 조회·배송 확인·주문 취소, 환불·교환·불량 접수, 정책 안내, 상품 검색, 상담원 연결"
+
+
+# How each digit is read, for the particle after a number ("1로", "3으로").
+_DIGIT_HAS_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True,
+                    "7": True, "8": True, "9": False}
+_DIGIT_FINAL_L = {"1", "7", "8"}  # 일, 칠, 팔 end in ㄹ
+
+
+def _final(word: str) -> tuple[bool, bool] | None:
+    """(has a final consonant, the final is ㄹ) of the last readable character."""
+    for ch in reversed(word.strip()):
+        if "가" <= ch <= "힣":
+            jong = (ord(ch) - 0xAC00) % 28
+            return jong != 0, jong == 8
+        if ch.isdigit():
+            return _DIGIT_HAS_FINAL[ch], ch in _DIGIT_FINAL_L
+        if ch.isalpha():
+            return None
+    return None
+
+
+def josa(word: str, pair: str) -> str:
+    """``word`` with the particle that fits it: josa("주문 취소", "을/를") -> "주문 취소를".
+
+    ``pair`` is one of 을/를, 은/는, 이/가, 과/와, 으로/로; a word whose ending
+    cannot be read (Latin letters, symbols) gets both forms, "을(를)"."""
+    with_final, without = pair.split("/")
+    final = _final(word)
+    if final is None:
+        return f"{word}(으)로" if with_final == "으로" else f"{word}{with_final}({without})"
+    has_final, is_l = final
+    if with_final == "으로":
+        return word + ("로" if not has_final or is_l else "으로")
+    return word + (with_final if has_final else without)
+
+
+def service_now(now: datetime) -> str:
+    """When a human will pick up a handoff made at ``now`` (KST weekday hours; public
+    holidays are not known here, so they count as working days)."""
+    local = now.astimezone(KST)
+    minutes = local.hour * 60 + local.minute
+    if local.weekday() < 5 and 9 * 60 <= minutes < 18 * 60:
+        if 12 * 60 <= minutes < 13 * 60:
+            return "지금은 점심시간이라 13:00 이후 순서대로 연락드리겠습니다."
+        return "지금은 상담 시간이라 순서대로 연락드리겠습니다."
+    return "지금은 상담 시간이 아니어서 다음 영업일 오전부터 순서대로 연락드리겠습니다."
 
 
 def won(amount: int) -> str:
@@ -42,6 +88,15 @@ def order_card(order: Order) -> dict[str, Any]:
             "tracking": ({"carrier": order.carrier, "tracking_number": order.tracking_number}
                          if order.carrier else None),
             "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None}
+
+
+ISSUE_LABELS = {IssueType.REFUND: "반품·환불", IssueType.EXCHANGE: "교환", IssueType.DEFECT: "불량·오배송",
+                IssueType.SHIPPING: "배송", IssueType.INQUIRY: "일반 문의", IssueType.OTHER: "기타"}
+
+
+def ticket_line(n: int, ticket: Ticket) -> str:
+    return (f"{n}. {ticket.ticket_id} · {ISSUE_LABELS[ticket.issue_type]} · {ticket.status.label} "
+            f"({kdate(ticket.created_at)} 접수)" + (f" · 주문 {ticket.order_id}" if ticket.order_id else ""))
 
 
 def ticket_card(ticket: Ticket) -> dict[str, Any]:
@@ -102,7 +157,7 @@ def order_status(order: Order) -> str:
 
 CONFIRM_QUESTIONS = {
     Action.CANCEL: "{summary} 주문을 취소할까요? 진행하시려면 '네', 아니면 '아니요'라고 답해 주세요.",
-    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'(으)로 변경할까요? ('네'/'아니요')",
+    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'{ro} 변경할까요? ('네'/'아니요')",
     Action.RETURN: "{summary} 주문의 반품(환불)을 신청할까요? 단순 변심 반품은 왕복 배송비 6,000원이 "
                    "부과될 수 있습니다. ('네'/'아니요')",
     Action.EXCHANGE: "{summary} 주문의 교환을 신청할까요? 단순 변심 교환은 왕복 배송비 6,000원이 부과됩니다. "
@@ -113,7 +168,7 @@ CONFIRM_QUESTIONS = {
 DONE = {
     Action.CANCEL: "{summary} 주문을 취소했습니다. 결제하신 수단으로 환불되며, 카드는 카드사 사정에 따라 "
                    "3~7영업일 뒤에 반영됩니다.",
-    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'(으)로 변경했습니다.",
+    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'{ro} 변경했습니다.",
     Action.RETURN: "{summary} 주문의 반품을 접수했습니다(문의 번호 {ticket}). 회수 후 3영업일 안에 환불해 드립니다.",
     Action.EXCHANGE: "{summary} 주문의 교환을 접수했습니다(문의 번호 {ticket}). 회수 후 교환 상품을 보내 드립니다.",
     Action.DEFECT: "{summary} 주문을 불량·오배송으로 접수했습니다(문의 번호 {ticket}). 담당자가 확인 후 "
@@ -123,3 +178,8 @@ DONE = {
 
 def action_label(action: Action) -> str:
     return ACTION_LABELS[action]
+
+
+def address_particle(address: str | None) -> str:
+    """"로" or "으로" after a quoted address ('…202호'로, '…1'로)."""
+    return josa(address or "", "으로/로")[len(address or ""):]

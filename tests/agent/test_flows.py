@@ -1,0 +1,230 @@
+"""Dialogue flows without the NLU model: understandings are built by hand, tools
+run against a copy of the scenario shop (no search index)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from ecommerce_agent.agent import flows as F
+from ecommerce_agent.agent.evaluation import ANCHOR, order_groups, shop_copy
+from ecommerce_agent.agent.flows import Dialogue, Outcome
+from ecommerce_agent.agent.state import DialogueState
+from ecommerce_agent.agent.tools import ToolContext, Tools
+from ecommerce_agent.nlu.types import Slots, Understanding
+from ecommerce_agent.storage.sql import SqlRepository
+
+
+def said(intent: str, text: str = "", **slots: Any) -> Understanding:
+    return Understanding(text=text, intent=intent, confidence=0.99, alternatives=(), slots=Slots(**slots),
+                         uncertain=False)
+
+
+class Shop:
+    """One customer talking to the dialogue layer, turn by turn, on a private shop copy."""
+
+    def __init__(self, repo: SqlRepository) -> None:
+        self.repo = repo
+        self.user = repo.get_user_by_email("demo@example.com")
+        other = repo.get_user_by_email("demo2@example.com")
+        assert self.user is not None and other is not None
+        self.orders = order_groups(repo, self.user.user_id)
+        self.other = order_groups(repo, other.user_id)
+        self.state = DialogueState()
+        self.now = ANCHOR
+
+    def say(self, u: Understanding, *, after: timedelta = timedelta(seconds=30)) -> Outcome:
+        self.now += after
+        tools = Tools(ToolContext(repo=self.repo, user=self.user, now=self.now))
+        outcome = Dialogue(tools, self.now, confirm_ttl=timedelta(minutes=10)).respond(u, u.text, self.state)
+        self.state = outcome.state
+        return outcome
+
+    def status(self, order_id: str) -> str:
+        order = self.repo.get_order(order_id)
+        assert order is not None
+        return order.status.value
+
+    def tickets(self) -> int:
+        assert self.user is not None
+        return len(self.repo.list_tickets(self.user.user_id, limit=100))
+
+
+@pytest.fixture
+def shop(scenario_template: Path) -> Iterator[Shop]:
+    with shop_copy(scenario_template) as repo:
+        yield Shop(repo)
+
+
+def test_yes_executes_once_and_a_second_yes_says_it_is_done(shop: Shop) -> None:
+    paid = shop.orders["paid"][0]
+    assert shop.say(said("order.cancel", f"{paid} 취소", order_id=paid)).state.pending is not None
+    assert "취소했습니다" in shop.say(said("dialog.confirm", "네")).text
+    again = shop.say(said("dialog.confirm", "네"))
+    assert "이미 처리" in again.text and again.actions == [] and shop.status(paid) == "cancelled"
+    assert "기다리는 요청이 없습니다" in shop.say(said("dialog.confirm", "네")).text
+
+
+def test_an_expired_confirmation_does_nothing(shop: Shop) -> None:
+    paid = shop.orders["paid"][0]
+    shop.say(said("order.cancel", f"{paid} 취소", order_id=paid))
+    outcome = shop.say(said("dialog.confirm", "네"), after=timedelta(minutes=11))
+    assert "10분" in outcome.text and shop.status(paid) == "paid" and outcome.state.pending is None
+
+
+def test_a_yes_naming_another_order_acts_on_neither_until_asked(shop: Shop) -> None:
+    first, second = shop.orders["paid"][0], shop.orders["preparing"][0]
+    shop.say(said("order.cancel", f"{first} 취소", order_id=first))
+    outcome = shop.say(said("dialog.confirm", f"네 {second}요", order_id=second))
+    assert shop.status(first) == "paid" and outcome.state.pending is not None
+    assert outcome.state.pending.order_id == second
+    assert {"type": "cancel", "order_id": first, "status": "not_confirmed"} in outcome.actions
+
+
+def test_a_yes_with_also_does_the_first_and_asks_about_the_second(shop: Shop) -> None:
+    first, second = shop.orders["paid"][0], shop.orders["preparing"][0]
+    shop.say(said("order.cancel", f"{first} 취소", order_id=first))
+    outcome = shop.say(said("dialog.confirm", f"네 {second}도 취소해 주세요", order_id=second))
+    assert shop.status(first) == "cancelled" and shop.status(second) == "preparing"
+    assert outcome.state.pending is not None and outcome.state.pending.order_id == second
+
+
+def test_several_orders_in_one_request_are_asked_one_by_one(shop: Shop) -> None:
+    shipped, paid, pending = shop.orders["shipped"][0], shop.orders["paid"][0], shop.orders["pending"][0]
+    outcome = shop.say(said("order.cancel", f"{shipped}, {paid}, {pending} 취소", order_id=shipped))
+    assert "이미 발송되어" in outcome.text  # the shipped one is refused, the next one is asked
+    assert outcome.state.pending is not None and outcome.state.pending.order_id == paid
+    assert outcome.state.queued == (pending,)
+    outcome = shop.say(said("dialog.deny", "아니요"))
+    assert shop.status(paid) == "paid" and outcome.state.pending is not None
+    assert outcome.state.pending.order_id == pending
+    shop.say(said("dialog.confirm", "네"))
+    assert shop.status(pending) == "cancelled" and shop.state.queued == ()
+
+
+def test_a_different_request_drops_the_pending_action_and_says_so(shop: Shop) -> None:
+    paid = shop.orders["paid"][0]
+    shop.say(said("order.cancel", f"{paid} 취소", order_id=paid))
+    outcome = shop.say(said("order.list", "주문 내역"))
+    assert outcome.state.pending is None and "진행하지 않았습니다" in outcome.text
+    assert "기다리는 요청이 없습니다" in shop.say(said("dialog.confirm", "네")).text
+    assert shop.status(paid) == "paid"
+
+
+def test_another_customers_order_is_not_found_for_every_kind_of_request(shop: Shop) -> None:
+    theirs = shop.other["paid"][0]
+    for u in (said("order.cancel", f"{theirs} 취소", order_id=theirs),
+              said("order.detail", f"{theirs} 상세", order_id=theirs),
+              said("ticket.status", f"{theirs} 문의", order_id=theirs),
+              said("policy", f"{theirs} 취소 가능해요?", order_id=theirs),
+              said("claim.exchange", f"{theirs} 배송지 서울특별시 중구 세종대로 1로 바꿔줘", order_id=theirs)):
+        outcome = shop.say(u)
+        assert "찾을 수 없습니다" in outcome.text and theirs not in outcome.text, u.text
+        assert outcome.state.pending is None and outcome.cards == []
+
+
+def test_an_address_change_is_recognised_whatever_the_intent(shop: Shop) -> None:
+    order_id = shop.orders["preparing"][0]
+    outcome = shop.say(said("claim.exchange", f"{order_id} 배송지를 부산광역시 중구 중앙대로 1로 바꿔줘",
+                            order_id=order_id))
+    assert outcome.state.pending is not None and outcome.state.pending.action == "change_address"
+    assert outcome.state.pending.new_address == "부산광역시 중구 중앙대로 1"
+    shop.say(said("dialog.confirm", "네"))
+    order = shop.repo.get_order(order_id)
+    assert order is not None and order.shipping_address == "부산광역시 중구 중앙대로 1"
+
+
+def test_which_order_offers_only_allowed_orders_and_a_number_picks_one(shop: Shop) -> None:
+    outcome = shop.say(said("claim.refund", "반품하고 싶어요"))
+    assert outcome.state.last_list == tuple(shop.orders["delivered_recent"])
+    outcome = shop.say(said("general", "2번이요"))
+    assert outcome.state.pending is not None
+    assert outcome.state.pending.order_id == shop.orders["delivered_recent"][1]
+
+
+def test_a_day_narrows_the_choice_and_one_match_is_proposed(shop: Shop) -> None:
+    from ecommerce_agent.nlu.dates import DateRange
+
+    day = ANCHOR.date() - timedelta(days=2)  # 2026-11-24: one cancellable order that day
+    outcome = shop.say(said("order.cancel", "그저께 주문 취소", date_ref="그저께",
+                            date_range=DateRange(day, day)))
+    assert outcome.state.pending is not None
+    assert shop.repo.get_order(outcome.state.pending.order_id).order_date.date() <= day  # type: ignore[union-attr]
+
+
+def test_whether_an_order_can_be_cancelled_is_answered_from_the_status_matrix(shop: Shop) -> None:
+    shipped, preparing = shop.orders["shipped"][0], shop.orders["preparing"][0]
+    refused = shop.say(said("policy", f"{shipped} 취소 가능한가요?", order_id=shipped))
+    assert "이미 발송되어" in refused.text and refused.state.pending is None
+    allowed = shop.say(said("policy", f"{preparing} 취소 돼요?", order_id=preparing))
+    assert "가능합니다" in allowed.text and allowed.state.pending is not None
+
+
+def test_a_second_handoff_reuses_the_ticket(shop: Shop) -> None:
+    before = shop.tickets()
+    first = shop.say(said("handoff", "상담원 연결"))
+    second = shop.say(said("handoff", "상담원 연결해 달라니까요"))
+    assert first.handoff and second.handoff and shop.tickets() == before + 1
+    assert first.state.handoff_ticket_id and first.state.handoff_ticket_id in second.text
+    assert "점심시간" in first.text  # 12:00 KST on a Thursday
+
+
+def test_no_search_index_means_an_honest_answer_not_a_made_up_one(shop: Shop) -> None:
+    outcome = shop.say(said("policy", "반품 배송비는 얼마예요?"))
+    assert outcome.citations == [] and "찾지 못했습니다" in outcome.text and "상담원" in outcome.text
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("배송지를 부산광역시 중구 중앙대로 1로 바꿔줘", "부산광역시 중구 중앙대로 1"),
+    ("서울특별시 종로구 세종대로 175로 변경해주세요", "서울특별시 종로구 세종대로 175"),
+    ("경기도 성남시 분당구 판교역로 235 101동 202호로 수정", "경기도 성남시 분당구 판교역로 235 101동 202호"),
+    ("인천광역시 연수구 송도과학로 32 3층", "인천광역시 연수구 송도과학로 32 3층"),
+    ("주소 바꿔주세요", None),
+])
+def test_new_address(text: str, address: str | None) -> None:
+    assert F._new_address(text) == address
+
+
+def test_list_numbers_point_into_the_list_shown() -> None:
+    state = DialogueState(last_list=("A", "B", "C"))
+    for text, n in (("1번이요", 1), ("3번 주문 상세", 3), ("2", 2), ("두 번째요", None), ("3만원 이하", None),
+                    ("7번", None)):
+        u = Dialogue._with_list_number(said("general", text), text, state)
+        assert u.slots.ordinal == n, text
+    assert Dialogue._with_list_number(said("general", "1번"), "1번", DialogueState()).slots.ordinal is None
+
+
+def _passage(doc_id: str, heading: str, text: str) -> Any:
+    return SimpleNamespace(doc_id=doc_id, title=doc_id, text=text, score=0.9, chunk_id=f"{doc_id}#1",
+                           metadata={"heading_path": [doc_id, heading]})
+
+
+def test_only_a_passage_that_covers_the_question_grounds_an_answer() -> None:
+    fee = _passage("faq", "Q. 배송비는 얼마인가요?", "기본 배송비는 3,000원입니다.")
+    exchange = _passage("exchange-policy", "교환 배송비 부담 기준", "단순 변심 교환은 왕복 배송비 6,000원을 부담합니다.")
+    easy_pay = _passage("refund-methods", "간편결제 결제 취소", "카카오페이, 네이버페이로 결제하신 주문은 간편결제사로 취소됩니다.")
+    assert F._best_grounded("교환 배송비 얼마예요?", [fee, exchange]) is exchange
+    assert F._best_grounded("애플페이 되나요?", [easy_pay]) is None
+    assert F._best_grounded("채용 공고는 어디서 봐요?", [fee, exchange, easy_pay]) is None
+    assert F._best_grounded("how long does a refund take?", [easy_pay]) is None  # 환불 not in it
+    assert F._best_grounded("배송비 얼마예요?", []) is None
+
+
+def test_products_must_be_what_was_asked_for() -> None:
+    honey = SimpleNamespace(title="코지홈 에센셜 꿀 선물세트", metadata={"category": "식품"})
+    boxes = SimpleNamespace(title="다온 베이직 밀폐용기 세트", metadata={"category": "주방용품"})
+    assert F._head_noun("선물용 꿀 세트") == "꿀" and F._head_noun("무선 이어폰") == "이어폰"
+    assert F._relevant("꿀", [honey, boxes]) == [honey]
+    assert F._relevant(None, [honey, boxes]) == [honey, boxes]
+
+
+def test_outcomes_chain() -> None:
+    state = DialogueState()
+    both = Outcome("a", state, cards=[{"x": 1}]).then(Outcome("b", replace(state, last_order_id="O"), handoff=True))
+    assert both.text == "a\n\nb" and both.cards == [{"x": 1}] and both.handoff and both.state.last_order_id == "O"
