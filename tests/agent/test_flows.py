@@ -228,3 +228,23 @@ def test_outcomes_chain() -> None:
     state = DialogueState()
     both = Outcome("a", state, cards=[{"x": 1}]).then(Outcome("b", replace(state, last_order_id="O"), handoff=True))
     assert both.text == "a\n\nb" and both.cards == [{"x": 1}] and both.handoff and both.state.last_order_id == "O"
+
+
+def test_a_yes_that_names_another_action_is_not_a_yes_to_the_first(shop: Shop) -> None:
+    delivered = shop.orders["delivered_recent"][0]
+    shop.say(said("claim.exchange", f"{delivered} 교환", order_id=delivered))
+    outcome = shop.say(said("dialog.confirm", "네 근데 환불로 해주세요"))
+    assert shop.status(delivered) == "delivered" and shop.tickets() == 3  # the seeded ones only
+    assert outcome.state.pending is not None and outcome.state.pending.action == "return"
+    paid = shop.orders["paid"][0]
+    shop.say(said("order.cancel", f"{paid} 취소", order_id=paid))
+    shop.say(said("dialog.confirm", "네 취소하고 환불해 주세요"))  # 환불 is what a cancellation does
+    assert shop.status(paid) == "cancelled"
+
+
+def test_a_product_name_finds_its_order(shop: Shop) -> None:
+    outcome = shop.say(said("order.cancel", "스탠드 주문한 거 취소해 주세요"))
+    assert outcome.state.pending is not None and "'스탠드'" in outcome.text
+    assert "스탠드" in outcome.state.pending.summary
+    refused = shop.say(said("order.cancel", "전기포트 취소해 주세요"))
+    assert refused.state.pending is None and "배송이 완료된" in refused.text

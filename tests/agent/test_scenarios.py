@@ -13,7 +13,7 @@ SCENARIOS = load_scenarios(Path(__file__).resolve().parents[1] / "scenarios")
 
 
 def test_there_are_scenarios() -> None:
-    assert len(SCENARIOS) >= 20
+    assert len(SCENARIOS) >= 60  # issue #5: at least 60 multi-turn scenarios
 
 
 @pytest.mark.parametrize(("path", "scenario"), SCENARIOS, ids=[s.get("name", p.stem) for p, s in SCENARIOS])

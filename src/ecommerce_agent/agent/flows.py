@@ -33,6 +33,7 @@ CLAIM_ISSUE = {Action.RETURN: IssueType.REFUND, Action.EXCHANGE: IssueType.EXCHA
 ADDRESS_WORD = r"(?:배송지|배송\s?주소|주소|받는\s?(?:곳|분|사람))"
 CHANGE_WORD = r"(?:변경|바꾸|바꿔|바꿀|바뀌|바꾼|수정|고치|고쳐|옮기|옮겨)"
 ADDRESS_CHANGE = re.compile(rf"{ADDRESS_WORD}.{{0,60}}?{CHANGE_WORD}|{CHANGE_WORD}.{{0,6}}{ADDRESS_WORD}|"
+                            rf"{ADDRESS_WORD}.{{0,8}}(?:잘못|틀렸|틀리게|오타)|"
                             r"(?:change|update|edit)\b.{0,30}\baddress", re.IGNORECASE)
 PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충청", "충북", "충남",
              "전라", "전북", "전남", "경상", "경북", "경남", "제주")
@@ -55,6 +56,15 @@ NAMED_ACTIONS: tuple[tuple[re.Pattern[str], Action], ...] = (
 # "취소 가능한가요?", "반품 돼요?", "can I cancel": whether an action is possible.
 CAN_I = re.compile(r"가능|되나요|될까요|돼요|되요|되나|될까|할\s?수\s?있|\bcan\s+i\b|possible", re.IGNORECASE)
 ADDRESS_ORDER = "address.order"  # awaiting the choice of the order whose address changes
+# Words a yes may carry and still mean the request asked about: "네 취소하고 환불해 주세요"
+# for a cancellation; a claim for a defect is settled by return or exchange.
+SAME_REQUEST: dict[Action, frozenset[Action]] = {
+    Action.CANCEL: frozenset({Action.CANCEL, Action.RETURN}),
+    Action.RETURN: frozenset({Action.RETURN}),
+    Action.EXCHANGE: frozenset({Action.EXCHANGE}),
+    Action.DEFECT: frozenset({Action.DEFECT, Action.RETURN, Action.EXCHANGE}),
+    Action.CHANGE_ADDRESS: frozenset({Action.CHANGE_ADDRESS}),
+}
 # "1번이요", "3번 주문 상세", "2": a position in the list the agent just showed.
 LIST_NUMBER = re.compile(r"(?<![\d\-:,.])(\d{1,2})\s*번(?:째)?(?!\s*(?:이상|넘게|씩|정도|만에))|"
                          r"^\s*(\d{1,2})\s*(?:이요|요|이에요|입니다)?\s*[.!]?\s*$")
@@ -71,6 +81,10 @@ GENERIC_NOUNS = frozenset({"가능", "방법", "문의", "질문", "정도", "�
                            "정책", "규정", "기준", "쇼핑몰", "고객", "고객님", "주문", "상품", "물건", "제품",
                            "무엇", "이번", "저번", "요즘", "진짜", "추천", "구매", "판매", "구입", "거", "것"})
 NOUN_TAGS = ("NNG", "NNP")
+# Words of a request about an order that never name its product ("취소", "배송지", "사이즈").
+ORDER_WORDS = frozenset({"취소", "반품", "환불", "교환", "불량", "고장", "파손", "오배송", "신고", "신청", "접수",
+                         "배송", "배송지", "주소", "결제", "택배", "사이즈", "색상", "옵션", "마음", "변심",
+                         "단순", "상태", "조회", "최근", "저번", "어제", "오늘", "내일", "주말", "박스", "포장"})
 # Words around a product query that are not the product ("꿀 세트 추천", "노트북 종류").
 PRODUCT_GENERIC = GENERIC_NOUNS | {"세트", "종류", "모델", "브랜드", "가격", "원", "만원", "천원", "선물용", "용", "개"}
 
@@ -134,7 +148,7 @@ class Dialogue:
         names_order = self._names_order(u, state)
         if ADDRESS_CHANGE.search(text) and u.intent not in ("dialog.confirm", "dialog.deny", "policy"):
             return self._start_action(Action.CHANGE_ADDRESS, u, text, state,
-                                      order_id=None if names_order else carried)
+                                      order_id=None if names_order else self._carry(text, carried))
         awaited = state.awaiting_order_for
         if awaited is not None:
             state = replace(state, awaiting_order_for=None)
@@ -174,7 +188,7 @@ class Dialogue:
             if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
                 return self._start_many(action, named, u, text, state,
                                         lead=f"말씀하신 주문 {len(named)}건을 하나씩 확인해 드릴게요.")
-            if not names_order and carried:
+            if not names_order and self._carry(text, carried):
                 return self._start_action(action, u, text, state, order_id=carried)
             if not names_order and HOW_QUESTION.search(text) and QUESTION.search(text):
                 answer = self._policy_answer(text, state)  # "환불은 얼마나 걸려요?": a question, not a request
@@ -201,6 +215,13 @@ class Dialogue:
         if not 1 <= n <= len(state.last_list):
             return u
         return replace(u, slots=replace(u.slots, ordinal=n))
+
+    def _carry(self, text: str, carried: str | None) -> str | None:
+        """The order a request without a reference continues, unless it names a product
+        ("아니 전기포트요"): then that product's order is meant."""
+        if carried is None or _orders_naming(text, self.tools.list_orders(limit=20))[1]:
+            return None
+        return carried
 
     def _names_order(self, u: Understanding, state: DialogueState) -> bool:
         return bool(u.slots.order_id or (u.slots.ordinal and state.last_list) or
@@ -321,8 +342,24 @@ class Dialogue:
         """Which order? Only orders the action is allowed on are offered; "어제 주문한 거"
         narrows them to that day (and one match is proposed directly)."""
         recent = self.tools.list_orders(limit=20)
-        candidates = [o for o in recent if not isinstance(decide(o, action, self.now), Denied)][:10]
         label = R.action_label(action)
+        product, named = _orders_naming(text, recent)  # "전기포트 주문 취소해 주세요": the order with that product
+        if named:
+            allowed = [o for o in named if not isinstance(decide(o, action, self.now), Denied)]
+            if len(allowed) == 1:
+                lead = (f"'{product}' 상품이 들어 있는 주문입니다." if len(named) == 1 else
+                        f"'{product}' 상품이 들어 있는 주문 중 지금 {R.josa(label, '이/가')} 가능한 주문은 "
+                        "이 주문뿐입니다.")
+                outcome = self._start_action(action, u, text, state, order_id=allowed[0].order_id)
+                return replace(outcome, text=f"{lead} {outcome.text}")
+            if not allowed:  # the product's orders do not allow it: say why rather than list others
+                refusals = [self._refused(o, decide(o, action, self.now), state) for o in named[:3]]  # type: ignore[arg-type]
+                outcome = refusals[0]
+                for more in refusals[1:]:
+                    outcome = outcome.then(more)
+                return replace(outcome, state=replace(outcome.state, last_order_id=named[0].order_id))
+            recent = allowed
+        candidates = [o for o in recent if not isinstance(decide(o, action, self.now), Denied)][:10]
         if not candidates:
             return Outcome(f"지금 {R.josa(label, '이/가')} 가능한 주문이 없습니다. " + _why_none(action),
                            replace(state, last_list=()))
@@ -346,6 +383,14 @@ class Dialogue:
     def _confirmed(self, pending: PendingAction, queued: tuple[str, ...], u: Understanding, text: str,
                    state: DialogueState) -> Outcome:
         action = Action(pending.action)
+        switched = [a for a in _named_actions(text) if a not in SAME_REQUEST[action]]
+        if switched:  # "네 근데 환불로 해 주세요" to an exchange: a yes to another request, not to this one
+            label = R.action_label(action)
+            nothing = Outcome(f"확인을 요청드린 {pending.summary} {R.josa(label, '은/는')} 진행하지 않았습니다.",
+                              state, actions=[{"type": action.value, "order_id": pending.order_id,
+                                               "status": "not_confirmed"}])
+            return nothing.then(self._start_action(switched[0], u, text, state,
+                                                   order_id=u.slots.order_id or pending.order_id))
         other = u.slots.order_id
         if other and other != pending.order_id and not re.search(re.escape(other) + ALSO, text):
             # The yes names another order than the one asked about: nothing is done until it is clear.
@@ -561,10 +606,13 @@ def _new_address(text: str) -> str | None:
 
 
 def _named_action(text: str) -> Action | None:
-    for pattern, action in NAMED_ACTIONS:
-        if pattern.search(text):
-            return action
-    return None
+    found = _named_actions(text)
+    return found[0] if found else None
+
+
+def _named_actions(text: str) -> list[Action]:
+    """Every write the text names, most specific first."""
+    return [action for pattern, action in NAMED_ACTIONS if pattern.search(text)]
 
 
 # -- grounding: does a passage (or product) really answer what was asked? ------
@@ -658,6 +706,15 @@ def _relevant(head: str | None, results: list[Any]) -> list[Any]:
         return results
     return [r for r in results if head in _squash(" ".join([r.title, str(r.metadata.get("category", "")),
                                                            str(r.metadata.get("options", ""))]))]
+
+
+def _orders_naming(text: str, orders: list[Order]) -> tuple[str | None, list[Order]]:
+    """The product word and the orders with that product ("이불 반품", "스탠드 주문한 거")."""
+    for noun in _content_nouns(text, generic=PRODUCT_GENERIC | ORDER_WORDS):
+        found = [o for o in orders if _covers(noun, _squash(" ".join(i.title for i in o.items)))]
+        if found:
+            return noun[0][0], found
+    return None, []
 
 
 def _product_outcome(heading: str, results: list[Any], state: DialogueState) -> Outcome:
