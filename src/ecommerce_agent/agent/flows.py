@@ -79,7 +79,9 @@ SHORT_ANSWER = 20  # "첫 번째 주문이요", "ORD-20261126-0001이요": an an
 # nothing about what is asked ("주문", "가능", "방법").
 GENERIC_NOUNS = frozenset({"가능", "방법", "문의", "질문", "정도", "얼마", "경우", "혹시", "관련", "내용", "안내",
                            "정책", "규정", "기준", "쇼핑몰", "고객", "고객님", "주문", "상품", "물건", "제품",
-                           "무엇", "이번", "저번", "요즘", "진짜", "추천", "구매", "판매", "구입", "거", "것"})
+                           "무엇", "이번", "저번", "요즘", "진짜", "추천", "구매", "판매", "구입", "거", "것",
+                           # verbal nouns whose synonyms vary (발행 ~ 발급): the topic is in the other words
+                           "발행", "발급", "신청", "이용", "사용", "확인", "처리", "진행", "요청", "변경"})
 NOUN_TAGS = ("NNG", "NNP")
 # Words of a request about an order that never name its product ("취소", "배송지", "사이즈").
 ORDER_WORDS = frozenset({"취소", "반품", "환불", "교환", "불량", "고장", "파손", "오배송", "신고", "신청", "접수",
@@ -557,7 +559,8 @@ class Dialogue:
                        "다른 문의는 '상담원 연결'이라고 말씀해 주시면 상담원이 도와드립니다.", state)
 
     def _unsure(self, u: Understanding, text: str, state: DialogueState) -> Outcome:
-        if u.intent == "policy" or QUESTION.search(text):
+        # "비밀번호를 잊어버렸어요": not phrased as a question, but a passage may be about it
+        if u.intent == "policy" or QUESTION.search(text) or _content_nouns(text):
             answer = self._policy_answer(text, state, prefix="혹시 이 내용을 찾으셨나요?\n")
             if answer is not None:
                 return answer
@@ -666,29 +669,26 @@ def _covers(noun: Noun, haystack: str) -> bool:
 
 
 def _best_grounded(question: str, results: list[Any]) -> Any | None:
-    """Of the retrieved passages, the one that covers most of the question's nouns
-    (more than half of them); among those that cover equally, the one whose section
-    heading is most about what was asked ("교환 배송비" → 교환 배송비 부담 기준, not
-    불량 상품 반품·교환 배송비); then the search order. A passage that shares no more
-    than half of what is asked does not answer it: "애플페이 되나요?" is not answered
-    by the refund rules of 카카오페이."""
+    """The passage to quote: of the retrieved ones that cover more than half of the
+    question's nouns, the one whose section heading names the most of them, then
+    the search order. A passage that shares no more than half of what is asked does
+    not answer it: "애플페이 되나요?" is not answered by the refund rules of 카카오페이,
+    nor "채용 공고" by the customer-service hours."""
     if not results:
         return None
     nouns = _content_nouns(question)
     if not nouns:
         return results[0]
-    asked = _squash(question)
-    best, best_key = None, (0.5, -1.0)
+    best, best_named = None, -1.0
     for result in results:
-        heading = " ".join(map(str, result.metadata.get("heading_path") or [])) or result.title
-        haystack = _squash(" ".join([result.title, heading, result.text]))
-        share = sum(_covers(n, haystack) for n in nouns) / len(nouns)
-        if share <= 0.5:
+        path = [str(h) for h in result.metadata.get("heading_path") or []]
+        haystack = _squash(" ".join([result.title, *path, result.text]))
+        if sum(_covers(n, haystack) for n in nouns) / len(nouns) <= 0.5:
             continue
-        topic = _content_nouns(heading)
-        on_topic = sum(_covers(n, asked) for n in topic) / len(topic) if topic else 0.0
-        if (share, on_topic) > best_key:
-            best, best_key = result, (share, on_topic)
+        section = _squash(path[-1] if path else result.title)  # the section, not the document's title
+        named = sum(_covers(n, section) for n in nouns) / len(nouns)
+        if named > best_named:
+            best, best_named = result, named
     return best
 
 
