@@ -3,7 +3,8 @@
 No external LLM and no network: a trained linear classifier over character,
 jamo and morpheme features (plus, when it is unsure, a second stage that also
 reads the bundled e5 sentence embedding), a thin rule layer for bare yes/no
-answers, and exact parsers for ids, prices, dates, ordinals and anaphora.
+answers, and exact parsers for ids, prices (``domain.prices``, shared with
+search), dates, ordinals and anaphora.
 
     from ecommerce_agent.nlu import Nlu
     nlu = Nlu.from_settings(settings)            # or Nlu.load(Path("data/nlu/model"))
@@ -19,7 +20,6 @@ Modules::
     morph.py       Kiwi morphemes (one Kiwi per process, shared with search)
     rules.py       bare yes/no answers
     ids.py         order/ticket ids → canonical form
-    price.py       "3만원 이하", "5만 원대" → price range in 원
     dates.py       relative dates → KST date range (pure, given now)
     refs.py        ordinals and anaphora
     spans.py       learned verbatim spans: product query, claim reason

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ..domain.prices import parse_price_range
 from ..domain.tickets import IssueType
 from .dates import find_date_ref, resolve_date_ref
 from .ids import find_order_ids, find_ticket_ids, mask_ids
-from .price import parse_price_range
 from .refs import find_ordinal, has_anaphora
 from .spans import SpanTagger
 from .text import fold
@@ -35,7 +35,7 @@ _TICKET_KIND = (
     (IssueType.EXCHANGE, r"교환|교한|exchange"),
     (IssueType.REFUND, r"반품|환불|환블|회수|refund|return|돈이?\s?안\s?들어"),
     (IssueType.OTHER, r"민원|기타"),
-    (IssueType.INQUIRY, r"문의|질문|1:1"),
+    (IssueType.INQUIRY, r"문의|질문|1:1|inquiry|enquiry|question"),
 )
 _TICKET_KIND_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _TICKET_KIND]
 
@@ -63,7 +63,8 @@ def extract_slots(text: str, intent: str, *, now: datetime | None,
     else:
         issue = None
     date_ref = find_date_ref(strip_ids(text))
-    price = parse_price_range(plain) if intent in PRICE_INTENTS else None
+    # approximate amounts ("3만원 정도") are no slot (labelling rules)
+    price = parse_price_range(plain, approximate=False) if intent in PRICE_INTENTS else None
     reason = reason_tagger.predict(strip_ids(text)) if (
         reason_tagger is not None and intent in REASON_INTENTS) else None
     query = query_tagger.predict(strip_ids(text)) if (
@@ -74,8 +75,8 @@ def extract_slots(text: str, intent: str, *, now: datetime | None,
         issue_type=issue,
         reason=reason,
         query=query,
-        price_min=price.min if price else None,
-        price_max=price.max if price else None,
+        price_min=price.min_price if price else None,
+        price_max=price.max_price if price else None,
         date_ref=date_ref,
         date_range=resolve_date_ref(date_ref, now) if date_ref and now is not None else None,
         ordinal=find_ordinal(plain),

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..domain.prices import find_amounts
 from .morph import tokens
-from .price import AMOUNT_RE
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class _Tok:
 
 def _toks(text: str) -> list[_Tok]:
     """Kiwi tokens; those inside a price amount ("5만 원") are tagged ``PRICE``."""
-    prices = [(m.start(), m.end()) for m in AMOUNT_RE.finditer(text)]
+    prices = [(amount.start, amount.end) for amount in find_amounts(text)]
     out = []
     for t in tokens(text):
         tag = t.tag.split("-")[0]

@@ -12,7 +12,6 @@ Pipeline, one module each::
     retriever.py  keyword / embedding / hybrid ranking of one index part
     store.py      ``IndexStore``: what a server keeps in memory and reloads
     evaluate.py   recall@1, recall@3, MRR on tests/data/policy_eval.jsonl
-    price.py      "3만원 이하", "5만 원대" → price ranges (pure; shared with NLU)
 
 Entry points for other layers: ``IndexStore`` (search, search_products,
 reload, health), ``build_from_settings`` and ``parse_price_range``.
@@ -20,10 +19,10 @@ reload, health), ``build_from_settings`` and ``parse_price_range``.
 
 from __future__ import annotations
 
+from ..domain.prices import PriceRange, parse_amount, parse_price_range, strip_prices
 from .build import BuildReport, build_from_settings
 from .encoder import CachedEncoder, E5Encoder, Encoder, load_encoder
 from .errors import CorpusError, SearchIndexError
-from .price import PriceRange, parse_amount, parse_price_range, strip_prices
 from .retriever import MODES, Mode
 from .store import IndexStore
 from .types import Chunk, SearchResult

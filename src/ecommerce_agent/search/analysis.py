@@ -37,7 +37,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from .price import normalize_amounts
+from ..domain.prices import normalize_amounts
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi

@@ -3,7 +3,7 @@
 A product is one chunk (``chunk_id = doc_id = product_id``): its title, category,
 description and options. On top of ranking, a query is understood:
 
-* a price constraint ("3만원 이하", "5만 원대", "2~3만원": ``price.py``) becomes
+* a price constraint ("3만원 이하", "5만 원대", "2~3만원": ``domain/prices.py``) becomes
   a filter, combined with explicit ``min_price``/``max_price``, and is removed
   from the text that is matched;
 * a category word (the catalog's own category names and their parts, and a few
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..domain.prices import PriceRange, parse_price_range, strip_prices
 from ..domain.products import Product
-from .price import PriceRange, parse_price_range, strip_prices
 from .retriever import Mode, Retriever
 from .snippet import make_snippet
 from .types import Chunk, SearchResult
