@@ -1,17 +1,23 @@
 """The intent classifier: TF-IDF views of the utterance → logistic regression.
 
-Four sparse views (see ``text``) are concatenated, each L2-normalised so none
+Five sparse views (see ``text``) are concatenated, each L2-normalised so none
 dominates by size:
 
 * ``char_wb`` 1–4-grams of the normalised text (inside words, space-padded);
 * ``char`` 1–4-grams of the spaceless text ("주문내역좀보여줘" ≈ "주문 내역 좀 보여줘");
 * ``char`` 2–5-grams of the jamo view (one-jamo typos keep most n-grams);
 * Kiwi morphemes with tags ("말/VX" tells "취소하지 마세요" from "취소해 주세요";
-  "정책/NNG" tells a policy question from a claim, even glued: "환불정책알려줘").
+  "정책/NNG" tells a policy question from a claim, even glued: "환불정책알려줘"),
+  plus the Korean reading of known English words ("refund" → 환불/NNG);
+* the utterance's *shape*: 2–3-grams of the morpheme sequence with nouns,
+  numbers and foreign words reduced to their tag. A bare noun phrase
+  ("<s> NNG NNG </s>") is a product search whatever the noun, and
+  "NNG 추천/NNG 하/XSV" reads the same for a product never seen in training —
+  this is what carries the model to words it has no n-grams for.
 
 A multinomial logistic regression (scikit-learn, at training time) gives
 probabilities; one temperature fitted on cross-validated logits calibrates
-them. The same class, with the e5 sentence embedding appended as a fifth
+them. The same class, with the e5 sentence embedding appended as one more
 block (``dense_weight``), is the optional second stage (see ``engine``). The
 design — views, n-gram ranges, C, the embedding's weight, the cascade
 threshold — was chosen by grouped cross-validation on the training split; the
@@ -30,6 +36,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,7 +45,7 @@ from .ids import mask_ids
 from .morph import morphemes
 from .text import ORDER_TOKEN, TICKET_TOKEN, fold, jamo, normalise, spaceless
 
-VIEWS = ("char_wb", "spaceless", "jamo", "morph")
+VIEWS = ("char_wb", "spaceless", "jamo", "morph", "shape")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,37 +57,92 @@ class ClassifierConfig:
     spaceless: tuple[int, int] = (1, 4)
     jamo: tuple[int, int] = (2, 5)
     jamo_min_df: int = 2
+    shape: tuple[int, int] = (2, 3)
     # each view's block is L2-normalised, then scaled by its weight (order of VIEWS)
-    weights: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.5)
+    weights: tuple[float, float, float, float, float] = (1.0, 1.0, 1.0, 1.5, 1.0)
     seed: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-# English shoppers mix in, mapped to the Korean morpheme the model knows:
-# search's domain lexicon plus the English words of the training split.
-ENGLISH: dict[str, tuple[str, ...]] = {
-    **{word: tuple(f"{ko}/NNG" for ko in kos) for word, kos in LEXICON.items() if word.isascii()},
-    "orders": ("주문/NNG",), "status": ("상태/NNG",), "policy": ("정책/NNG",),
-    "detail": ("상세/NNG",), "details": ("상세/NNG",), "list": ("목록/NNG",), "history": ("내역/NNG",),
-    "ticket": ("문의/NNG",), "agent": ("상담원/NNG",), "human": ("사람/NNG",), "person": ("사람/NNG",),
-    "operator": ("상담원/NNG",), "defect": ("불량/NNG",), "purchase": ("구매/NNG",),
-    "fee": ("수수료/NNG",), "number": ("번호/NNG",), "thanks": ("감사/NNG",), "thank": ("감사/NNG",),
+# English words shoppers mix in ("refund 해주세요", "where is my parcel"), read
+# as the Korean words the model was trained on; their morphemes are appended to
+# the morpheme view (the English n-grams stay in the character views). Search's
+# domain lexicon plus the vocabulary of a shopping chat.
+ENGLISH: dict[str, str] = {
+    **{word: " ".join(kos) for word, kos in LEXICON.items() if word.isascii()},
+    # orders and their contents
+    "orders": "주문", "ordered": "주문", "purchase": "구매", "purchases": "구매", "bought": "산 거",
+    "history": "내역", "list": "목록", "all": "전부", "detail": "상세", "details": "상세",
+    "info": "정보", "information": "정보", "total": "총액", "amount": "금액",
+    "price": "가격", "option": "옵션", "options": "옵션", "quantity": "수량", "item": "상품",
+    "items": "상품", "product": "상품", "products": "상품", "paid": "결제",
+    # where it is
+    "status": "상태", "where": "어디", "when": "언제", "track": "배송 조회", "tracked": "배송 조회",
+    "package": "택배", "parcel": "택배", "arrive": "도착", "arrived": "도착", "arrival": "도착",
+    "ship": "배송", "shipped": "발송", "delivered": "배송 완료", "late": "늦다", "delay": "지연",
+    "delayed": "지연", "still": "아직", "yet": "아직", "courier": "택배사", "waybill": "송장",
+    # claims
+    "money": "돈", "back": "돌려", "refunded": "환불", "returns": "반품", "swap": "교환",
+    "change": "변경", "replace": "교환", "replacement": "교환", "cancelled": "취소",
+    "canceled": "취소", "cancellation": "취소", "damaged": "파손", "defect": "불량",
+    "faulty": "불량", "scratch": "흠집", "scratched": "흠집", "torn": "찢어진",
+    "missing": "누락", "wrong": "잘못", "work": "작동", "working": "작동", "reason": "이유",
+    # tickets
+    "ticket": "문의", "inquiry": "문의", "enquiry": "문의", "request": "신청", "claim": "접수",
+    "complaint": "민원", "answer": "답변", "reply": "답변", "processed": "처리", "progress": "진행 상황",
+    # policy
+    "policy": "정책", "policies": "정책", "rule": "규정", "rules": "규정", "fee": "수수료",
+    "fees": "수수료", "cost": "비용", "free": "무료", "period": "기간", "how": "어떻게",
+    "possible": "가능", "available": "가능", "hours": "운영 시간", "phone": "전화번호",
+    "membership": "멤버십", "warranty": "보증",
+    # products
+    "recommend": "추천", "recommendation": "추천", "find": "찾아", "search": "검색", "buy": "사고",
+    "cheap": "싼", "stock": "재고", "new": "신상", "best": "인기", "sale": "할인", "discount": "할인",
+    # people
+    "agent": "상담원", "human": "사람", "person": "사람", "operator": "상담원", "staff": "직원",
+    "manager": "매니저", "representative": "상담원", "call": "전화", "talk": "통화", "real": "진짜",
+    # dialogue
+    "yes": "네", "yeah": "네", "yep": "네", "ok": "좋아요", "okay": "좋아요", "sure": "좋아요",
+    "proceed": "진행", "go": "진행", "ahead": "진행", "confirm": "확인", "confirmed": "확인",
+    "no": "아니요", "nope": "아니요", "stop": "그만", "wait": "잠깐만", "hold": "보류", "never": "안",
+    "later": "나중에", "not": "안", "dont": "하지 마", "don't": "하지 마",
+    # small talk
+    "thanks": "감사", "thank": "감사", "thx": "감사", "hi": "안녕", "hello": "안녕", "hey": "안녕",
+    "bye": "안녕히", "weather": "날씨", "joke": "농담", "movie": "영화", "music": "음악",
+    "number": "번호", "bot": "챗봇", "chatbot": "챗봇",
 }
 
 
+@lru_cache(maxsize=1024)
+def english_morphemes(word: str) -> tuple[str, ...]:
+    """Morphemes of the Korean reading of an English word (none if unknown)."""
+    korean = ENGLISH.get(word)
+    return tuple(morphemes(korean)) if korean else ()
+
+
 def views(text: str) -> dict[str, str]:
-    """The four strings the classifier reads."""
+    """The five strings the classifier reads (one per view)."""
     norm = normalise(text)
     morph_input = norm.replace(ORDER_TOKEN, " ordid ").replace(TICKET_TOKEN, " tktid ")
     morphs = morphemes(morph_input)
+    shape = " ".join(["<s>", *(_shape(m) for m in morphs), "</s>"])
     for morph in list(morphs):
         form, _, tag = morph.rpartition("/")
-        if tag == "SL" and form in ENGLISH:
-            morphs.extend(ENGLISH[form])
+        if tag == "SL":
+            morphs.extend(english_morphemes(form))
     return {"char_wb": norm, "spaceless": spaceless(norm), "jamo": jamo(norm),
-            "morph": " ".join(morphs)}
+            "morph": " ".join(morphs), "shape": shape}
+
+
+# Nouns, numbers, foreign words and roots lose their form in the shape view.
+_OPEN_CLASS = frozenset({"NNG", "NNP", "NR", "SN", "SL", "SH", "XR"})
+
+
+def _shape(morph: str) -> str:
+    tag = morph.rpartition("/")[2]
+    return tag if tag in _OPEN_CLASS else morph
 
 
 def embedding_text(text: str) -> str:
@@ -102,6 +164,10 @@ def char_wb_ngrams(text: str, lo: int, hi: int) -> list[str]:
     return grams
 
 
+def word_ngrams(words: Sequence[str], lo: int, hi: int) -> list[str]:
+    return [" ".join(words[i:i + n]) for n in range(lo, hi + 1) for i in range(len(words) - n + 1)]
+
+
 def char_ngrams(text: str, lo: int, hi: int) -> list[str]:
     return [text[i:i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)]
 
@@ -116,8 +182,9 @@ def analyser(view: str, config: ClassifierConfig) -> Callable[[str], list[str]]:
         return lambda s: char_ngrams(s, *config.jamo)
     if view == "morph":
         return str.split
+    if view == "shape":
+        return lambda s: word_ngrams(s.split(), *config.shape)
     raise ValueError(view)
-
 
 class LinearIntentModel:
     """Prediction-only classifier: per-view vocabulary and IDF, weights, temperature."""

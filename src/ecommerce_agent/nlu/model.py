@@ -34,7 +34,7 @@ from .spans import SpanTagger
 
 MODEL_FILE = "nlu.npz"
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the shape view
 
 
 @dataclass(frozen=True, slots=True)

