@@ -147,7 +147,7 @@ class NluSection(_Section):
     alternatives: int = Field(3, ge=0, le=13, description="Runner-up intents reported with each result.")
     embeddings: bool = Field(True, description="Let the e5 second stage decide when the first stage is unsure "
                                                "(bundled model, nothing downloaded).")
-    embedding_below: float = Field(0.5, ge=0, le=1,
+    embedding_below: float = Field(0.55, ge=0, le=1,
                                    description="First-stage probability below which the e5 second stage is used.")
     encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for the NLU's e5 encoder (0: all cores).")
 
