@@ -248,3 +248,12 @@ def test_a_product_name_finds_its_order(shop: Shop) -> None:
     assert "스탠드" in outcome.state.pending.summary
     refused = shop.say(said("order.cancel", "전기포트 취소해 주세요"))
     assert refused.state.pending is None and "배송이 완료된" in refused.text
+
+
+def test_a_yes_pointing_at_another_listed_order_is_not_a_yes(shop: Shop) -> None:
+    shop.say(said("order.list", "주문 내역"))
+    listed = shop.state.last_list
+    shop.say(said("order.cancel", f"{listed[0]} 취소", order_id=listed[0]))
+    outcome = shop.say(said("dialog.confirm", "두 번째요", ordinal=2))
+    assert shop.status(listed[0]) != "cancelled"
+    assert outcome.state.pending is not None and outcome.state.pending.order_id == listed[1]

@@ -394,6 +394,9 @@ class Dialogue:
             return nothing.then(self._start_action(switched[0], u, text, state,
                                                    order_id=u.slots.order_id or pending.order_id))
         other = u.slots.order_id
+        if other is None and u.slots.ordinal and state.last_list:  # "두 번째요" read as a yes
+            pointed, _ = self._referenced(u, state)
+            other = pointed.order_id if pointed else None
         if other and other != pending.order_id and not re.search(re.escape(other) + ALSO, text):
             # The yes names another order than the one asked about: nothing is done until it is clear.
             label = R.action_label(action)
