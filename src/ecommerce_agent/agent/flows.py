@@ -81,7 +81,9 @@ GENERIC_NOUNS = frozenset({"가능", "방법", "문의", "질문", "정도", "�
                            "정책", "규정", "기준", "쇼핑몰", "고객", "고객님", "주문", "상품", "물건", "제품",
                            "무엇", "이번", "저번", "요즘", "진짜", "추천", "구매", "판매", "구입", "거", "것",
                            # verbal nouns whose synonyms vary (발행 ~ 발급): the topic is in the other words
-                           "발행", "발급", "신청", "이용", "사용", "확인", "처리", "진행", "요청", "변경"})
+                           "발행", "발급", "신청", "이용", "사용", "확인", "처리", "진행", "요청", "변경",
+                           # what a question asks, not about what: "며칠 안에", "언제쯤", "몇 시"
+                           "며칠", "몇일", "안", "이내", "동안", "언제", "쯤", "때", "후", "전"})
 NOUN_TAGS = ("NNG", "NNP")
 # Words of a request about an order that never name its product ("취소", "배송지", "사이즈").
 ORDER_WORDS = frozenset({"취소", "반품", "환불", "교환", "불량", "고장", "파손", "오배송", "신고", "신청", "접수",
@@ -123,6 +125,13 @@ class Dialogue:
         state = replace(state, just_done=None, set_aside=None, pending=None, queued=())
         u = self._with_list_number(u, text, state)
         if pending is not None:
+            if u.intent == "dialog.confirm" and not _clear_yes(u, text):
+                # "네?" (pardon?), "첫 번째요" or a guess of the model is not the explicit yes a write needs.
+                question = R.CONFIRM_QUESTIONS[Action(pending.action)].format(
+                    summary=pending.summary, address=pending.new_address,
+                    ro=R.address_particle(pending.new_address))
+                return Outcome(f"확실히 하기 위해 다시 여쭙니다. {question}",
+                               replace(state, pending=pending, queued=queued))
             if u.intent == "dialog.confirm":
                 if pending.expired(self.now):
                     label = R.action_label(Action(pending.action))
@@ -628,6 +637,15 @@ def _squash(text: str) -> str:
 
 
 Noun = tuple[tuple[str, ...], tuple[str, ...]]  # (ways the word may be written, its parts)
+
+
+# The model's probability a yes needs before a write is carried out (rules answer 0.99).
+CLEAR_YES = 0.8
+
+
+def _clear_yes(u: Understanding, text: str) -> bool:
+    """An explicit yes: confident, not a question ("네?" asks to repeat)."""
+    return u.confidence >= CLEAR_YES and not u.uncertain and not text.rstrip().endswith("?")
 
 
 def _content_nouns(text: str, *, min_len: int = 2, generic: frozenset[str] = GENERIC_NOUNS) -> list[Noun]:
