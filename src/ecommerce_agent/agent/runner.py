@@ -119,6 +119,8 @@ class Agent:
             mark = step("dialogue_and_tools", mark)
             # a provider that just failed this turn is not asked again: the shopper is waiting
             phrase = phrase and not any(s["status"] in ("error", "timeout") for s in llm_steps)
+            # a shipping address is personal data: it is not sent to an external provider
+            phrase = phrase and not _mentions_address(outcome)
             if phrase and self.llm is not None:
                 text, llm_step = self.llm.phrase(outcome.text, outcome.cards, outcome.citations,
                                                  outcome.state.pending)
@@ -176,3 +178,9 @@ class Agent:
         tickets |= {outcome.state.last_ticket_id or ""} - {""}
         return UserScope(user_id=user.user_id, order_ids=frozenset(orders), ticket_ids=frozenset(tickets),
                          emails=frozenset({user.email}), is_staff=user.is_staff)
+
+
+def _mentions_address(outcome: Outcome) -> bool:
+    pending = outcome.state.pending
+    return (pending is not None and pending.new_address is not None) or any(
+        a.get("type") == "change_address" for a in outcome.actions)

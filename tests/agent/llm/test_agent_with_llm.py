@@ -8,6 +8,7 @@ gives without an LLM.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -298,3 +299,16 @@ def test_every_scenario_passes_with_an_llm_that_keeps_the_facts(
     assert failures == []
     counted = requests_by_status(config)
     assert set(counted) == {"ok"} and counted["ok"] >= 40, counted
+
+
+def test_an_address_change_is_never_sent_to_the_llm(agent_parts: AgentParts, shop: SqlRepository,
+                                                   fake: FakeOpenAI) -> None:
+    user, agent = demo(shop), with_llm(agent_parts, shop, fake)
+    order_id = an_order(shop, user, OrderStatus.PAID)
+    fake.always(llm_answers())
+    address = "부산광역시 해운대구 센텀중앙로 79 101동 1203호"
+    asked = agent.handle(user, None, f"{order_id} 배송지를 {address}로 바꿔 주세요")
+    assert asked.pending_action and asked.pending_action["action"] == "change_address"
+    done = agent.handle(user, asked.session_id, "네")
+    assert "변경했습니다" in done.reply and not done.reply.startswith("고객님, ")
+    assert all("센텀중앙로" not in json.dumps(body, ensure_ascii=False) for body in fake.bodies)
