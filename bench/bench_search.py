@@ -28,6 +28,8 @@ is used to build anything. Latency is measured through ``IndexStore.search``
 
 Query encoders: ``static`` (the default, ``search.query_encoder``: word vectors
 distilled from e5 at build time) and ``e5`` (the full model per new question).
+Policy searches include the aspect reranking stage (``search.aspect_weight``,
+default 0.15; ``--aspect-weight 0`` measures without it).
 Each figure is the median over ``--repeat`` passes; the machine's load average
 is printed because other processes on the same cores slow everything down.
 
@@ -56,6 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ecommerce_agent.search.analysis import Analyzer, shared_kiwi  # noqa: E402
+from ecommerce_agent.search.aspects import DEFAULT_ASPECT_WEIGHT  # noqa: E402
 from ecommerce_agent.search.build import policy_source  # noqa: E402
 from ecommerce_agent.search.encoder import CachedEncoder, E5Encoder, Encoder  # noqa: E402
 from ecommerce_agent.search.evaluate import load_questions  # noqa: E402
@@ -175,12 +178,12 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def measure(index_dir: Path, kiwi: object, e5: Encoder, questions: Sequence[str],
-            warm_up: Sequence[str]) -> dict[str, dict[str, list[float]]]:
+            warm_up: Sequence[str], aspect_weight: float = DEFAULT_ASPECT_WEIGHT) -> dict[str, dict[str, list[float]]]:
     """One pass per row of ``PASSES``, each on a freshly loaded store: {label: {cold, warm}}."""
     out: dict[str, dict[str, list[float]]] = {}
     for label, mode, query_encoder, warm in PASSES:
         store = IndexStore(index_dir, encoder=CachedEncoder(e5, size=4096), analyzer=Analyzer(kiwi),  # type: ignore[arg-type]
-                           query_encoder=query_encoder)  # type: ignore[arg-type]
+                           query_encoder=query_encoder, aspect_weight=aspect_weight)  # type: ignore[arg-type]
         store.load()
         for text in warm_up:
             store.search(text, mode=mode)  # type: ignore[arg-type]
@@ -200,6 +203,8 @@ def main() -> int:
     parser.add_argument("--prepare", action="store_true", help="only embed the synthetic corpus")
     parser.add_argument("--vectors", choices=("auto", "e5", "random"), default="auto",
                         help="synthetic passage vectors (auto: e5 if cached, else random)")
+    parser.add_argument("--aspect-weight", type=float, default=DEFAULT_ASPECT_WEIGHT,
+                        help="aspect reranking of policy results (search.aspect_weight; 0: off)")
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
@@ -285,7 +290,8 @@ def main() -> int:
         runs: dict[tuple[str, str], list[dict[str, dict[str, list[float]]]]] = {}
         for _ in range(args.repeat):
             for name, index_dir in corpora:
-                for label, samples in measure(index_dir, kiwi, e5, questions, warm_up).items():
+                for label, samples in measure(index_dir, kiwi, e5, questions, warm_up,
+                                              args.aspect_weight).items():
                     runs.setdefault((name, label), []).append(samples)
 
     def median_of(samples: list[dict[str, list[float]]], kind: str, p: float) -> str:
@@ -294,7 +300,7 @@ def main() -> int:
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"encoder threads {args.threads}; load average {load_before:.2f} at start, "
-          f"{os.getloadavg()[0]:.2f} at end")
+          f"{os.getloadavg()[0]:.2f} at end; aspect reranking weight {args.aspect_weight}")
     print(f"process start: Kiwi {kiwi_s:.2f} s, e5 {encoder_s:.2f} s, first build warm-up {warm_up_s:.2f} s; "
           f"e5 per passage {embed_ms:.0f} ms, per vocabulary word {word_ms:.1f} ms "
           f"(what a build without cached vectors adds)")

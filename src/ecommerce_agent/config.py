@@ -124,6 +124,10 @@ class SearchSection(_Section):
                                  description="Weight of the BM25 score in hybrid mode; the rest is the embedding's.")
     top_k: int = Field(5, ge=1, le=50, description="Results a search returns by default.")
     max_per_doc: int = Field(1, ge=1, le=20, description="At most this many chunks of one document per result list.")
+    aspect_weight: float = Field(
+        0.15, ge=0, le=1, description="Policy search reranking: bonus (share of the score range) for a section "
+                                      "whose heading matches what the question asks (when, how much, how, who "
+                                      "pays); 0: off.")
     encoder: Literal["e5-small", "none"] = Field(
         "e5-small", description="Embedding model (bundled, nothing downloaded); none: keyword search only.")
     encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for embedding (0: all cores).")

@@ -16,6 +16,7 @@ from tests.search.support import ROOT, DiskCachedEncoder, FakeEncoder, build_pol
 
 POLICIES = ROOT / "data" / "policies"
 EVAL_FILE = ROOT / "tests" / "data" / "policy_eval.jsonl"
+HOLDOUT_FILE = ROOT / "tests" / "data" / "policy_eval_holdout.jsonl"  # never tuned on
 
 
 @pytest.fixture(scope="session")

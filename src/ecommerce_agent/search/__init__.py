@@ -10,8 +10,9 @@ Pipeline, one module each::
     index.py      build into a temp dir, commit by replacing manifest.json
     build.py      what ``ecommerce-agent build-index`` builds from the settings
     retriever.py  keyword / embedding / hybrid ranking of one index part
+    aspects.py    reranking: what the question asks (when, how much, ...) vs headings
     store.py      ``IndexStore``: what a server keeps in memory and reloads
-    evaluate.py   recall@1, recall@3, MRR on tests/data/policy_eval.jsonl
+    evaluate.py   recall@1, recall@3, MRR on tests/data/policy_eval*.jsonl
 
 Entry points for other layers: ``IndexStore`` (search, search_products,
 reload, health), ``build_from_settings`` and ``parse_price_range``.

@@ -5,6 +5,11 @@
     {"id": "q027", "question": "반품 배송비 얼마에요",
      "relevant_doc_ids": ["return-shipping-fee", "faq"], "topic": "return"}
 
+``tests/data/policy_eval_holdout.jsonl`` has the same format: 108 questions
+written before the aspect reranker (aspects.py) was tuned on the first file and
+never used to tune anything, to tell how the figures carry over to new wording
+(``ecommerce-agent eval-search --file ...``).
+
 A question is answered at k when any of the top-k chunks comes from a relevant
 document; MRR uses the rank of the first such chunk (0 beyond ``MRR_DEPTH``).
 """

@@ -29,6 +29,12 @@ RRF and heavier keyword weights find one more question within three results
 but put the right document first for six fewer: the weighted sum keeps how much
 better the best match is, which ranks alone discard.
 
+Then, for policy search, a second stage (``aspects.py``, ``search.aspect_weight``):
+among the best 20 chunks, a section whose heading matches what the question
+asks -- when, how much, how, who pays -- gains a share of the score range
+(recall@1 of hybrid search 0.876 → 0.902 with the static query encoder, 0.889 →
+0.917 on the held-out questions). ``scores()`` is the first stage alone.
+
 Results are diversified: at most ``max_per_doc`` chunks of one document (a
 product is its own document), so the top three name three sources (recall@3 of
 keyword search: 0.947 with one chunk per document, 0.938 without the limit).
@@ -46,6 +52,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from .analysis import Analyzer
+from .aspects import AspectReranker
 from .encoder import Encoder
 from .index import LoadedPart
 from .query_model import QueryEncoderKind, StaticQueryEncoder
@@ -64,11 +71,13 @@ class Retriever:
     def __init__(self, part: LoadedPart, analyzer: Analyzer, encoder: Encoder | None, *,
                  hybrid_weight: float = DEFAULT_HYBRID_WEIGHT,
                  max_per_doc: int | None = DEFAULT_MAX_PER_DOC,
-                 query_encoder: QueryEncoderKind = "static") -> None:
+                 query_encoder: QueryEncoderKind = "static", aspect_weight: float = 0.0) -> None:
         self.part = part
         self.analyzer = analyzer
         self.hybrid_weight = hybrid_weight
         self.max_per_doc = max_per_doc
+        # the second stage (aspects.py); None: results in first-stage order
+        self.reranker = AspectReranker(part.chunks, aspect_weight) if aspect_weight > 0 else None
         self.chunks = part.chunks
         self._vocab: dict[str, int] = part.bm25.vocab_dict
         self._doc_of = [c.doc_id for c in part.chunks]
@@ -120,10 +129,12 @@ class Retriever:
         eligible = scores > 0 if mode == "keyword" else np.ones(len(scores), dtype=bool)
         if mask is not None:
             eligible &= mask
+        if self.reranker is not None:
+            scores = self.reranker.rerank(query, scores, eligible)
         return self._top(scores, eligible, top_k)
 
     def scores(self, query: str, mode: Mode) -> np.ndarray:
-        """One score per chunk (for evaluation and experiments)."""
+        """One first-stage score per chunk, before reranking (for evaluation and experiments)."""
         return self._scores(query, self.analyzer.terms(query), mode)[1]
 
     def _scores(self, query: str, terms: list[str], mode: Mode) -> tuple[Mode, np.ndarray]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import AppError
 from .analysis import Analyzer
+from .aspects import DEFAULT_ASPECT_WEIGHT
 from .encoder import Encoder, load_encoder
 from .errors import SearchIndexError
 from .index import MANIFEST, load_part, read_manifest
@@ -53,7 +54,8 @@ class IndexStore:
                  analyzer: Analyzer | None = None, mode: Mode = "hybrid",
                  hybrid_weight: float = DEFAULT_HYBRID_WEIGHT, top_k: int = 5,
                  max_per_doc: int = DEFAULT_MAX_PER_DOC,
-                 query_encoder: QueryEncoderKind = "static") -> None:
+                 query_encoder: QueryEncoderKind = "static",
+                 aspect_weight: float = DEFAULT_ASPECT_WEIGHT) -> None:
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self.analyzer = analyzer or Analyzer()
@@ -62,6 +64,7 @@ class IndexStore:
         self.top_k = top_k
         self.max_per_doc = max_per_doc
         self.query_encoder: QueryEncoderKind = query_encoder
+        self.aspect_weight = aspect_weight  # policy search only: products have no sections
         self._snapshot: _Snapshot | None = None
         self._reload_lock = threading.Lock()
 
@@ -75,7 +78,8 @@ class IndexStore:
                                    cache_size=search.query_cache_size)
         return cls(search.index_dir, encoder=encoder, mode=search.mode,
                    hybrid_weight=search.hybrid_weight, top_k=search.top_k,
-                   max_per_doc=search.max_per_doc, query_encoder=search.query_encoder)
+                   max_per_doc=search.max_per_doc, query_encoder=search.query_encoder,
+                   aspect_weight=search.aspect_weight)
 
     # -- loading -------------------------------------------------------------------
 
@@ -202,7 +206,8 @@ class IndexStore:
 
     def _retriever(self, part: Any) -> Retriever:
         return Retriever(part, self.analyzer, self.encoder, hybrid_weight=self.hybrid_weight,
-                         max_per_doc=self.max_per_doc, query_encoder=self.query_encoder)
+                         max_per_doc=self.max_per_doc, query_encoder=self.query_encoder,
+                         aspect_weight=self.aspect_weight if part.kind == "policies" else 0.0)
 
     def _require(self) -> _Snapshot:
         snapshot = self._snapshot

@@ -59,7 +59,8 @@ class SearchResult:
     title: str
     text: str
     snippet: str  # a short window around the best-matching terms
-    score: float  # keyword: BM25; embedding: cosine; hybrid: fused score in [0, 1]
+    score: float  # keyword: BM25; embedding: cosine; hybrid: fused score in [0, 1]; policy results
+    # may carry the aspect reranker's bonus on top (aspects.py)
     # category, heading_path, effective_date, legal_basis (policies);
     # category, price, stock, options (products)
     metadata: dict[str, Any]
