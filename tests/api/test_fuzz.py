@@ -20,8 +20,9 @@ from tests.support.app import ROOT, login
 # The schema is read when the module is collected; the database is put in place
 # (and the lifespan started) by the fixture below before any case runs.
 _DIR = Path(tempfile.mkdtemp(prefix="ecommerce-fuzz-"))
-_SETTINGS = load_settings(env={"SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR),
-                               "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40})
+(_DIR / "app.yaml").write_text("{}\n", encoding="utf-8")  # never the developer's configs/app.yaml
+_SETTINGS = load_settings(_DIR / "app.yaml", env={
+    "SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR), "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40})
 APP = create_app(_SETTINGS.model_copy(update={
     "search": _SETTINGS.search.model_copy(update={"index_dir": _DIR / "index"}),
     "nlu": _SETTINGS.nlu.model_copy(update={"model_dir": ROOT / "data" / "nlu" / "model"})}))
