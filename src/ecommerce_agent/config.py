@@ -212,7 +212,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, source, origin)) from None
+        raise ConfigError(describe_error(exc, source, origin)) from None
 
 
 def _read_yaml(path: str | Path | None, env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
@@ -222,16 +222,22 @@ def _read_yaml(path: str | Path | None, env: Mapping[str, str]) -> tuple[dict[st
         if explicit:
             raise ConfigError(f"설정 오류: 설정 파일 '{file}'이(가) 없습니다 (ECOMMERCE_CONFIG 또는 --config 확인).")
         return {}, "defaults"
+    return read_yaml_mapping(file), str(file)
+
+
+def read_yaml_mapping(file: Path, what: str = "설정 파일") -> dict[str, Any]:
+    """A YAML file whose top level is a mapping; anything else is one Korean line
+    naming the file (and the line, for a syntax error)."""
     try:
         loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" {where.line + 1}행" if where is not None else ""
-        raise ConfigError(f"설정 오류: 설정 파일 '{file}'{line}을(를) 읽을 수 없습니다: "
+        raise ConfigError(f"설정 오류: {what} '{file}'{line}을(를) 읽을 수 없습니다: "
                           f"{getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(loaded, dict):
-        raise ConfigError(f"설정 오류: 설정 파일 '{file}'의 최상위는 키-값 매핑이어야 합니다.")
-    return loaded, str(file)
+        raise ConfigError(f"설정 오류: {what} '{file}'의 최상위는 키-값 매핑이어야 합니다.")
+    return loaded
 
 
 def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
@@ -261,24 +267,37 @@ def _apply_database_url(data: dict[str, Any], url: str, origin: dict[str, str]) 
     origin["storage.backend"] = "DATABASE_URL"
 
 
-def _describe(exc: ValidationError, source: str, origin: Mapping[str, str]) -> str:
-    """One line for the first problem: the key, what was wrong, what is allowed."""
+SECRET_KEYS = ("secrets", "openai_compat.api_keys")
+
+
+def describe_error(exc: ValidationError, source: str, origin: Mapping[str, str] | None = None, *,
+                   secret: tuple[str, ...] = SECRET_KEYS, patterns: Mapping[str, str] | None = None) -> str:
+    """One line for the first problem of any settings file: the key, where it was
+    set, what was wrong, what is allowed. Keys starting with one of ``secret`` never
+    echo their value; ``patterns`` names, per key (``*``: any), what a pattern allows."""
     err = exc.errors(include_url=False)[0]
-    key = ".".join(str(p) for p in err["loc"])
+    key = ".".join(str(p) for p in err["loc"]) or "(최상위)"
+    origin = origin or {}
     where = f"환경변수 {origin[key]}" if key in origin else source
-    given = err.get("input")
-    if key.startswith(("secrets", "openai_compat.api_keys")):
-        given = "***"  # never echo a secret into a log or a terminal
+    given = "***" if key.startswith(secret) else err.get("input")  # never echo a secret
     kind = err["type"]
     if kind == "literal_error":
-        allowed = err.get("ctx", {}).get("expected", "")
-        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {allowed}"
+        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {err.get('ctx', {}).get('expected', '')}"
     elif kind == "extra_forbidden":
         detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
     elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):
-        detail = f"'{given}'은(는) 올바른 {'정수' if kind.startswith('int') else '숫자'}가 아닙니다"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than"):
+        what = {"int": "정수가", "float": "숫자가", "bool": "true 또는 false가"}[kind.split("_")[0]]
+        detail = f"'{given}'은(는) 올바른 {what} 아닙니다"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         detail = f"'{given}'은(는) 범위를 벗어났습니다 ({err['msg']})"
+    elif kind == "value_error":
+        detail = str(err.get("ctx", {}).get("error", err["msg"]))
+    elif kind == "string_pattern_mismatch" and (hint := (patterns or {}).get(key, (patterns or {}).get("*"))):
+        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {hint}"
+    elif kind in ("string_too_short", "too_short") and not given:
+        detail = "비어 있을 수 없습니다"
+    elif kind in ("string_too_short", "string_too_long"):
+        detail = f"'{given}' — 길이가 맞지 않습니다 ({err['msg']})"
     else:
         detail = f"'{given}' — {err['msg']}"
     return f"설정 오류 ({where}): {key} — {detail}"

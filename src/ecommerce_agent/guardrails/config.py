@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..config import describe_error, read_yaml_mapping
 from ..errors import ConfigError
 from .guards import (ABUSE_REPLY, CROSS_USER_REFUSAL, DEFAULT_USER_ID_PATTERN, INJECTION_REFUSAL,
                      LENGTH_REFUSAL)
@@ -128,42 +128,9 @@ def load_guardrails_config(path: str | Path | None = None) -> GuardrailsConfig:
         if path is not None:
             raise ConfigError(f"설정 오류: 가드레일 설정 파일 '{file}'이(가) 없습니다.")
         return GuardrailsConfig()
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" {where.line + 1}행" if where is not None else ""
-        raise ConfigError(f"설정 오류: 가드레일 설정 파일 '{file}'{line}을(를) 읽을 수 없습니다: "
-                          f"{getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"설정 오류: 가드레일 설정 파일 '{file}'의 최상위는 키-값 매핑이어야 합니다.")
+    data = read_yaml_mapping(file, "가드레일 설정 파일")
     data["source"] = str(file)
     try:
         return GuardrailsConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, str(file))) from None
-
-
-def _describe(exc: ValidationError, source: str) -> str:
-    """One line for the first problem: the key, what was wrong, what is allowed."""
-    err = exc.errors(include_url=False)[0]
-    key = ".".join(str(p) for p in err["loc"]) or "(최상위)"
-    given: Any = err.get("input")
-    kind = err["type"]
-    if kind == "literal_error":
-        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {err.get('ctx', {}).get('expected', '')}"
-    elif kind == "extra_forbidden":
-        detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
-    elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):
-        detail = f"'{given}'은(는) 올바른 {'정수' if kind.startswith('int') else '숫자'}가 아닙니다"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        detail = f"'{given}'은(는) 범위를 벗어났습니다 ({err['msg']})"
-    elif kind == "value_error":
-        detail = str(err.get("ctx", {}).get("error", err["msg"]))
-    elif kind in ("string_too_short", "too_short"):
-        detail = "비어 있을 수 없습니다"
-    elif kind == "string_pattern_mismatch":
-        detail = f"'{given}' — 영문 소문자, 숫자, 밑줄만 쓸 수 있습니다"
-    else:
-        detail = f"'{given}' — {err['msg']}"
-    return f"설정 오류 ({source}): {key} — {detail}"
+        raise ConfigError(describe_error(exc, str(file), patterns={"*": "영문 소문자, 숫자, 밑줄"})) from None

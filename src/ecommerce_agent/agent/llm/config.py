@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from ...config import describe_error, read_yaml_mapping
 from ...errors import ConfigError
 
 DEFAULT_LLM_CONFIG_PATH = Path("configs/llm.yaml")
@@ -109,42 +109,10 @@ def load_llm_config(path: str | Path | None = None, *, env: Mapping[str, str] | 
     try:
         return LlmConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, source, origin)) from None
+        raise ConfigError(describe_error(exc, source, origin, secret=("api_key",), patterns={
+            "base_url": "http:// 또는 https://로 시작하는 주소",
+            "provider": "영문 소문자·숫자·_.- (32자 이내)"})) from None
 
 
 def _read(file: Path) -> dict[str, Any]:
-    try:
-        loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" {where.line + 1}행" if where is not None else ""
-        raise ConfigError(f"설정 오류: LLM 설정 파일 '{file}'{line}을(를) 읽을 수 없습니다: "
-                          f"{getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(loaded, dict):
-        raise ConfigError(f"설정 오류: LLM 설정 파일 '{file}'의 최상위는 키-값 매핑이어야 합니다.")
-    return loaded
-
-
-def _describe(exc: ValidationError, source: str, origin: Mapping[str, str]) -> str:
-    """One line for the first problem: the key, what was wrong, what is allowed."""
-    err = exc.errors(include_url=False)[0]
-    key = ".".join(str(p) for p in err["loc"]) or "(최상위)"
-    where = f"환경변수 {origin[key]}" if key in origin else source
-    given = "***" if key == "api_key" else err.get("input")
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
-    elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):
-        what = {"int": "정수가", "float": "숫자가", "bool": "true 또는 false가"}[kind.split("_")[0]]
-        detail = f"'{given}'은(는) 올바른 {what} 아닙니다"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        detail = f"'{given}'은(는) 범위를 벗어났습니다 ({err['msg']})"
-    elif kind == "string_pattern_mismatch":
-        allowed = ("http:// 또는 https://로 시작하는 주소" if key == "base_url"
-                   else "영문 소문자·숫자·_.- (32자 이내)")
-        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {allowed}"
-    elif kind in ("string_too_short", "string_too_long"):
-        detail = f"'{given}' — 길이가 맞지 않습니다 ({err['msg']})"
-    else:
-        detail = f"'{given}' — {err['msg']}"
-    return f"설정 오류 ({where}): {key} — {detail}"
+    return read_yaml_mapping(file, "LLM 설정 파일")
