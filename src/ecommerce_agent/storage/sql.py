@@ -244,7 +244,11 @@ class SqlRepository:
                 orders.c.order_id == new.order_id)).scalar_one_or_none()
             if owner != new.user_id:  # existence of other users' orders is not revealed
                 raise NotFoundError(f"주문 {new.order_id}을(를) 찾을 수 없습니다.")
-        ticket = Ticket(ticket_id=new_ticket_id(kst_date(now)), user_id=new.user_id,
+        ticket_id = new_ticket_id(kst_date(now))
+        while self._run(conn, "tickets", "select", sa.select(tickets.c.ticket_id).where(
+                tickets.c.ticket_id == ticket_id)).first() is not None:  # another process drew it
+            ticket_id = new_ticket_id(kst_date(now))
+        ticket = Ticket(ticket_id=ticket_id, user_id=new.user_id,
                         order_id=new.order_id, issue_type=new.issue_type, status=TicketStatus.OPEN,
                         priority=new.priority, description=new.description, source=new.source,
                         created_at=now, updated_at=now)
