@@ -20,6 +20,7 @@ from ..nlu.ids import find_order_ids
 from ..nlu.morph import tokens
 from ..nlu.types import Understanding
 from ..search.analysis import LEXICON
+from ..search.aspects import heading_aspects, question_aspects
 from ..storage.base import ActionApplied
 from . import replies as R
 from .state import DialogueState, PendingAction
@@ -85,6 +86,8 @@ GENERIC_NOUNS = frozenset({"가능", "방법", "문의", "질문", "정도", "�
                            # what a question asks, not about what: "며칠 안에", "언제쯤", "몇 시"
                            "며칠", "몇일", "안", "이내", "동안", "언제", "쯤", "때", "후", "전"})
 NOUN_TAGS = ("NNG", "NNP")
+# Words that make a policy section a special case of a rule (defects, remote areas, made to order).
+SPECIAL_CASES = ("불량", "오배송", "파손", "하자", "제주", "도서산간", "주문제작", "예약", "해외", "부분")
 # Words of a request about an order that never name its product ("취소", "배송지", "사이즈").
 ORDER_WORDS = frozenset({"취소", "반품", "환불", "교환", "불량", "고장", "파손", "오배송", "신고", "신청", "접수",
                          "배송", "배송지", "주소", "결제", "택배", "사이즈", "색상", "옵션", "마음", "변심",
@@ -700,16 +703,22 @@ def _best_grounded(question: str, results: list[Any]) -> Any | None:
     nouns = _content_nouns(question)
     if not nouns:
         return results[0]
-    best, best_named = None, -1.0
+    asked, wanted = _squash(question), question_aspects(question)
+    best, best_key = None, (-1.0, False, 0)
     for result in results:
         path = [str(h) for h in result.metadata.get("heading_path") or []]
         haystack = _squash(" ".join([result.title, *path, result.text]))
         if sum(_covers(n, haystack) for n in nouns) / len(nouns) <= 0.5:
             continue
-        section = _squash(path[-1] if path else result.title)  # the section, not the document's title
+        heading = path[-1] if path else result.title  # the section, not the document's title
+        section = _squash(heading)
         named = sum(_covers(n, section) for n in nouns) / len(nouns)
-        if named > best_named:
-            best, best_named = result, named
+        # then a section about what is asked (a period for "며칠", a fee for "얼마"), and the general
+        # rule before a special case the question does not mention ("불량·오배송 … 기간")
+        unasked = sum(1 for q in SPECIAL_CASES if q in section and q not in asked)
+        key = (named, bool(wanted & heading_aspects(heading)), -unasked)
+        if key > best_key:
+            best, best_key = result, key
     return best
 
 

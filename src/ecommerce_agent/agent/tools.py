@@ -102,10 +102,13 @@ class Tools:
             return ticket if ticket is not None and ticket.user_id == self.user_id else None
         return self._call("get_ticket", {"ticket_id": ticket_id}, run)
 
-    def search_policies(self, query: str, *, top_k: int = 3) -> list[Any]:
+    def search_policies(self, query: str, *, top_k: int = 5, max_per_doc: int = 2) -> list[Any]:
+        """Candidate passages: neighbouring sections of one document compete too
+        (a change-of-mind window next to the defect window of the same policy)."""
         if self.ctx.search is None:
             return []
-        return self._call("search_policies", {"query": query}, lambda: self.ctx.search.search(query, top_k=top_k))
+        return self._call("search_policies", {"query": query}, lambda: self.ctx.search.search(
+            query, top_k=top_k, max_per_doc=max_per_doc))
 
     def search_products(self, query: str, *, min_price: int | None = None, max_price: int | None = None,
                         top_k: int = 5) -> list[Any]:

@@ -105,10 +105,12 @@ class Retriever:
         return mode if self.encoder is not None else "keyword"
 
     def search(self, query: str, *, mode: Mode = "hybrid", top_k: int = 5,
-               mask: np.ndarray | None = None) -> list[SearchResult]:
+               mask: np.ndarray | None = None, max_per_doc: int | None = None) -> list[SearchResult]:
+        """``max_per_doc`` overrides the retriever's diversity for this call (the agent
+        wants neighbouring sections of one document as candidates)."""
         terms, highlight = self.analyzer.analyze(query)
         return [self.result(index, score, highlight)
-                for index, score in self._rank(query, terms, mode, top_k, mask)]
+                for index, score in self._rank(query, terms, mode, top_k, mask, max_per_doc)]
 
     def result(self, index: int, score: float, highlight: list[str]) -> SearchResult:
         chunk = self.chunks[index]
@@ -124,14 +126,14 @@ class Retriever:
 
 
     def _rank(self, query: str, terms: list[str], mode: Mode, top_k: int,
-              mask: np.ndarray | None) -> list[tuple[int, float]]:
+              mask: np.ndarray | None, max_per_doc: int | None = None) -> list[tuple[int, float]]:
         mode, scores = self._scores(query, terms, mode)
         eligible = scores > 0 if mode == "keyword" else np.ones(len(scores), dtype=bool)
         if mask is not None:
             eligible &= mask
         if self.reranker is not None:
             scores = self.reranker.rerank(query, scores, eligible)
-        return self._top(scores, eligible, top_k)
+        return self._top(scores, eligible, top_k, self.max_per_doc if max_per_doc is None else max_per_doc)
 
     def scores(self, query: str, mode: Mode) -> np.ndarray:
         """One first-stage score per chunk, before reranking (for evaluation and experiments)."""
@@ -175,17 +177,18 @@ class Retriever:
         # each other (10,000 chunks: 16 ms median instead of 0.3 ms, measured)
         return np.einsum("ij,j->i", self.part.vectors, vector)
 
-    def _top(self, scores: np.ndarray, eligible: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+    def _top(self, scores: np.ndarray, eligible: np.ndarray, top_k: int,
+             max_per_doc: int | None) -> list[tuple[int, float]]:
         candidates = np.flatnonzero(eligible)
         if len(candidates) == 0 or top_k <= 0:
             return []
         # A shortlist big enough to fill top_k even when the best chunks share documents;
         # if diversity still leaves it short, the full ranking is used.
-        want = min(len(candidates), top_k * (8 if self.max_per_doc else 1))
+        want = min(len(candidates), top_k * (8 if max_per_doc else 1))
         shortlist = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
-        kept = self._diversify(self._order(shortlist, scores), top_k)
+        kept = self._diversify(self._order(shortlist, scores), top_k, max_per_doc)
         if len(kept) < top_k and want < len(candidates):
-            kept = self._diversify(self._order(candidates, scores), top_k)
+            kept = self._diversify(self._order(candidates, scores), top_k, max_per_doc)
         return [(int(i), float(scores[i])) for i in kept]
 
     @staticmethod
@@ -193,14 +196,14 @@ class Retriever:
         """Best score first; ties in index order (deterministic)."""
         return indices[np.lexsort((indices, -scores[indices]))]
 
-    def _diversify(self, order: np.ndarray, top_k: int) -> list[int]:
-        if not self.max_per_doc:
+    def _diversify(self, order: np.ndarray, top_k: int, max_per_doc: int | None) -> list[int]:
+        if not max_per_doc:
             return [int(i) for i in order[:top_k]]
         per_doc: dict[str, int] = {}
         kept: list[int] = []
         for i in order:
             doc = self._doc_of[i]
-            if per_doc.get(doc, 0) < self.max_per_doc:
+            if per_doc.get(doc, 0) < max_per_doc:
                 per_doc[doc] = per_doc.get(doc, 0) + 1
                 kept.append(int(i))
                 if len(kept) == top_k:

@@ -139,12 +139,13 @@ class IndexStore:
 
     # -- searching -----------------------------------------------------------------
 
-    def search(self, query: str, *, mode: Mode | None = None, top_k: int | None = None) -> list[SearchResult]:
-        """Policy chunks for ``query``, best first."""
+    def search(self, query: str, *, mode: Mode | None = None, top_k: int | None = None,
+               max_per_doc: int | None = None) -> list[SearchResult]:
+        """Policy chunks for ``query``, best first (``max_per_doc``: this call's diversity)."""
         retriever = self._require().policies
         if retriever is None:
             raise SearchIndexError("정책 검색 색인이 없습니다. `ecommerce-agent build-index`를 실행하세요.")
-        return retriever.search(query, mode=mode or self.mode, top_k=top_k or self.top_k)
+        return retriever.search(query, mode=mode or self.mode, top_k=top_k or self.top_k, max_per_doc=max_per_doc)
 
     def search_products(self, query: str, *, mode: Mode | None = None, top_k: int | None = None,
                         min_price: int | None = None, max_price: int | None = None,

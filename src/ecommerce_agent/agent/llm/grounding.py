@@ -257,7 +257,8 @@ def check(reply: str, grounding: Grounding) -> tuple[str, ...]:
     squeezed, grounded = compact(reply), compact(corpus)
     reasons += [f"status:{t}" for t in _mentioned(STATUS_TERMS, squeezed) if t not in grounded]
     reasons += [f"action_word:{w}" for w in _mentioned(ACTION_WORDS, squeezed) if w not in grounded]
-    refuses, refused = _mentioned(REFUSALS, squeezed), _mentioned(REFUSALS, grounded)
+    # what the template itself refuses, not a refusal word in a cited section's heading
+    refuses, refused = _mentioned(REFUSALS, squeezed), _mentioned(REFUSALS, compact(grounding.text))
     if refused and not refuses:
         reasons.append("refusal_dropped")  # "취소할 수 없습니다" became "취소 가능합니다"
     elif refuses and not refused:
