@@ -30,7 +30,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,17 +88,13 @@ def prepare(rebuild: bool):  # noqa: ANN201 - (settings, template path)
 
 def load_parts(settings, cached: bool):  # noqa: ANN001, ANN201
     from ecommerce_agent.agent.factory import AgentParts
-    from ecommerce_agent.nlu.engine import Nlu
     from ecommerce_agent.search import IndexStore, load_encoder
 
     size = 1024 if cached else 0
     store = IndexStore.from_settings(settings, encoder=load_encoder(
         settings.search.encoder, threads=settings.search.encoder_threads, cache_size=size))
     store.load()
-    parts = AgentParts.load(settings, search=store)
-    nlu = Nlu.from_settings(settings, encoder=load_encoder("e5-small", threads=settings.nlu.encoder_threads,
-                                                           cache_size=size))
-    return replace(parts, nlu=nlu)
+    return AgentParts.load(settings, search=store)  # the NLU shares the store's encoder (and its cache)
 
 
 def one_pass(parts, template: Path) -> dict[str, list[float]]:  # noqa: ANN001

@@ -153,7 +153,8 @@ class NluSection(_Section):
                                                "(bundled model, nothing downloaded).")
     embedding_below: float = Field(0.55, ge=0, le=1,
                                    description="First-stage probability below which the e5 second stage is used.")
-    encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for the NLU's e5 encoder (0: all cores).")
+    encoder_threads: int = Field(1, ge=0, le=64, description="CPU threads for the NLU's own e5 encoder, used "
+                                                            "only when search has none to share (0: all cores).")
 
 
 class SecretsSection(_Section):

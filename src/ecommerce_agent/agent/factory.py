@@ -48,7 +48,8 @@ class AgentParts:
         """``llm_config``: default ``configs/llm.yaml`` with LLM_BASE_URL/LLM_MODEL
         from the environment and the key from ``settings.secrets``."""
         guards = load_guardrails_config()
-        nlu = Nlu.from_settings(settings)
+        # one e5 model per process: the NLU's second stage shares the search index's
+        nlu = Nlu.from_settings(settings, encoder=getattr(search, "encoder", None))
         if llm_config is None:
             llm_config = load_llm_config(api_key=settings.secrets.openai_api_key)
         return cls(settings, nlu, InputGuard.from_config(guards), OutputGuard.from_config(guards), search,
