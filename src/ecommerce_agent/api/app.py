@@ -22,6 +22,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
+from ..agent.factory import AgentParts
+from ..agent.llm.config import LlmConfig, load_llm_config
+from ..agent.runner import Agent
 from ..config import Settings, load_settings
 from ..errors import AppError, ConfigError
 from ..search import Encoder, IndexStore, load_encoder
@@ -33,11 +36,8 @@ from ..observability.logging import configure as configure_logging
 from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
-from .middleware import BodyLimit, Timeout
-from ..agent.factory import AgentParts
-from ..agent.llm.config import LlmConfig, load_llm_config
-from ..agent.runner import Agent
 from .apikeys import ApiKeys
+from .middleware import BodyLimit, Timeout
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
 from .tokens import TokenService, resolve_secret

@@ -60,14 +60,23 @@ def _claims(tokens: TokensDep,
 ClaimsDep = Annotated[Claims, Depends(_claims)]
 
 
-def _current_user(claims: ClaimsDep, repo: RepoDep, request: Request) -> User:
+def token_user(claims: Claims, repo: Repository) -> User:
     user = repo.get_user(claims.sub)
     if user is None:
         raise AuthError("계정을 찾을 수 없습니다. 다시 로그인해 주세요.", code="invalid_token")
+    return user
+
+
+def bind_user(request: Request, user: User) -> User:
+    """The request acts as ``user``: for the access log, log lines and active users."""
     request.state.user_id = user.user_id  # for the access log
     user_id_var.set(user.user_id)  # for log lines written while handling this request
     request.app.state.activity.seen(user.user_id)
     return user
+
+
+def _current_user(claims: ClaimsDep, repo: RepoDep, request: Request) -> User:
+    return bind_user(request, token_user(claims, repo))
 
 
 CurrentUser = Annotated[User, Depends(_current_user)]

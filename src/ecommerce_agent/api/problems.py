@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -38,38 +37,29 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 
 
 def problem(status: int, detail: str, *, code: str | None = None, title: str | None = None,
-            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+            headers: dict[str, str] | None = None, openai: bool = False, **extra: Any) -> JSONResponse:
+    """``openai``: also the ``error`` object OpenAI clients read (``error.message``)."""
     code = code or CODES.get(status, "error")
     body = {"type": TYPE_BASE + code, "title": title or TITLES.get(status, "오류"), "status": status,
             "detail": detail, "code": code, **extra}
+    if openai:
+        kind = ("authentication_error" if status == 401 else "permission_error" if status == 403 else
+                "rate_limit_error" if status == 429 else "api_error" if status >= 500 else "invalid_request_error")
+        body["error"] = {"message": detail, "type": kind, "code": code, "param": None}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def problem_for(exc: AppError) -> JSONResponse:
+def problem_for(exc: AppError, *, openai: bool = False) -> JSONResponse:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitedError) else None
     if exc.http_status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     status = exc.http_status if exc.http_status >= 400 else 500
-    return problem(status, exc.message, code=exc.code, headers=headers)
+    return problem(status, exc.message, code=exc.code, headers=headers, openai=openai)
 
 
-OPENAI_PREFIX = "/v1/"
-
-
-def openai_error(status: int, detail: str, code: str) -> dict[str, Any]:
-    """OpenAI clients read ``error.message``; on ``/v1/*`` it rides along the problem fields."""
-    kind = ("authentication_error" if status == 401 else "permission_error" if status == 403 else
-            "rate_limit_error" if status == 429 else "api_error" if status >= 500 else "invalid_request_error")
-    return {"error": {"message": detail, "type": kind, "code": code, "param": None}}
-
-
-def _for_client(request: Request, response: JSONResponse) -> JSONResponse:
-    if not request.url.path.startswith(OPENAI_PREFIX):
-        return response
-    body = json.loads(response.body)
-    body.update(openai_error(body["status"], body["detail"], body["code"]))
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
-    return JSONResponse(body, status_code=response.status_code, media_type=MEDIA_TYPE, headers=headers)
+def _openai(request: Request) -> bool:
+    """Errors of the OpenAI-compatible layer (``/v1/*``) carry the OpenAI error object too."""
+    return request.url.path.startswith("/v1/")
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -90,7 +80,7 @@ def install(app: FastAPI) -> None:
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         if exc.http_status >= 500:
             log.error("request failed: %s", exc.message)
-        return _for_client(request, problem_for(exc))
+        return problem_for(exc, openai=_openai(request))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -98,8 +88,8 @@ def install(app: FastAPI) -> None:
         errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
                   for e in exc.errors()]
         where = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors[:3])
-        return _for_client(request, problem(422, f"입력값을 확인해 주세요: {where}", code="validation_error",
-                                            errors=errors))
+        return problem(422, f"입력값을 확인해 주세요: {where}", code="validation_error", errors=errors,
+                       openai=_openai(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -108,10 +98,10 @@ def install(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
-        return _for_client(request, problem(exc.status_code, detail, headers=headers))
+        return problem(exc.status_code, detail, headers=headers, openai=_openai(request))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _for_client(request, problem(500, "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",
-                                            code="internal_error"))
+        return problem(500, "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.", code="internal_error",
+                       openai=_openai(request))

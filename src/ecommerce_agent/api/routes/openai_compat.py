@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +28,7 @@ from ...domain.clock import utcnow
 from ...domain.users import User
 from ...errors import AuthError, BadRequestError, ConflictError, NotFoundError
 from ...storage.base import Repository
-from ..deps import AgentDep, RepoDep, SettingsDep, TokensDep
+from ..deps import AgentDep, RepoDep, SettingsDep, TokensDep, bind_user, token_user
 from ..schemas import MESSAGE_MAX
 from .chat import answer
 
@@ -78,6 +79,12 @@ class Usage(BaseModel):
     completion_tokens: int
     total_tokens: int
 
+    @classmethod
+    def of(cls, prompt: str, completion: str) -> Usage:
+        prompt_tokens, completion_tokens = _tokens(prompt), _tokens(completion)
+        return cls(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+                   total_tokens=prompt_tokens + completion_tokens)
+
 
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
@@ -122,20 +129,15 @@ def _caller(request: Request, repo: RepoDep, tokens: TokensDep,
         raise AuthError("API 키 또는 로그인 토큰이 필요합니다 (Authorization: Bearer …).")
     keys = request.app.state.api_keys
     entry = keys.entry(credentials.credentials)
-    if entry is not None:
-        user = keys.account(entry, repo)
-        if user is None:
-            raise AuthError("이 API 키에 연결된 계정을 찾을 수 없습니다. 설정(openai_compat.api_keys)을 확인하세요.",
-                            code="invalid_api_key")
-    else:
+    if entry is None:
         if credentials.credentials.count(".") != 2:  # not a JWT either: an unknown key
             raise AuthError("API 키가 올바르지 않습니다.", code="invalid_api_key")
-        user = repo.get_user(tokens.verify(credentials.credentials, "access").sub)
-        if user is None:
-            raise AuthError("계정을 찾을 수 없습니다. 다시 로그인해 주세요.", code="invalid_token")
-    request.state.user_id = user.user_id
-    request.app.state.activity.seen(user.user_id)
-    return user
+        return bind_user(request, token_user(tokens.verify(credentials.credentials, "access"), repo))
+    user = keys.account(entry, repo)
+    if user is None:
+        raise AuthError("이 API 키에 연결된 계정을 찾을 수 없습니다. 설정(openai_compat.api_keys)을 확인하세요.",
+                        code="invalid_api_key")
+    return bind_user(request, user)
 
 
 Caller = Annotated[User, Depends(_caller)]
@@ -151,7 +153,7 @@ def list_models(settings: SettingsDep, caller: Caller) -> ModelsOut:
 @router.post("/chat/completions", response_model=CompletionOut, responses={
     200: {"description": "`stream: true`이면 SSE(text/event-stream) 청크, 마지막에 usage 청크와 `data: [DONE]`",
           "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
-async def chat_completions(body: CompletionIn, request: Request, caller: Caller, repo: RepoDep,
+async def chat_completions(body: CompletionIn, caller: Caller, repo: RepoDep,
                            agent: AgentDep, settings: SettingsDep,
                            x_conversation_id: Annotated[str | None, Header(max_length=256)] = None,
                            x_session_id: Annotated[str | None, Header(max_length=256)] = None,
@@ -162,12 +164,11 @@ async def chat_completions(body: CompletionIn, request: Request, caller: Caller,
                             code="model_not_found")
     message = _last_user_message(body.messages)
     key = x_conversation_id or x_session_id or body.user or "default"
-    session_id = _conversation_for(repo, caller, key)
+    session_id = await run_in_threadpool(_conversation_for, repo, caller, key)  # database work off the loop
     result = await answer(agent, caller, session_id, message)
     completion_id = f"chatcmpl-{result.trace_id}"
     created = int(time.time())
-    usage = Usage(prompt_tokens=_tokens(message), completion_tokens=_tokens(result.reply),
-                  total_tokens=_tokens(message) + _tokens(result.reply))
+    usage = Usage.of(message, result.reply)
     extra = {k: v for k, v in result.model_dump().items() if k != "reply"}
     if not body.stream:
         return CompletionOut(id=completion_id, created=created, model=model, usage=usage, ecommerce_agent=extra,
