@@ -130,9 +130,7 @@ class Dialogue:
         if pending is not None:
             if u.intent == "dialog.confirm" and not _clear_yes(u, text):
                 # "네?" (pardon?), "첫 번째요" or a guess of the model is not the explicit yes a write needs.
-                question = R.CONFIRM_QUESTIONS[Action(pending.action)].format(
-                    summary=pending.summary, address=pending.new_address,
-                    ro=R.address_particle(pending.new_address))
+                question = R.confirm_question(Action(pending.action), pending.summary, pending.new_address)
                 return Outcome(f"확실히 하기 위해 다시 여쭙니다. {question}",
                                replace(state, pending=pending, queued=queued))
             if u.intent == "dialog.confirm":
@@ -326,8 +324,7 @@ class Dialogue:
                                 expires_at=(self.now + self.confirm_ttl).isoformat(), reason=u.slots.reason,
                                 new_address=address,
                                 issue_type=CLAIM_ISSUE[action].value if action in CLAIM_ISSUE else None)
-        question = R.CONFIRM_QUESTIONS[action].format(summary=pending.summary, address=address,
-                                                      ro=R.address_particle(address))
+        question = R.confirm_question(action, pending.summary, address)
         return Outcome(question, replace(state, pending=pending), cards=[R.order_card(order)],
                        actions=[{"type": action.value, "order_id": order.order_id, "status": "awaiting_confirmation"}])
 

@@ -176,6 +176,11 @@ DONE = {
 }
 
 
+def confirm_question(action: Action, summary: str, address: str | None = None) -> str:
+    """What the agent asks before a write: exactly what it will do, and '네'/'아니요'."""
+    return CONFIRM_QUESTIONS[action].format(summary=summary, address=address, ro=address_particle(address))
+
+
 def action_label(action: Action) -> str:
     return ACTION_LABELS[action]
 

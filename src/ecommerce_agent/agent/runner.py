@@ -71,10 +71,6 @@ class Agent:
         self.confirm_ttl, self.min_policy_score, self.clock = confirm_ttl, min_policy_score, clock
         self.llm = llm
 
-    def llm_health(self) -> dict[str, Any]:
-        """``/health``'s llm component: disabled, ok or unreachable (circuit open)."""
-        return self.llm.health() if self.llm is not None else {"status": "disabled"}
-
     def handle(self, user: User, session_id: str | None, message: str) -> Turn:
         started, now = time.perf_counter(), self.clock()
         steps: list[dict[str, Any]] = []

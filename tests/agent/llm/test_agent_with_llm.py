@@ -208,7 +208,7 @@ def test_server_errors_and_an_open_circuit_give_the_replies_of_the_agent_without
     assert set(statuses[2:]) == {"phrase:circuit_open"}
     assert len(fake.requests) == 4  # 2 calls × (1 + 1 retry), then none while open
     assert status_of(shop, order_id) == status_of(twin, order_id) == "cancelled"
-    assert agent.llm_health()["status"] == "unreachable"
+    assert agent.llm is not None and agent.llm.health()["status"] == "unreachable"
 
 
 @pytest.mark.parametrize(("message", "steps"), [
