@@ -3,26 +3,15 @@ socket): `/health` reports it and `/metrics` counts its calls and tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
 from ecommerce_agent.api.app import create_app
 from ecommerce_agent.config import Settings
-from tests.agent.llm.fake_server import MODEL, FakeOpenAI, error
+from tests.agent.llm.fake_server import MODEL, FakeOpenAI, error, fake  # noqa: F401 (fixture)
 from tests.agent.llm.test_agent_with_llm import llm_answers
 from tests.observability.test_http import _metric
 from tests.support.app import login
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _app(settings: Settings, fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> TestClient:

@@ -41,20 +41,18 @@ def _search(settings: Settings) -> object | None:
 def _scenario_search(settings: Settings, template: Path, index_dir: Path) -> object | None:
     """A search index over the configured policies and the scenario shop's own catalog,
     so that product scenarios see the same products as the shop they run against."""
-    try:
-        from ..search import IndexStore, build_from_settings
+    from ..search import build_from_settings
 
-        storage = settings.storage.model_copy(update={
-            "backend": "sqlite", "sqlite": settings.storage.sqlite.model_copy(update={"database": template})})
-        local = settings.model_copy(update={"storage": storage,
-                                            "search": settings.search.model_copy(update={"index_dir": index_dir})})
+    storage = settings.storage.model_copy(update={
+        "backend": "sqlite", "sqlite": settings.storage.sqlite.model_copy(update={"database": template})})
+    local = settings.model_copy(update={"storage": storage,
+                                        "search": settings.search.model_copy(update={"index_dir": index_dir})})
+    try:
         build_from_settings(local)
-        store = IndexStore.from_settings(local)
-        store.load()
-        return store
     except AppError as exc:
         print(f"경고: 검색 인덱스를 만들 수 없어 정책·상품 검색 없이 진행합니다 ({exc.message})", file=sys.stderr)
         return None
+    return _search(local)
 
 
 def chat(args: argparse.Namespace, settings: Settings) -> int:

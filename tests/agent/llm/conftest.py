@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -8,22 +7,13 @@ from prometheus_client import REGISTRY
 
 from ecommerce_agent.agent.llm.config import LlmConfig, load_llm_config
 
-from .fake_server import MODEL, FakeOpenAI
+from .fake_server import MODEL, fake  # noqa: F401 (fixture)
 
 
 @pytest.fixture(autouse=True)
 def _no_llm_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LLM_BASE_URL", "LLM_MODEL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    try:
-        yield server
-    finally:
-        server.stop()  # releases any request held by hang()
 
 
 class Clock:

@@ -17,10 +17,12 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import pytest
 
 MODEL = "fake-model"
 
@@ -159,3 +161,13 @@ class FakeOpenAI:
                     self.close_connection = True
 
         return Handler
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    """A started server, stopped at teardown (which releases any request held by ``hang()``)."""
+    server = FakeOpenAI().start()
+    try:
+        yield server
+    finally:
+        server.stop()
