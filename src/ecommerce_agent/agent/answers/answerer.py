@@ -1,0 +1,154 @@
+"""``PolicyAnswerer.answer(question, now=, context=) -> PolicyAnswer | None``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ...domain.orders import Order
+from .compose import Lead, choose_lead, compose
+from .compute import first_computed
+from .facts import DEFAULT_FACTS, FactTable, load_facts
+from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
+from .question import Question, read_question
+from .relevance import (Calibration, Candidate, SectionWords, answerable, content_words, expansion_map, rule_sections,
+                        score_candidates)
+from .sections import Section, SectionStore
+
+SEARCH_DEPTH = 8  # chunks of the hybrid search considered
+DOCS_EXPANDED = 3  # every section of the best documents competes too
+CONDITIONAL = re.compile(r"경우|이내|이상|이하|미만|까지|면\s|라면|다만")
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    order: Order | None = None
+
+
+@dataclass(frozen=True)
+class PolicyAnswer:
+    text: str
+    citations: list[dict[str, Any]]
+    cards: list[dict[str, Any]]
+    verdict: str | None
+    doc_id: str
+    trace: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class PolicyAnswerer:
+    def __init__(self, search: Any, facts: FactTable, *, sections: SectionStore, lexicon: Lexicon,
+                 calibration: Calibration | None = None) -> None:
+        self.search, self.facts, self.sections, self.lexicon = search, facts, sections, lexicon
+        self.calibration = calibration or Calibration()
+        self.analyzer = search.analyzer
+        self.words = SectionWords(sections, self.analyzer)
+
+    @classmethod
+    def load(cls, search: Any, settings: Any = None, *, facts_path: Path = DEFAULT_FACTS,
+             lexicon_path: Path = DEFAULT_LEXICON, calibration: Calibration | None = None) -> PolicyAnswerer:
+        policies = Path(settings.search.policies_dir) if settings is not None else Path("data/policies")
+        sections = SectionStore.load(policies)
+        return cls(search, load_facts(facts_path, sections), sections=sections, lexicon=load_lexicon(lexicon_path),
+                   calibration=calibration)
+
+    # -- answering ---------------------------------------------------------------
+
+    def answer(self, question: str, *, now: datetime, context: AnswerContext | None = None) -> PolicyAnswer | None:
+        q = read_question(question, self.lexicon)
+        parts = [read_question(p, self.lexicon) for p in q.parts] if q.parts else [q]
+        delivered = context.order.delivered_at if context is not None and context.order is not None else None
+        blocks: list[tuple[Section, Lead, Candidate]] = []
+        others: list[Candidate] = []
+        for part in parts:
+            found = self._best(part, whole=q)
+            if found is None:
+                continue
+            best, words, emap, ranked = found
+            others += ranked[1:3]
+            rules = [r for r in self.facts.rules
+                     if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
+            computed = first_computed(rules, _with_numbers(part, q), now, delivered)
+            blocks.append((best.section, choose_lead(best.section, part, words, emap, computed), best))
+        if not blocks:
+            return None
+        text, verdict = compose([(s, lead) for s, lead, _ in blocks])
+        first_section, first_lead, first = blocks[0]
+        if verdict == "yes" and first_lead.sentence and CONDITIONAL.search(first_lead.sentence):
+            verdict = "conditional"
+        citations = [_citation(c) for _, _, c in blocks]
+        seen = {c["section"] for c in citations}
+        citations += [_citation(c) for c in others if c.section.heading not in seen]
+        return PolicyAnswer(text=text, citations=citations, cards=self._cards([s for s, _, _ in blocks]),
+                            verdict=verdict if q.yesno else None, doc_id=first_section.doc_id,
+                            trace={"cover": round(first.cover, 3), "cos": round(first.cos, 3),
+                                   "score": round(first.score, 3), "kinds": sorted(q.kinds)})
+
+    def _best(self, q: Question, whole: Question) -> tuple[Candidate, list[str], dict[str, set[str]], list[Candidate]] | None:
+        expanded = " ".join([q.text, *q.expansions, *([q.region] if q.region else [])])
+        results = self.search.search(expanded, top_k=SEARCH_DEPTH, max_per_doc=2)
+        if not results:
+            return None
+        cosines = {_key(r): float(r.score) for r in self.search.search(expanded, mode="embedding", top_k=12,
+                                                                           max_per_doc=3)}
+        candidates: dict[tuple[str, str], Candidate] = {}
+        for rank, r in enumerate(results):
+            section = self._section(r)
+            if section is not None and section.key not in candidates:
+                candidates[section.key] = Candidate(section, rank, float(r.score), result=r)
+        docs = list(dict.fromkeys(r.doc_id for r in results))[:DOCS_EXPANDED]
+        for d, doc in enumerate(docs):
+            for section in self.sections.of(doc):
+                candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH + d, 0.0))
+        for section in rule_sections(q, self.facts, self.sections):
+            candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH, 0.0))
+        floor = min(cosines.values(), default=0.0)
+        for c in candidates.values():
+            c.cos = cosines.get(c.section.key, floor)
+        words = content_words(self.analyzer, q.text, self.lexicon)
+        emap = expansion_map(self.analyzer, q.text, self.lexicon)
+        ranked = list(candidates.values())
+        score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
+        ranked.sort(key=lambda c: -c.score)
+        best = ranked[0]
+        if not answerable(best, self.calibration):
+            return None
+        return best, words, emap, ranked
+
+    def _section(self, result: Any) -> Section | None:
+        path = result.metadata.get("heading_path") or []
+        return self.sections.get(result.doc_id, path[1]) if len(path) > 1 else None
+
+    def _cards(self, sections: list[Section]) -> list[dict[str, Any]]:
+        cards: list[dict[str, Any]] = []
+        for s in dict.fromkeys(sections):
+            facts = self.facts.in_section(s.doc_id, s.heading)
+            if facts:
+                cards.append({"type": "facts", "doc_id": s.doc_id, "title": s.title, "section": s.heading,
+                              "facts": [{"kind": f.kind, "value": f.value, "about": f.about} for f in facts]})
+            cards.extend(t.card(f"{s.title} · {s.heading}") for t in s.tables)
+        return cards
+
+
+def _key(result: Any) -> tuple[str, str]:
+    path = result.metadata.get("heading_path") or []
+    return result.doc_id, (path[1] if len(path) > 1 else "")
+
+
+def _with_numbers(part: Question, whole: Question) -> Question:
+    """A part of a two-part question keeps the numbers said in the other part."""
+    if part is whole:
+        return part
+    from dataclasses import replace
+    return replace(part, amounts=part.amounts or whole.amounts, points=part.points or whole.points,
+                   days=part.days if part.days is not None else whole.days,
+                   moment=part.moment or whole.moment, region=part.region or whole.region)
+
+
+def _citation(c: Candidate) -> dict[str, Any]:
+    s = c.section
+    chunk = c.result.chunk_id if c.result is not None else f"{s.doc_id}#{s.order:02d}"
+    return {"doc_id": s.doc_id, "title": s.title, "chunk_id": chunk, "section": s.heading,
+            "score": round(float(c.score), 4)}

@@ -1,0 +1,105 @@
+"""The reply: the direct answer first (네/아니요, the amount, the period, the date),
+then the condition or exception that applies, computed with the shopper's
+numbers when given, then the rest of the section in readable lines (tables as
+lines, never pipes), then the source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .compute import Computed
+from .lexicon import squash
+from .question import Question
+from .sections import Section
+
+NEGATIVE = re.compile(r"수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
+                      r"지원하지|제한됩니다|드리지\s?않|접수되지|되지\s?않|아닌\s?경우에는|적용되지")
+POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|됩니다|드립니다|해\s?드|있습니다|받으실|하실\s?수")
+KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
+             "period": re.compile(r"\d+\s?(?:영업일|일|개월|년|시간|분)|당일|즉시|바로"),
+             "when": re.compile(r"\d+\s?(?:영업일|일|개월|년|시간|시)|\d{1,2}:\d{2}|당일|다음|즉시|바로|시점|때"),
+             "who": re.compile(r"부담"),
+             "how": re.compile(r">|버튼|누르|입력|신청|선택|방법")}
+MAX_DETAIL = 420  # characters of the section shown after the direct answer
+
+
+@dataclass(frozen=True)
+class Lead:
+    text: str
+    verdict: str | None
+    sentence: str | None  # the section sentence the lead quotes (not repeated below)
+
+
+def sentence_score(sentence: str, position: int, q: Question, words: list[str],
+                   expansion_words: dict[str, set[str]]) -> float:
+    s = squash(sentence)
+    hit = 0.0
+    for w in words:
+        if w in s or any(x in s for x in expansion_words.get(w, ())):
+            hit += 1
+    score = hit / max(len(words), 1)
+    for kind, cue in KIND_CUES.items():
+        if kind in q.kinds and cue.search(sentence):
+            score += 0.35
+    if q.yesno and (NEGATIVE.search(sentence) or POSITIVE.search(sentence)):
+        score += 0.1
+    return score - 0.04 * position
+
+
+def polarity(sentence: str) -> str:
+    return "no" if NEGATIVE.search(sentence) else "yes"
+
+
+def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
+                computed: Computed | None) -> Lead:
+    if computed is not None:
+        if q.yesno and computed.verdict:
+            return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
+        return Lead(computed.text, computed.verdict, None)
+    sentences = list(section.sentences) or [section.heading]
+    best = max(range(len(sentences)), key=lambda i: sentence_score(sentences[i], i, q, words, emap))
+    sentence = sentences[best]
+    if q.yesno:
+        verdict = polarity(sentence)
+        return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
+    return Lead(sentence, None, sentence)
+
+
+def details(section: Section, skip: set[str]) -> list[str]:
+    """The section's other sentences in document order (up to ``MAX_DETAIL``
+    characters), then its tables as readable lines."""
+    out, used = [], 0
+    for sentence in section.sentences:
+        if sentence in skip:
+            continue
+        if used + len(sentence) > MAX_DETAIL and out:
+            break
+        out.append(sentence)
+        used += len(sentence)
+    lines = [" ".join(out)] if out else []
+    for table in section.tables:
+        lines.extend(table.lines())
+    return lines
+
+
+def source_line(sections: list[Section]) -> str:
+    return "출처: " + ", ".join(f"「{s.title}」 {s.heading}" for s in sections)
+
+
+def compose(blocks: list[tuple[Section, Lead]]) -> tuple[str, str | None]:
+    """(text, verdict of the first part) for one or more (section, lead) parts."""
+    leads = [lead.text for _, lead in blocks]
+    seen: list[Section] = []
+    body: list[str] = []
+    quoted = {lead.sentence for _, lead in blocks if lead.sentence}
+    for section, _ in blocks:
+        if section in seen:
+            continue
+        seen.append(section)
+        body.extend(details(section, quoted))
+    parts = ["\n".join(dict.fromkeys(leads))]
+    if body:
+        parts.append("\n".join(body))
+    parts.append(source_line(seen))
+    return "\n\n".join(parts), blocks[0][1].verdict

@@ -1,0 +1,116 @@
+"""The colloquial lexicon (data/lexicons/policy_colloquial.yaml): everyday words →
+the documents' words, place names → region classes, Korean number words and
+relative days. Loaded and validated once; a malformed file raises ``ConfigError``
+with one Korean line naming the file and the key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ...errors import ConfigError
+
+DEFAULT_LEXICON = Path("data/lexicons/policy_colloquial.yaml")
+SECTIONS = ("synonyms", "regions", "day_words", "count_words", "relative_days", "weekdays", "dayparts")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...]  # (squashed everyday word, corpus words), longest first
+    regions: tuple[tuple[str, str], ...]  # (squashed place, region class), longest first
+    day_words: dict[str, int]
+    count_words: dict[str, int]
+    relative_days: dict[str, int]
+    weekdays: dict[str, int]
+    dayparts: dict[str, int]
+
+    @property
+    def number_words(self) -> frozenset[str]:
+        return frozenset(self.day_words) | frozenset(self.relative_days) | frozenset(self.weekdays) \
+            | frozenset(self.dayparts)
+
+    def expansions(self, text: str) -> list[str]:
+        """Corpus words for the everyday words ``text`` uses, in order, without repeats."""
+        squashed = squash(text)
+        found: list[str] = []
+        for word, corpus in self.synonyms:
+            if word in squashed:
+                found.extend(w for w in corpus if w not in found)
+        return found
+
+    def region(self, text: str) -> str | None:
+        """The region class a place name in ``text`` belongs to ("울릉도" → 도서산간)."""
+        squashed = squash(text)
+        for place, klass in self.regions:
+            if place in squashed:
+                return klass
+        return None
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:
+    name = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"정책 답변 어휘 파일이 없습니다: {name}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" {mark.line + 1}행" if mark is not None else ""
+        raise ConfigError(f"정책 답변 어휘 파일을 읽을 수 없습니다: {name}{line} (YAML 형식 오류)") from None
+    return parse_lexicon(data, name)
+
+
+def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
+    def fail(key: str, why: str) -> ConfigError:
+        return ConfigError(f"정책 답변 어휘 파일 {name}의 '{key}' 항목이 잘못되었습니다: {why}")
+
+    if not isinstance(data, dict):
+        raise fail("(전체)", "키-값 목록이어야 합니다")
+    unknown = sorted(set(data) - {"version", *SECTIONS})
+    if unknown:
+        raise fail(unknown[0], f"알 수 없는 항목입니다 (허용: {', '.join(SECTIONS)})")
+    synonyms: list[tuple[str, tuple[str, ...]]] = []
+    for word, corpus in (data.get("synonyms") or {}).items():
+        if not isinstance(word, str) or not word.strip():
+            raise fail(f"synonyms.{word}", "단어는 빈 문자열이 아닌 글자여야 합니다")
+        if not isinstance(corpus, list) or not corpus or not all(isinstance(w, str) and w.strip() for w in corpus):
+            raise fail(f"synonyms.{word}", "문서 어휘 목록(글자 하나 이상)이어야 합니다")
+        synonyms.append((squash(word), tuple(corpus)))
+    regions: list[tuple[str, str]] = []
+    for key, entry in (data.get("regions") or {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("class"), str) \
+                or not isinstance(entry.get("places"), list) or not entry["places"]:
+            raise fail(f"regions.{key}", "class(글자)와 places(지명 목록)가 있어야 합니다")
+        for place in entry["places"]:
+            if not isinstance(place, str) or not place.strip():
+                raise fail(f"regions.{key}", "지명은 빈 문자열이 아닌 글자여야 합니다")
+            regions.append((squash(place), entry["class"]))
+    numbers: dict[str, dict[str, int]] = {}
+    for key in SECTIONS[2:]:
+        table = data.get(key) or {}
+        if not isinstance(table, dict):
+            raise fail(key, "단어: 숫자 목록이어야 합니다")
+        for word, value in table.items():
+            if not isinstance(word, str) or isinstance(value, bool) or not isinstance(value, int):
+                raise fail(f"{key}.{word}", "값은 정수여야 합니다")
+        numbers[key] = {squash(w): v for w, v in table.items()}
+    if not synonyms:
+        raise fail("synonyms", "비어 있습니다")
+    for hour in numbers["dayparts"].values():
+        if not 0 <= hour <= 23:
+            raise fail("dayparts", f"시각 {hour}은(는) 0~23이어야 합니다")
+    for day in numbers["weekdays"].values():
+        if not 0 <= day <= 6:
+            raise fail("weekdays", f"요일 {day}은(는) 0(월)~6(일)이어야 합니다")
+    synonyms.sort(key=lambda s: -len(s[0]))
+    regions.sort(key=lambda r: -len(r[0]))
+    return Lexicon(tuple(synonyms), tuple(regions), numbers["day_words"], numbers["count_words"],
+                   numbers["relative_days"], numbers["weekdays"], numbers["dayparts"])

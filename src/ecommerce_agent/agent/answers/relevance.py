@@ -1,0 +1,177 @@
+"""Which section answers a question, and whether any does.
+
+Candidates are the sections of the hybrid search's best chunks for the question
+with its everyday words translated (lexicon expansions, the region class). Each
+is scored by signals that mean the same whatever the query (the hybrid score is
+scaled per query, so it only orders):
+
+* ``cover``: the share of the question's content words the section contains —
+  a colloquial word counts as covered when its corpus word is there;
+* ``head``: the share found in the document title and section heading;
+* ``aspect``: what is asked (amount, period, when, who pays, how) matches the
+  kinds of facts the section states (facts.yaml) or its heading's aspect;
+* ``rule``: a computation rule of the section applies to the question;
+* ``cos``: the embedding cosine of question and section (absolute).
+
+The section to answer from maximises a weighted sum; the question is answered
+when the best section's evidence clears the threshold (``Calibration``), tuned
+on the development questions only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ...search.aspects import heading_aspects, question_aspects
+from .facts import FactTable
+from .lexicon import Lexicon, squash
+from .question import Question
+from .sections import Section, SectionStore
+
+# Words a question uses that say nothing about which section answers it.
+GENERIC = frozenset({"문의", "질문", "혹시", "그럼", "지금", "경우", "거", "것", "수", "때", "좀", "제", "저", "건",
+                     "어떻", "하", "되", "있", "없", "알", "싶", "궁금", "말", "요", "정도", "쇼핑몰", "여기", "고객",
+                     "해주", "주", "받", "보", "가능", "어떡", "어떻게", "언제", "얼마", "며칠", "몇", "뭐", "무엇",
+                     "혹", "근데", "그냥", "진짜", "너무", "완전", "좀", "이거", "그거", "저거", "이번", "전",
+                     "후", "나", "내", "우리", "애", "쓰", "하나", "다", "안", "못", "또", "이", "그"})
+
+# what a question asks → the fact kinds or heading aspects that answer it
+ASPECT_KINDS = {"amount": {"amount", "rate"}, "period": {"period"}, "when": {"period", "time"}}
+ASPECT_HEADINGS = {"amount": "cost", "period": "time", "when": "time", "how": "method", "who": "payer"}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Weights of the section choice and the answerability threshold (dev split)."""
+    w_rank: float = 0.35
+    w_cover: float = 1.0
+    w_head: float = 0.5
+    w_aspect: float = 0.25
+    w_rule: float = 0.3
+    w_cos: float = 0.5
+    min_cover: float = 0.5  # answered when cover ≥ min_cover ...
+    min_cos: float = 0.86  # ... or the section is semantically close
+    min_evidence: float = 0.34  # and cover ≥ this at least
+
+
+@dataclass
+class Candidate:
+    section: Section
+    rank: int
+    hybrid: float
+    cover: float = 0.0
+    head: float = 0.0
+    aspect: float = 0.0
+    rule: float = 0.0
+    cos: float = 0.0
+    score: float = 0.0
+    result: Any = None
+
+
+class SectionWords:
+    """Content words of every section (heading and body), computed once."""
+
+    def __init__(self, store: SectionStore, analyzer: Any) -> None:
+        texts = [f"{s.title} {s.heading}" for s in store.sections] + [s.text for s in store.sections]
+        analysed = analyzer.analyze_many(texts)
+        n = len(store.sections)
+        self.head = {s.key: frozenset(analysed[i][1]) | frozenset(analysed[i][0]) for i, s in enumerate(store.sections)}
+        self.body = {s.key: frozenset(analysed[n + i][1]) | frozenset(analysed[n + i][0]) | self.head[s.key]
+                     for i, s in enumerate(store.sections)}
+        self.squashed = {s.key: squash(f"{s.title} {s.heading} {s.text}") for s in store.sections}
+        self.head_squashed = {s.key: squash(f"{s.title} {s.heading}") for s in store.sections}
+
+
+def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
+    """The question's content words, without generic words and the numbers and
+    moments it gives (닷새, 금요일, 밤: read by question.py, not looked up)."""
+    numeric = lexicon.number_words
+    return [w for w in dict.fromkeys(analyzer.words(text))
+            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric]
+
+
+def coverage(words: list[str], key: tuple[str, str], sw: SectionWords, expansion_words: dict[str, set[str]],
+             *, heading: bool = False) -> float:
+    if not words:
+        return 0.0
+    bag = sw.head[key] if heading else sw.body[key]
+    text = sw.head_squashed[key] if heading else sw.squashed[key]
+    hit = 0.0
+    for w in words:
+        if w in bag or (len(w) >= 2 and w in text):
+            hit += 1
+        elif any(x in bag or (len(x) >= 2 and x in text) for x in expansion_words.get(w, ())):
+            hit += 1
+    return hit / len(words)
+
+
+def expansion_map(analyzer: Any, question: str, lexicon: Lexicon) -> dict[str, set[str]]:
+    """Question word → the corpus words its everyday phrase stands for."""
+    out: dict[str, set[str]] = {}
+    squashed = squash(question)
+    for key, corpus in lexicon.synonyms:
+        if key in squashed:
+            targets = {squash(c) for c in corpus}  # the corpus phrase, not its generic parts
+            targets |= {w for c in corpus if len(ws := analyzer.words(c)) == 1 for w in ws}
+            for w in analyzer.words(key) or [key]:
+                out.setdefault(w, set()).update(targets)
+    for place, klass in lexicon.regions:
+        if place in squashed:
+            for w in analyzer.words(place) or [place]:
+                out.setdefault(w, set()).update({klass, "도서산간", "제주"} if klass == "제주" else {klass})
+    return out
+
+
+def score_candidates(q: Question, words: list[str], candidates: list[Candidate], sw: SectionWords,
+                     facts: FactTable, emap: dict[str, set[str]], cal: Calibration) -> None:
+    asked = {k for k in ("amount", "period", "when", "how", "who") if k in q.kinds}
+    heading_wanted = question_aspects(q.text) | {ASPECT_HEADINGS[k] for k in asked}
+    squashed_q = squash(q.text)
+    for c in candidates:
+        key = c.section.key
+        c.cover = coverage(words, key, sw, emap)
+        c.head = coverage(words, key, sw, emap, heading=True)
+        kinds = facts.kinds_in(*key)
+        fits = [bool(kinds & ASPECT_KINDS[k]) for k in asked if k in ASPECT_KINDS]
+        fits += [bool(heading_wanted & heading_aspects(c.section.heading))] if heading_wanted else []
+        c.aspect = (sum(fits) / len(fits)) if fits else 0.0
+        c.rule = float(any(any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q)
+                           for r in facts.rules if r.doc == key[0] or key[0] in r.spec.get("also_docs", [])))
+        c.rule += float(any(r.section == key[1] for r in facts.rules_for(*key)
+                            if any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q)))
+        c.score = (cal.w_rank / (1 + c.rank) + cal.w_cover * c.cover + cal.w_head * c.head
+                   + cal.w_aspect * c.aspect + cal.w_rule * c.rule + cal.w_cos * c.cos)
+
+
+def _rule_usable(rule: Any, q: Question) -> bool:
+    if rule.type == "threshold":
+        return bool(q.points if rule.spec["unit"] == "포인트" else q.amounts)
+    if rule.type == "window":
+        excluded = any(squash(x) in squash(q.text) for x in rule.spec.get("excludes", []))
+        return q.days is not None and not excluded
+    if rule.type in ("cutoff", "hours"):
+        return q.moment is not None
+    return False
+
+
+def answerable(best: Candidate, cal: Calibration) -> bool:
+    if best.cover >= cal.min_cover:
+        return True
+    return best.cover >= cal.min_evidence and (best.cos >= cal.min_cos or best.rule > 0)
+
+
+_SPECIAL = re.compile(r"불량|파손|오배송|제주|도서산간|주문 제작|예약|가상계좌|간편결제|부분")
+
+
+def rule_sections(q: Question, facts: FactTable, store: SectionStore) -> list[Section]:
+    """Sections whose computation rule applies to the question and has its numbers."""
+    squashed_q = squash(q.text)
+    out = []
+    for r in facts.rules:
+        if any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q):
+            section = store.get(r.doc, r.section)
+            if section is not None:
+                out.append(section)
+    return out
