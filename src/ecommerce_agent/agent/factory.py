@@ -41,6 +41,7 @@ class AgentParts:
     search: Any | None = None  # search.IndexStore
     llm: LlmLayer | None = None
     llm_config: LlmConfig | None = None
+    answerer: Any | None = None  # answers.PolicyAnswerer, when there is a search index
 
     @classmethod
     def load(cls, settings: Settings, *, search: Any | None = None,
@@ -52,14 +53,20 @@ class AgentParts:
         nlu = Nlu.from_settings(settings, encoder=getattr(search, "encoder", None))
         if llm_config is None:
             llm_config = load_llm_config(api_key=settings.secrets.openai_api_key)
+        answerer = None
+        if search is not None:
+            from .answers import PolicyAnswerer
+
+            answerer = PolicyAnswerer.load(search, settings)
         return cls(settings, nlu, InputGuard.from_config(guards), OutputGuard.from_config(guards), search,
-                   llm=build_llm(llm_config, nlu), llm_config=llm_config)
+                   llm=build_llm(llm_config, nlu), llm_config=llm_config, answerer=answerer)
 
     def agent(self, repo: Repository, *, clock: Callable[[], datetime] = utcnow) -> Agent:
         section = self.settings.agent
         return Agent(repo, self.nlu, self.input_guard, self.output_guard, search=self.search,
                      confirm_ttl=timedelta(minutes=section.confirm_minutes),
-                     min_policy_score=section.min_policy_score, clock=clock, llm=self.llm)
+                     min_policy_score=section.min_policy_score, clock=clock, llm=self.llm,
+                     answerer=self.answerer)
 
     def llm_health(self) -> dict[str, Any]:
         """``/health``'s llm component: ``disabled``, ``ok`` or ``unreachable``."""

@@ -114,11 +114,12 @@ class Outcome:
 
 class Dialogue:
     def __init__(self, tools: Tools, now: datetime, *, confirm_ttl: timedelta = timedelta(minutes=10),
-                 min_policy_score: float = 0.0) -> None:
+                 min_policy_score: float = 0.0, answerer: Any | None = None) -> None:
         self.tools = tools
         self.now = now
         self.confirm_ttl = confirm_ttl
         self.min_policy_score = min_policy_score
+        self.answerer = answerer  # answers.PolicyAnswerer; None: quote the best passage (older callers)
 
     # -- entry -------------------------------------------------------------------
 
@@ -504,6 +505,12 @@ class Dialogue:
     def _policy_answer(self, text: str, state: DialogueState, *, prefix: str = "") -> Outcome | None:
         """The passage that answers ``text``, quoted with its source; None when the
         corpus does not answer it (no passage covers what is asked)."""
+        if self.answerer is not None:  # the direct answer first, computed with the shopper's numbers
+            answer = self.tools._call("answer_policy", {"query": text},
+                                      lambda: self.answerer.answer(text, now=self.now))
+            if answer is None:
+                return None
+            return Outcome(f"{prefix}{answer.text}", state, cards=answer.cards, citations=answer.citations)
         results = [r for r in self.tools.search_policies(text) if r.score >= self.min_policy_score]
         best = _best_grounded(text, results)
         if best is None:

@@ -65,8 +65,9 @@ class Agent:
     def __init__(self, repo: Repository, nlu: Nlu, input_guard: InputGuard, output_guard: OutputGuard, *,
                  search: Any | None = None, confirm_ttl: timedelta = timedelta(minutes=10),
                  min_policy_score: float = 0.0, clock: Callable[[], datetime] = utcnow,
-                 llm: LlmLayer | None = None) -> None:
+                 llm: LlmLayer | None = None, answerer: Any | None = None) -> None:
         self.repo, self.nlu, self.search = repo, nlu, search
+        self.answerer = answerer  # answers.PolicyAnswerer (policy questions); None: passages quoted
         self.input_guard, self.output_guard = input_guard, output_guard
         self.confirm_ttl, self.min_policy_score, self.clock = confirm_ttl, min_policy_score, clock
         self.llm = llm
@@ -101,7 +102,7 @@ class Agent:
             intent, confidence = understanding.intent, understanding.confidence
             slots = understanding.as_dict()["slots"]
             dialogue = Dialogue(Tools(ctx), now, confirm_ttl=self.confirm_ttl,
-                                min_policy_score=self.min_policy_score)
+                                min_policy_score=self.min_policy_score, answerer=self.answerer)
             phrase = self.llm is not None and self.llm.phrases
             try:
                 outcome = dialogue.respond(understanding, masked, state)
