@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from ..domain.claims import option_combinations
 from ..domain.clock import KST, kst_date
 from ..domain.ids import MAX_ORDERS_PER_DAY, TICKET_ALPHABET, new_ticket_id, order_id
-from ..domain.orders import OrderStatus as S, PaymentMethod as P
+from ..domain.orders import ITEM_STATUS_FOR_ORDER, OrderStatus as S, PaymentMethod as P, item_id_for
 from ..domain.tickets import IssueType, Priority, TicketSource, TicketStatus
 from ..domain.users import Role
 from .catalog import ADJECTIVES, BRANDS, CATEGORIES, FEATURES
@@ -100,6 +101,7 @@ class DemoShop:
         orders, items and tickets (each day generated once: constant memory)."""
         yield "users", self.users
         yield "products", self.products
+        yield "product_options", self.product_options
         for day in range(self.days):
             rows = self._day(day)
             for table in ("orders", "order_items", "tickets"):
@@ -165,6 +167,70 @@ class DemoShop:
                 "created_at": created + timedelta(days=rng.randrange(60))})
         return rows
 
+    @cached_property
+    def product_options(self) -> list[Row]:
+        """Every option combination of every product with its stock, from a random
+        stream of its own (adding options shifts nothing else). A product out of
+        stock has every option at 0; otherwise its stock is split over the options
+        and about one in eight is sold out, except for the products in the demo
+        accounts' orders, whose options are all in stock (the conversations built
+        on the demo shop exchange them)."""
+        rng = random.Random(f"{self.plan.seed}:product_options")
+        keep = self._demo_products
+        rows: list[Row] = []
+        for product in self.products:
+            combos = option_combinations(product["options"])
+            stock = product["stock"]
+            sold_out = [stock == 0 or (product["product_id"] not in keep and rng.random() < 0.12)
+                        for _ in combos]
+            if stock > 0 and all(sold_out):
+                sold_out[0] = False
+            weights = [0.0 if out else rng.uniform(0.2, 1.0) for out in sold_out]
+            total = sum(weights) or 1.0
+            for text, weight in zip(combos, weights, strict=True):
+                share = int(stock * weight / total)
+                rows.append({"product_id": product["product_id"], "option": text,
+                             "stock": max(share, 1) if weight else 0})
+        return rows
+
+    @cached_property
+    def _demo_products(self) -> set[str]:
+        """Products ordered by the demo accounts (their days generated once more: cheap)."""
+        found: set[str] = set()
+        demo = {a.user_id for a in DEMO_ACCOUNTS}
+        by_order = {}
+        for day in self._demo_by_day:
+            rows = self._day(day, claims=False)
+            by_order.update({o["order_id"]: o["user_id"] for o in rows["orders"]})
+            found.update(i["product_id"] for i in rows["order_items"] if by_order[i["order_id"]] in demo)
+        return found
+
+    @cached_property
+    def _options_by_product(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = {}
+        for row in self.product_options:
+            found.setdefault(row["product_id"], []).append(row)
+        return found
+
+    def _claim_details(self, ticket: Row, items: list[Row]) -> None:
+        """A claim ticket covers every item of its order, with the description as its
+        reason; an exchange of one product names its first other option in stock.
+        No random draws (the day's stream stays as it was)."""
+        claim = ticket["issue_type"] in (IssueType.REFUND.value, IssueType.EXCHANGE.value) and ticket["source"] == \
+            TicketSource.CHAT.value and any(i["status"] != "ordered" for i in items)
+        ticket.update(items=None, reason=None, replacement_option=None, estimate=None)
+        if not claim:
+            return
+        ticket["items"] = [{"item_id": item_id_for(i["order_id"], i["line_no"]), "title": i["title"],
+                            "option": i["option"], "quantity": i["quantity"]} for i in items]
+        ticket["reason"] = ticket["description"]
+        products = {i["product_id"] for i in items}
+        if ticket["issue_type"] == IssueType.EXCHANGE.value and len(products) == 1:
+            current = {i["option"] for i in items}
+            ticket["replacement_option"] = next(
+                (o["option"] for o in self._options_by_product[products.pop()]
+                 if o["stock"] > 0 and o["option"] not in current), None)
+
     # -- orders, day by day -----------------------------------------------------
 
     def _orders_on(self, day: int) -> int:
@@ -183,7 +249,7 @@ class DemoShop:
                 found.setdefault(day, []).append((user_id, status, placed, to_delivery))
         return found
 
-    def _day(self, day: int) -> dict[str, list[Row]]:
+    def _day(self, day: int, *, claims: bool = True) -> dict[str, list[Row]]:
         rng = random.Random(f"{self.plan.seed}:day:{day}")
         date = self.first_day + timedelta(days=day)
         start = datetime(date.year, date.month, date.day, tzinfo=KST)
@@ -196,12 +262,13 @@ class DemoShop:
         out: dict[str, list[Row]] = {"orders": [], "order_items": [], "tickets": []}
         tokens: set[str] = set()
         for seq, (user_id, status, placed, to_delivery) in enumerate(planned, 1):
-            self._order(rng, order_id(date, seq), user_id, status, placed, to_delivery, out, tokens)
+            self._order(rng, order_id(date, seq), user_id, status, placed, to_delivery, out, tokens,
+                        claims=claims)
         return out
 
     def _order(self, rng: random.Random, oid: str, user_id: str, status: S | None,
                placed: datetime, to_delivery: float | None, out: dict[str, list[Row]],
-               tokens: set[str]) -> None:
+               tokens: set[str], *, claims: bool = True) -> None:
         age_hours = (self.anchor - placed).total_seconds() / 3600
         status = status or _status_for_age(rng, age_hours)
         payment = P.VIRTUAL_ACCOUNT if status is S.PENDING else rng.choices(
@@ -236,10 +303,14 @@ class DemoShop:
                                               placed + timedelta(days=days)), latest)
         row["updated_at"] = max(v for k, v in row.items() if k.endswith("_at") and v) if any(
             row[k] for k in ("shipped_at", "delivered_at", "cancelled_at")) else placed
+        item_status = ITEM_STATUS_FOR_ORDER[status].value
+        for item in items:  # added after the random draws: the stream is unchanged
+            item.update(status=item_status, reason=None)
         out["orders"].append(row)
         out["order_items"].extend(items)
         ticket = _ticket_for(rng, row, self.anchor)
-        if ticket is not None:
+        if ticket is not None and claims:
+            self._claim_details(ticket, items)
             token = "".join(rng.choice(TICKET_ALPHABET) for _ in range(6))
             while token in tokens:
                 token = "".join(rng.choice(TICKET_ALPHABET) for _ in range(6))

@@ -120,6 +120,51 @@ RESULTING_STATUS: dict[Action, OrderStatus | None] = {
 }
 
 
+class ItemStatus(StrEnum):
+    """The status of one order item (line). ``ordered`` means the item simply
+    follows its order (paid, shipped, delivered...); the others are its own."""
+
+    ORDERED = "ordered"
+    CANCELLED = "cancelled"
+    RETURN_REQUESTED = "return_requested"
+    RETURNED = "returned"
+    EXCHANGE_REQUESTED = "exchange_requested"
+
+    @property
+    def label(self) -> str:
+        return ITEM_STATUS_LABELS[self]
+
+
+ITEM_STATUS_LABELS: dict[ItemStatus, str] = {
+    ItemStatus.ORDERED: "주문",
+    ItemStatus.CANCELLED: "취소",
+    ItemStatus.RETURN_REQUESTED: "반품접수",
+    ItemStatus.RETURNED: "반품완료",
+    ItemStatus.EXCHANGE_REQUESTED: "교환접수",
+}
+
+# The item status of every item of an order whose status is this (used for data
+# that predates per-item statuses: migration 0004, old CSV files, the demo shop).
+ITEM_STATUS_FOR_ORDER: dict[OrderStatus, ItemStatus] = {
+    **{s: ItemStatus.ORDERED for s in OrderStatus},
+    OrderStatus.CANCELLED: ItemStatus.CANCELLED,
+    OrderStatus.RETURN_REQUESTED: ItemStatus.RETURN_REQUESTED,
+    OrderStatus.RETURNED: ItemStatus.RETURNED,
+    OrderStatus.EXCHANGE_REQUESTED: ItemStatus.EXCHANGE_REQUESTED,
+}
+
+
+def item_id_for(order_id: str, line_no: int) -> str:
+    """The stable id of an order item: its order id and line number, e.g. ORD-20261126-0001-2."""
+    return f"{order_id}-{line_no}"
+
+
+def line_no_of(item_id: str) -> int | None:
+    """The line number in an item id, or None when it is not one."""
+    head, _, tail = item_id.strip().rpartition("-")
+    return int(tail) if head and tail.isdigit() and 0 < int(tail) < 10_000 else None
+
+
 @dataclass(frozen=True, slots=True)
 class OrderItem:
     product_id: str
@@ -127,10 +172,22 @@ class OrderItem:
     option: str
     quantity: int
     unit_price: int
+    item_id: str = ""  # set once the item belongs to a stored order (see item_id_for)
+    status: ItemStatus = ItemStatus.ORDERED
+    reason: str | None = None  # why the status changed (PII-masked by the caller)
 
     @property
     def subtotal(self) -> int:
         return self.quantity * self.unit_price
+
+    @property
+    def line_no(self) -> int | None:
+        return line_no_of(self.item_id) if self.item_id else None
+
+    @property
+    def active(self) -> bool:
+        """Still part of the order (not cancelled)."""
+        return self.status is not ItemStatus.CANCELLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +216,56 @@ class Order:
             return "상품 없음"
         first = self.items[0].title
         return first if len(self.items) == 1 else f"{first} 외 {len(self.items) - 1}건"
+
+    def item(self, item_id: str) -> OrderItem | None:
+        wanted = item_id.strip().upper()
+        return next((i for i in self.items if i.item_id.upper() == wanted), None)
+
+    @property
+    def status_label(self) -> str:
+        """The Korean status with what some items did, e.g. '결제완료(일부 취소)'."""
+        return order_status_label(self.status, self.items)
+
+
+_PARTIAL_LABELS = (
+    (ItemStatus.CANCELLED, OrderStatus.CANCELLED, "일부 취소"),
+    (ItemStatus.RETURN_REQUESTED, OrderStatus.RETURN_REQUESTED, "일부 반품 접수"),
+    (ItemStatus.EXCHANGE_REQUESTED, OrderStatus.EXCHANGE_REQUESTED, "일부 교환 접수"),
+    (ItemStatus.RETURNED, OrderStatus.RETURNED, "일부 반품 완료"),
+)
+
+
+def order_status_label(status: OrderStatus, items: tuple[OrderItem, ...] | list[OrderItem]) -> str:
+    """``status.label`` plus the item statuses that differ from it, e.g.
+    '결제완료(일부 취소)', '배송완료(일부 반품 접수)'."""
+    present = {i.status for i in items}
+    parts = [text for item_status, order_status, text in _PARTIAL_LABELS
+             if item_status in present and status is not order_status]
+    if status is OrderStatus.CANCELLED:
+        parts = []
+    return f"{status.label}({'·'.join(parts)})" if parts else status.label
+
+
+def derive_order_status(current: OrderStatus, items: tuple[OrderItem, ...] | list[OrderItem]) -> OrderStatus:
+    """The order's status after its items changed: it moves only when all of its
+    items moved together. Every item cancelled: cancelled; every item that is not
+    cancelled in the same claim status: that status; otherwise unchanged."""
+    if items and all(i.status is ItemStatus.CANCELLED for i in items):
+        return OrderStatus.CANCELLED
+    statuses = {i.status for i in items if i.active}
+    if len(statuses) == 1:
+        only = statuses.pop()
+        if only is not ItemStatus.ORDERED:
+            return _ORDER_STATUS_FOR_ITEM[only]
+    return current
+
+
+_ORDER_STATUS_FOR_ITEM: dict[ItemStatus, OrderStatus] = {
+    ItemStatus.CANCELLED: OrderStatus.CANCELLED,
+    ItemStatus.RETURN_REQUESTED: OrderStatus.RETURN_REQUESTED,
+    ItemStatus.RETURNED: OrderStatus.RETURNED,
+    ItemStatus.EXCHANGE_REQUESTED: OrderStatus.EXCHANGE_REQUESTED,
+}
 
 
 @dataclass(frozen=True, slots=True)

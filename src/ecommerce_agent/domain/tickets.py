@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .claims import RefundEstimate
 
 
 class IssueType(StrEnum):
@@ -53,6 +57,16 @@ class TicketSource(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class TicketItem:
+    """An order item a claim ticket covers (a copy: the order item may change later)."""
+
+    item_id: str
+    title: str
+    option: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class Ticket:
     ticket_id: str
     user_id: str
@@ -66,3 +80,7 @@ class Ticket:
     updated_at: datetime
     resolved_at: datetime | None = None
     resolution_note: str | None = None
+    items: tuple[TicketItem, ...] = ()  # the claim's items; empty: the whole order or no order
+    reason: str | None = None  # the shopper's reason, PII-masked before it is stored
+    replacement_option: str | None = None  # exchange: the option wanted instead
+    estimate: RefundEstimate | None = None  # the refund estimate when the claim was made

@@ -8,15 +8,16 @@ Business outcomes are returned, not raised: ``apply_order_action`` gives
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from ..domain.conversations import Conversation, ConversationStatus, Message, Role as MessageRole
+from ..domain.claims import ClaimLine, ProductOption, RefundEstimate
 from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod
 from ..domain.products import Product
-from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
+from ..domain.tickets import IssueType, Priority, Ticket, TicketItem, TicketSource, TicketStatus
 from ..domain.users import User
 from .rows import Row
 
@@ -37,6 +38,13 @@ class NewTicket:
     order_id: str | None = None
     priority: Priority = Priority.NORMAL
     source: TicketSource = TicketSource.API
+    # The claim's items; ``apply_order_action`` fills them from the items it covers.
+    items: tuple[TicketItem, ...] = ()
+    # The shopper's reason. Storage stores text as given: callers mask PII first
+    # (the API and the agent use guardrails' PiiGuard.mask; storage never imports guardrails).
+    reason: str | None = None
+    replacement_option: str | None = None  # exchange: the option wanted instead
+    estimate: RefundEstimate | None = None  # filled by apply_order_action
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +57,10 @@ class NewMessage:
 
 @dataclass(frozen=True, slots=True)
 class ActionApplied:
-    order: Order
+    order: Order  # the order afterwards (items with their statuses, amounts)
     ticket: Ticket | None = None
+    estimate: RefundEstimate | None = None  # None for an address change
+    claimed: tuple[OrderItem, ...] = ()  # the items the action covered (a split line has a new id)
 
 
 ActionOutcome = ActionApplied | Denied
@@ -74,6 +84,8 @@ class Repository(Protocol):
     def get_user_by_email(self, email: str) -> User | None: ...
     def get_product(self, product_id: str) -> Product | None: ...
     def iter_products(self) -> Iterator[Product]: ...
+    def list_product_options(self, product_id: str) -> list[ProductOption]:
+        """The product's options with their stock, in catalogue order ([] if unknown)."""
 
     # orders
     def create_order(self, *, user_id: str, items: Iterable[OrderItem], shipping_fee: int,
@@ -83,12 +95,18 @@ class Repository(Protocol):
     def list_orders(self, user_id: str, *, status: OrderStatus | None = None,
                     limit: int = 20) -> list[Order]: ...
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
-                           new_address: str | None = None, reason: str | None = None,
-                           ticket: NewTicket | None = None) -> ActionOutcome:
-        """Check the status matrix and apply ``action`` atomically: of two racing
-        requests exactly one succeeds, the other gets the ``Denied`` of the new state.
-        ``ticket`` (for claims) is created in the same transaction.
-        Raises ``NotFoundError`` for an unknown order id."""
+                           reason: str | None = None, new_address: str | None = None,
+                           ticket: NewTicket | None = None, lines: Sequence[ClaimLine] | None = None,
+                           replacement_option: str | None = None) -> ActionOutcome:
+        """Check and apply ``action`` atomically (``domain.claims.plan_order_action``,
+        re-checked inside the write transaction): of two racing requests exactly one
+        succeeds, the other gets the ``Denied`` of the new state. ``lines`` name the
+        items and quantities (None: every item still in the order); ``reason`` is
+        recorded on the items (and the order when it is cancelled as a whole) and,
+        unless the ticket has its own, on the ticket; ``replacement_option`` is the
+        exchange's option (checked against ``list_product_options``). ``ticket``
+        (for claims) is created in the same transaction with the covered items and
+        the estimate. Raises ``NotFoundError`` for an unknown order id."""
 
     # tickets
     def create_ticket(self, ticket: NewTicket, *, now: datetime) -> Ticket: ...
@@ -123,3 +141,15 @@ class Repository(Protocol):
         (idempotent re-runs). Foreign keys are verified before commit, and so is
         ``verify(inserted)``, which may raise to roll everything back."""
     def iter_rows(self, table: str) -> Iterator[Row]: ...
+
+
+def ticket_for_plan(ticket: NewTicket, claimed: Iterable[OrderItem], *, reason: str | None,
+                    replacement_option: str | None, estimate: RefundEstimate | None) -> NewTicket:
+    """The claim's ticket with what the action covered (shared by the backends)."""
+    from dataclasses import replace
+
+    items = ticket.items or tuple(TicketItem(item_id=i.item_id, title=i.title, option=i.option,
+                                             quantity=i.quantity) for i in claimed)
+    return replace(ticket, items=items, reason=ticket.reason if ticket.reason is not None else reason,
+                   replacement_option=ticket.replacement_option or replacement_option,
+                   estimate=ticket.estimate or estimate)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,8 @@ from typing import Any
 from ..domain.clock import kst_date
 from ..domain.conversations import Conversation, ConversationStatus, Message
 from ..domain.ids import new_ticket_id, order_id as make_order_id
-from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod, decide
+from ..domain.claims import ClaimLine, ProductOption, option_combinations, plan_order_action
+from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod
 from ..domain.products import Product
 from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
@@ -30,7 +31,7 @@ from ..errors import ConflictError, NotFoundError, StorageUnavailableError
 from . import rows as R
 from .base import (
     ActionApplied, ActionOutcome, NewMessage, NewTicket, Progress, QueryObserver, Tables,
-    new_conversation_id,
+    new_conversation_id, ticket_for_plan,
 )
 from .csvfiles import read_table, table_path, write_table
 from .locking import FileLock
@@ -153,16 +154,27 @@ class CsvRepository:
     def iter_products(self) -> Iterator[Product]:
         return (R.product_from_row(r) for r in self.iter_rows("products"))
 
+    def list_product_options(self, product_id: str) -> list[ProductOption]:
+        with self._mutex:
+            return self._options(product_id)
+
+    def _options(self, product_id: str) -> list[ProductOption]:
+        found = [R.product_option_from_row(r) for k, r in self._table("product_options").items()
+                 if k[0] == product_id]
+        product = self._table("products").get((product_id,))
+        rank = {text: n for n, text in enumerate(option_combinations(product["options"] if product else {}))}
+        return sorted(found, key=lambda o: (rank.get(o.option, len(rank)), o.option))
+
     # -- orders -----------------------------------------------------------------
 
-    def _items_of(self, order_id: str) -> list[OrderItem]:
+    def _items_of(self, order_id: str, order_status: str) -> list[OrderItem]:
         items = self._table("order_items")
         found = sorted((k[1], r) for k, r in items.items() if k[0] == order_id)
-        return [R.item_from_row(r) for _, r in found]
+        return [R.item_from_row(r, order_status) for _, r in found]
 
     def _order(self, order_id: str) -> Order | None:
         row = self._table("orders").get((order_id,))
-        return None if row is None else R.order_from_row(row, self._items_of(order_id))
+        return None if row is None else R.order_from_row(row, self._items_of(order_id, row["status"]))
 
     def create_order(self, *, user_id: str, items: Iterable[OrderItem], shipping_fee: int,
                      payment_method: PaymentMethod, shipping_address: str, now: datetime,
@@ -177,14 +189,15 @@ class CsvRepository:
             day = kst_date(now)
             prefix = f"ORD-{day:%Y%m%d}-"
             seq = 1 + max((int(k[0][-4:]) for k in orders if k[0].startswith(prefix)), default=0)
-            order = Order(order_id=make_order_id(day, seq), user_id=user_id, status=status,
+            oid = make_order_id(day, seq)
+            order = Order(order_id=oid, user_id=user_id, status=status,
                           order_date=now, total_amount=sum(i.subtotal for i in items) + shipping_fee,
                           shipping_fee=shipping_fee, payment_method=payment_method,
-                          shipping_address=shipping_address, items=items, updated_at=now)
+                          shipping_address=shipping_address, items=R.with_item_ids(oid, items), updated_at=now)
             orders[(order.order_id,)] = R.order_to_row(order)
             table = self._table("order_items")
-            for n, item in enumerate(items, 1):
-                table[(order.order_id, n)] = R.item_to_row(order.order_id, n, item)
+            for item_row in R.item_rows(order):
+                table[(order.order_id, item_row["line_no"])] = item_row
             touch("orders")
             touch("order_items")
         return order
@@ -199,32 +212,39 @@ class CsvRepository:
             rows = [r for r in self._table("orders").values() if r["user_id"] == user_id
                     and (status is None or r["status"] == status.value)]
             rows.sort(key=lambda r: (r["order_date"], r["order_id"]), reverse=True)
-            return [R.order_from_row(r, self._items_of(r["order_id"])) for r in rows[:limit]]
+            return [R.order_from_row(r, self._items_of(r["order_id"], r["status"])) for r in rows[:limit]]
 
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
-                           new_address: str | None = None, reason: str | None = None,
-                           ticket: NewTicket | None = None) -> ActionOutcome:
+                           reason: str | None = None, new_address: str | None = None,
+                           ticket: NewTicket | None = None, lines: Sequence[ClaimLine] | None = None,
+                           replacement_option: str | None = None) -> ActionOutcome:
         if action is Action.CHANGE_ADDRESS and not (new_address and new_address.strip()):
             raise ValueError("change_address needs new_address")
         with self._writing() as touch:
             order = self._order(order_id)
             if order is None:
                 raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
-            decision = decide(order, action, now)
-            if isinstance(decision, Denied):
-                return decision
-            row = dict(self._table("orders")[(order_id,)], updated_at=now)
-            if decision.new_status is not None:
-                row["status"] = decision.new_status.value
-            if action is Action.CANCEL:
-                row["cancelled_at"] = now
-                row["cancel_reason"] = reason
-            if action is Action.CHANGE_ADDRESS:
-                row["shipping_address"] = (new_address or "").strip()
-            created = self._insert_ticket(ticket, now, touch) if ticket is not None else None
-            self._table("orders")[(order_id,)] = row
+            options = None
+            if action is Action.EXCHANGE and replacement_option is not None:
+                options = [o for p in sorted({i.product_id for i in order.items}) for o in self._options(p)]
+            plan = plan_order_action(order, action, now, lines=None if lines is None else tuple(lines),
+                                     replacement_option=replacement_option, options=options, reason=reason,
+                                     new_address=new_address)
+            if isinstance(plan, Denied):
+                return plan
+            created = None
+            if ticket is not None:  # first: a refused ticket (another user's order) changes nothing
+                created = self._insert_ticket(ticket_for_plan(
+                    ticket, plan.claimed, reason=reason, replacement_option=plan.replacement_option,
+                    estimate=plan.estimate), now, touch)
+            self._table("orders")[(order_id,)] = R.order_to_row(plan.order)
+            items = self._table("order_items")
+            for item_row in R.item_rows(plan.order):
+                items[(order_id, item_row["line_no"])] = item_row
             touch("orders")
-            return ActionApplied(order=R.order_from_row(row, order.items), ticket=created)
+            touch("order_items")
+            return ActionApplied(order=self._order(order_id) or plan.order, ticket=created,
+                                 estimate=plan.estimate, claimed=plan.claimed)
 
     # -- tickets ----------------------------------------------------------------
 
@@ -244,7 +264,8 @@ class CsvRepository:
         ticket = Ticket(ticket_id=ticket_id, user_id=new.user_id, order_id=new.order_id,
                         issue_type=new.issue_type, status=TicketStatus.OPEN, priority=new.priority,
                         description=new.description, source=new.source, created_at=now,
-                        updated_at=now)
+                        updated_at=now, items=new.items, reason=new.reason,
+                        replacement_option=new.replacement_option, estimate=new.estimate)
         tickets[(ticket_id,)] = R.ticket_to_row(ticket)
         touch("tickets")
         return ticket

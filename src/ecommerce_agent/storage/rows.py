@@ -18,9 +18,12 @@ import sqlalchemy as sa
 
 from ..domain.conversations import Conversation, ConversationStatus, Message, Role as MessageRole
 from ..domain.ids import ORDER_ID_RE, TICKET_ID_RE
-from ..domain.orders import Order, OrderItem, OrderStatus, PaymentMethod
+from ..domain.claims import ProductOption, estimate_from_dict, estimate_to_dict
+from ..domain.orders import (
+    ITEM_STATUS_FOR_ORDER, ItemStatus, Order, OrderItem, OrderStatus, PaymentMethod, item_id_for, line_no_of,
+)
 from ..domain.products import Product
-from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
+from ..domain.tickets import IssueType, Priority, Ticket, TicketItem, TicketSource, TicketStatus
 from ..domain.users import Role, User
 from ..errors import DataValidationError
 from .schema import DATA_TABLES, UtcDateTime
@@ -31,6 +34,7 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("users", "role"): frozenset(Role),
     ("orders", "status"): frozenset(OrderStatus),
     ("orders", "payment_method"): frozenset(PaymentMethod),
+    ("order_items", "status"): frozenset(ItemStatus),
     ("tickets", "issue_type"): frozenset(IssueType),
     ("tickets", "status"): frozenset(TicketStatus),
     ("tickets", "priority"): frozenset(Priority),
@@ -106,8 +110,8 @@ def _parse_value(column: sa.Column[Any], text: str) -> Any:
             value = json.loads(text)
         except json.JSONDecodeError:
             raise ValueError(f"'{text[:40]}'은(는) 올바른 JSON이 아닙니다") from None
-        if not isinstance(value, dict):
-            raise ValueError("JSON 객체여야 합니다")
+        if not isinstance(value, dict | list):
+            raise ValueError("JSON 객체나 배열이어야 합니다")
         return value
     length = getattr(kind, "length", None)
     if length is not None and len(text) > length:
@@ -121,7 +125,7 @@ def format_value(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, dict):
+    if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
 
@@ -150,15 +154,41 @@ def product_to_row(p: Product) -> Row:
             "description": p.description, "created_at": p.created_at}
 
 
-def item_from_row(r: Mapping[str, Any]) -> OrderItem:
+def product_option_from_row(r: Mapping[str, Any]) -> ProductOption:
+    return ProductOption(product_id=r["product_id"], option=r["option"], stock=r["stock"])
+
+
+def item_from_row(r: Mapping[str, Any], order_status: str | OrderStatus) -> OrderItem:
+    """An order item; a row without a status (before revision 0004) follows its order's."""
+    status = (ItemStatus(r["status"]) if r.get("status")
+              else ITEM_STATUS_FOR_ORDER[OrderStatus(order_status)])
     return OrderItem(product_id=r["product_id"], title=r["title"], option=r["option"],
-                     quantity=r["quantity"], unit_price=r["unit_price"])
+                     quantity=r["quantity"], unit_price=r["unit_price"],
+                     item_id=item_id_for(r["order_id"], r["line_no"]), status=status,
+                     reason=r.get("reason"))
 
 
 def item_to_row(order_id: str, line_no: int, i: OrderItem) -> Row:
     return {"order_id": order_id, "line_no": line_no, "product_id": i.product_id,
             "title": i.title, "option": i.option, "quantity": i.quantity,
-            "unit_price": i.unit_price}
+            "unit_price": i.unit_price, "status": i.status.value, "reason": i.reason}
+
+
+def item_rows(o: Order) -> list[Row]:
+    """The item rows of a stored order (line numbers from the item ids)."""
+    rows = []
+    for i in o.items:
+        line = line_no_of(i.item_id)
+        assert line is not None, f"order item without an id: {i}"
+        rows.append(item_to_row(o.order_id, line, i))
+    return rows
+
+
+def with_item_ids(order_id: str, items: Sequence[OrderItem]) -> tuple[OrderItem, ...]:
+    """New items numbered 1, 2, … as lines of ``order_id``."""
+    from dataclasses import replace
+
+    return tuple(replace(i, item_id=item_id_for(order_id, n)) for n, i in enumerate(items, 1))
 
 
 _ORDER_FIELDS = ("order_id", "user_id", "order_date", "total_amount", "shipping_fee",
@@ -183,7 +213,11 @@ def ticket_from_row(r: Mapping[str, Any]) -> Ticket:
                   priority=Priority(r["priority"]), description=r["description"],
                   source=TicketSource(r["source"]), created_at=r["created_at"],
                   updated_at=r["updated_at"], resolved_at=r["resolved_at"],
-                  resolution_note=r["resolution_note"])
+                  resolution_note=r["resolution_note"],
+                  items=tuple(TicketItem(item_id=str(i["item_id"]), title=str(i["title"]), option=str(i["option"]),
+                                         quantity=int(i["quantity"])) for i in r.get("items") or ()),
+                  reason=r.get("reason"), replacement_option=r.get("replacement_option"),
+                  estimate=estimate_from_dict(r["estimate"]) if r.get("estimate") else None)
 
 
 def ticket_to_row(t: Ticket) -> Row:
@@ -191,7 +225,11 @@ def ticket_to_row(t: Ticket) -> Row:
             "issue_type": t.issue_type.value, "status": t.status.value,
             "priority": t.priority.value, "description": t.description,
             "source": t.source.value, "created_at": t.created_at, "updated_at": t.updated_at,
-            "resolved_at": t.resolved_at, "resolution_note": t.resolution_note}
+            "resolved_at": t.resolved_at, "resolution_note": t.resolution_note,
+            "items": [{"item_id": i.item_id, "title": i.title, "option": i.option, "quantity": i.quantity}
+                      for i in t.items] or None,
+            "reason": t.reason, "replacement_option": t.replacement_option,
+            "estimate": estimate_to_dict(t.estimate) if t.estimate is not None else None}
 
 
 def conversation_from_row(r: Mapping[str, Any]) -> Conversation:

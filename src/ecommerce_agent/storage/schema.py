@@ -87,6 +87,19 @@ order_items = sa.Table(
     sa.Column("option", sa.String(100), nullable=False),
     sa.Column("quantity", sa.Integer(), nullable=False),
     sa.Column("unit_price", sa.Integer(), nullable=False),
+    # Per-item status (domain.orders.ItemStatus) and why it changed; NULL (rows from
+    # before revision 0004, e.g. old CSV files) reads as the order's status.
+    sa.Column("status", sa.String(24), nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+)
+
+# The options of each product (the text order items record, e.g. "색상: 화이트 / 사이즈: M")
+# and their stock; exchanges go to another option of the same product.
+product_options = sa.Table(
+    "product_options", metadata,
+    sa.Column("product_id", sa.String(32), sa.ForeignKey("products.product_id"), primary_key=True),
+    sa.Column("option", sa.String(100), primary_key=True),
+    sa.Column("stock", sa.Integer(), nullable=False),
 )
 
 tickets = sa.Table(
@@ -103,6 +116,10 @@ tickets = sa.Table(
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Column("resolved_at", UtcDateTime(), nullable=True),
     sa.Column("resolution_note", sa.Text(), nullable=True),
+    sa.Column("items", sa.JSON(), nullable=True),  # [{item_id, title, option, quantity}]
+    sa.Column("reason", sa.Text(), nullable=True),  # PII-masked by the caller
+    sa.Column("replacement_option", sa.String(100), nullable=True),
+    sa.Column("estimate", sa.JSON(), nullable=True),  # domain.claims.estimate_to_dict
     sa.Index("ix_tickets_user_created", "user_id", "created_at"),
     sa.Index("ix_tickets_user_status", "user_id", "status", "created_at"),
     sa.Index("ix_tickets_order", "order_id"),
@@ -179,4 +196,5 @@ user_activity = sa.Table(
 )
 
 # Tables holding shop data, in foreign-key order (parents first).
-DATA_TABLES: tuple[sa.Table, ...] = (users, products, orders, order_items, tickets, conversations, messages)
+DATA_TABLES: tuple[sa.Table, ...] = (users, products, product_options, orders, order_items, tickets,
+                                     conversations, messages)

@@ -10,7 +10,7 @@ are atomic: of two racing cancels exactly one succeeds.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
@@ -24,7 +24,8 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.clock import kst_date
 from ..domain.conversations import Conversation, ConversationStatus, Message
 from ..domain.ids import new_ticket_id, order_id as make_order_id
-from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod, decide
+from ..domain.claims import ActionPlan, ClaimLine, ProductOption, plan_order_action
+from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, PaymentMethod
 from ..domain.products import Product
 from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
@@ -32,11 +33,11 @@ from ..errors import AppError, ConflictError, NotFoundError, StorageUnavailableE
 from . import rows as R
 from .base import (
     ActionApplied, ActionOutcome, NewMessage, NewTicket, Progress, QueryObserver, Tables,
-    new_conversation_id,
+    new_conversation_id, ticket_for_plan,
 )
 from .schema import (
-    DATA_TABLES, conversations, messages as messages_t, order_items, order_sequences, orders, products, tickets,
-    users,
+    DATA_TABLES, conversations, messages as messages_t, order_items, order_sequences, orders, product_options,
+    products, tickets, users,
 )
 
 CHUNK = 5_000
@@ -133,6 +134,21 @@ class SqlRepository:
     def iter_products(self) -> Iterator[Product]:
         return (R.product_from_row(r) for r in self.iter_rows("products"))
 
+    def list_product_options(self, product_id: str) -> list[ProductOption]:
+        with self._read() as conn:
+            return self._options(conn, product_id)
+
+    def _options(self, conn: Connection, product_id: str) -> list[ProductOption]:
+        rows = self._run(conn, "product_options", "select", sa.select(product_options).where(
+            product_options.c.product_id == product_id)).mappings().all()
+        return _catalogue_order(self._product_options_order(conn, product_id),
+                                [R.product_option_from_row(r) for r in rows])
+
+    def _product_options_order(self, conn: Connection, product_id: str) -> dict[str, list[str]]:
+        found = self._run(conn, "products", "select", sa.select(products.c.options).where(
+            products.c.product_id == product_id)).scalar_one_or_none()
+        return dict(found or {})
+
     # -- orders -----------------------------------------------------------------
 
     def create_order(self, *, user_id: str, items: Iterable[OrderItem], shipping_fee: int,
@@ -144,13 +160,13 @@ class SqlRepository:
         with self._write() as conn:
             day = kst_date(now)
             seq = self._run(conn, "order_sequences", "upsert", self._next_sequence(f"{day:%Y%m%d}")).scalar_one()
-            order = Order(order_id=make_order_id(day, seq), user_id=user_id, status=status,
+            oid = make_order_id(day, seq)
+            order = Order(order_id=oid, user_id=user_id, status=status,
                           order_date=now, total_amount=sum(i.subtotal for i in items) + shipping_fee,
                           shipping_fee=shipping_fee, payment_method=payment_method,
-                          shipping_address=shipping_address, items=items, updated_at=now)
+                          shipping_address=shipping_address, items=R.with_item_ids(oid, items), updated_at=now)
             self._run(conn, "orders", "insert", orders.insert().values(R.order_to_row(order)))
-            self._run(conn, "order_items", "insert", order_items.insert(),
-                      [R.item_to_row(order.order_id, n, i) for n, i in enumerate(items, 1)])
+            self._run(conn, "order_items", "insert", order_items.insert(), R.item_rows(order))
         return order
 
     def _next_sequence(self, day: str) -> Any:
@@ -184,47 +200,68 @@ class SqlRepository:
         for row in self._run(conn, "orders", "select", _order_page(kind), params).mappings().all():
             entry = found.setdefault(row["order_id"], (row, []))
             if row["line_no"] is not None:
-                entry[1].append(R.item_from_row(row))
+                item = {**row, "status": row["item_status"], "reason": row["item_reason"]}
+                entry[1].append(R.item_from_row(item, row["status"]))
         return [R.order_from_row(row, items) for row, items in found.values()]
 
     def apply_order_action(self, order_id: str, action: Action, *, now: datetime,
-                           new_address: str | None = None, reason: str | None = None,
-                           ticket: NewTicket | None = None) -> ActionOutcome:
+                           reason: str | None = None, new_address: str | None = None,
+                           ticket: NewTicket | None = None, lines: Sequence[ClaimLine] | None = None,
+                           replacement_option: str | None = None) -> ActionOutcome:
         if action is Action.CHANGE_ADDRESS and not (new_address and new_address.strip()):
             raise ValueError("change_address needs new_address")
+        lines = None if lines is None else tuple(lines)
         for attempt in range(_TICKET_ID_ATTEMPTS):
             try:
-                return self._apply(order_id, action, now, new_address, reason, ticket)
+                return self._apply(order_id, action, now, new_address, reason, ticket, lines, replacement_option)
             except ConflictError:
                 if ticket is None or attempt == _TICKET_ID_ATTEMPTS - 1:
                     raise  # only a ticket-id collision is worth retrying
         raise AssertionError("unreachable")
 
     def _apply(self, order_id: str, action: Action, now: datetime, new_address: str | None,
-               reason: str | None, ticket: NewTicket | None) -> ActionOutcome:
+               reason: str | None, ticket: NewTicket | None, lines: tuple[ClaimLine, ...] | None,
+               replacement_option: str | None) -> ActionOutcome:
         with self._write() as conn:
             order = self._get_order(conn, order_id, for_update=True)
             if order is None:
                 raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
-            decision = decide(order, action, now)
-            if isinstance(decision, Denied):
-                return decision
-            values: dict[str, Any] = {"updated_at": now}
-            if decision.new_status is not None:
-                values["status"] = decision.new_status.value
-            if action is Action.CANCEL:
-                values["cancelled_at"] = now
-                values["cancel_reason"] = reason
-            if action is Action.CHANGE_ADDRESS:
-                values["shipping_address"] = (new_address or "").strip()
-            updated = self._run(conn, "orders", "update", orders.update().where(
-                orders.c.order_id == order_id, orders.c.status == order.status.value).values(values))
-            if updated.rowcount != 1:  # cannot happen inside the lock; refuse rather than guess
-                raise ConflictError(f"주문 {order_id}이(가) 동시에 변경되었습니다. 다시 시도해 주세요.")
-            created = self._insert_ticket(conn, ticket, now) if ticket is not None else None
+            options = None
+            if action is Action.EXCHANGE and replacement_option is not None:
+                products_claimed = {i.product_id for i in order.items}
+                options = [o for p in sorted(products_claimed) for o in self._options(conn, p)]
+            plan = plan_order_action(order, action, now, lines=lines, replacement_option=replacement_option,
+                                     options=options, reason=reason, new_address=new_address)
+            if isinstance(plan, Denied):
+                return plan
+            self._store_plan(conn, order, plan)
+            created = None
+            if ticket is not None:
+                created = self._insert_ticket(conn, ticket_for_plan(
+                    ticket, plan.claimed, reason=reason, replacement_option=plan.replacement_option,
+                    estimate=plan.estimate), now)
             fresh = self._get_order(conn, order_id)
         assert fresh is not None
-        return ActionApplied(order=fresh, ticket=created)
+        return ActionApplied(order=fresh, ticket=created, estimate=plan.estimate, claimed=plan.claimed)
+
+    def _store_plan(self, conn: Connection, before: Order, plan: ActionPlan) -> None:
+        after = plan.order
+        row = R.order_to_row(after)
+        values = {k: v for k, v in row.items() if k != "order_id" and R.order_to_row(before).get(k) != v}
+        values["updated_at"] = after.updated_at
+        updated = self._run(conn, "orders", "update", orders.update().where(
+            orders.c.order_id == before.order_id, orders.c.status == before.status.value).values(values))
+        if updated.rowcount != 1:  # cannot happen inside the lock; refuse rather than guess
+            raise ConflictError(f"주문 {before.order_id}이(가) 동시에 변경되었습니다. 다시 시도해 주세요.")
+        old = {i.item_id: i for i in before.items}
+        for item_row, item in zip(R.item_rows(after), after.items, strict=True):
+            previous = old.get(item.item_id)
+            if previous is None:
+                self._run(conn, "order_items", "insert", order_items.insert().values(item_row))
+            elif previous != item:
+                self._run(conn, "order_items", "update", order_items.update().where(
+                    order_items.c.order_id == before.order_id, order_items.c.line_no == item_row["line_no"],
+                ).values(quantity=item.quantity, status=item.status.value, reason=item.reason))
 
     # -- tickets ----------------------------------------------------------------
 
@@ -251,7 +288,8 @@ class SqlRepository:
         ticket = Ticket(ticket_id=ticket_id, user_id=new.user_id,
                         order_id=new.order_id, issue_type=new.issue_type, status=TicketStatus.OPEN,
                         priority=new.priority, description=new.description, source=new.source,
-                        created_at=now, updated_at=now)
+                        created_at=now, updated_at=now, items=new.items, reason=new.reason,
+                        replacement_option=new.replacement_option, estimate=new.estimate)
         self._run(conn, "tickets", "insert", tickets.insert().values(R.ticket_to_row(ticket)))
         return ticket
 
@@ -410,6 +448,14 @@ class SqlRepository:
                 yield dict(row)
 
 
+def _catalogue_order(option_sets: Mapping[str, Sequence[str]], found: list[ProductOption]) -> list[ProductOption]:
+    """Options in the order of the product's option sets (then any others by name)."""
+    from ..domain.claims import option_combinations
+
+    rank = {text: n for n, text in enumerate(option_combinations(option_sets))}
+    return sorted(found, key=lambda o: (rank.get(o.option, len(rank)), o.option))
+
+
 @lru_cache(maxsize=None)
 def _order_page(kind: str) -> sa.Select[Any]:
     """Newest-first orders with their items in ONE query: the limited page of
@@ -424,7 +470,8 @@ def _order_page(kind: str) -> sa.Select[Any]:
     page = (sa.select(orders).where(where)
             .order_by(orders.c.order_date.desc(), orders.c.order_id.desc())
             .limit(sa.bindparam("limit")).subquery())
-    item_columns = [c for c in order_items.c if c.name != "order_id"]
+    item_columns = [c.label(f"item_{c.name}") if c.name in ("status", "reason") else c
+                    for c in order_items.c if c.name != "order_id"]
     return (sa.select(page, *item_columns)
             .outerjoin(order_items, order_items.c.order_id == page.c.order_id)
             .order_by(page.c.order_date.desc(), page.c.order_id.desc(), order_items.c.line_no))
