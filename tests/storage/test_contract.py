@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from ecommerce_agent.domain.orders import Action, Denied, OrderStatus, PaymentMethod
-from ecommerce_agent.domain.tickets import IssueType, Priority, TicketSource, TicketStatus
+from ecommerce_agent.domain.claims import ClaimLine
+from ecommerce_agent.domain.orders import Action, Denied, ItemStatus, OrderStatus, PaymentMethod
+from ecommerce_agent.domain.tickets import IssueType, Priority, TicketItem, TicketSource, TicketStatus
 from ecommerce_agent.errors import ConflictError, NotFoundError
 from ecommerce_agent.storage import ActionApplied, NewTicket, Repository
 from tests.support.factories import NOW, item, product_row, user
@@ -122,16 +123,21 @@ def test_claim_for_another_users_order_is_not_found_and_changes_nothing(shop: Re
     assert shop.list_tickets("U2") == []
 
 
-def _delivered_order(repo: Repository, *, days_ago: float) -> str:
+def _delivered_order(repo: Repository, *, days_ago: float, two_items: bool = False, quantity: int = 1) -> str:
     oid = "ORD-20261101-0001"
+    items = [{"order_id": oid, "line_no": 1, "product_id": "P1", "title": "무선 이어폰",
+              "option": "색상: 블랙", "quantity": 1, "unit_price": 45_000}]
+    if two_items:
+        items.append({"order_id": oid, "line_no": 2, "product_id": "P2", "title": "머그컵",
+                      "option": "색상: 블랙", "quantity": quantity, "unit_price": 12_000, "status": "ordered"})
     repo.load_tables({"orders": [{
         "order_id": oid, "user_id": "U1", "status": "delivered", "order_date": NOW - timedelta(days=10),
-        "total_amount": 45_000, "shipping_fee": 0, "payment_method": "card", "shipping_address": "서울",
+        "total_amount": sum(i["quantity"] * i["unit_price"] for i in items), "shipping_fee": 0,
+        "payment_method": "card", "shipping_address": "서울",
         "carrier": "CJ대한통운", "tracking_number": "123456789012",
         "shipped_at": NOW - timedelta(days=days_ago + 1), "delivered_at": NOW - timedelta(days=days_ago),
         "cancelled_at": None, "updated_at": NOW - timedelta(days=days_ago)}],
-        "order_items": [{"order_id": oid, "line_no": 1, "product_id": "P1", "title": "무선 이어폰",
-                         "option": "색상: 블랙", "quantity": 1, "unit_price": 45_000}]})
+        "order_items": items})
     return oid
 
 
@@ -259,3 +265,144 @@ def test_conversation_with_a_chosen_id_is_created_once(shop: Repository) -> None
     with pytest.raises(ConflictError):  # a racing second create of the same key loses
         shop.create_conversation("U2", now=NOW, conversation_id="CNV-OAI-ABC123")
     assert shop.get_conversation("CNV-OAI-ABC123").user_id == "U1"
+
+
+# -- claims and cancellations per item ---------------------------------------------------------
+
+def _options(repo: Repository) -> None:
+    repo.load_tables({"product_options": [
+        {"product_id": "P1", "option": "색상: 화이트", "stock": 0},
+        {"product_id": "P1", "option": "색상: 블랙", "stock": 4},
+        {"product_id": "P2", "option": "색상: 블랙", "stock": 9}]})
+
+
+def test_new_orders_number_their_items_and_every_item_starts_ordered(shop: Repository) -> None:
+    created = _order(shop)
+    assert [i.item_id for i in created.items] == [f"{created.order_id}-1", f"{created.order_id}-2"]
+    assert {i.status for i in created.items} == {ItemStatus.ORDERED}
+    assert shop.get_order(created.order_id).item(f"{created.order_id}-2").unit_price == 12_000
+
+
+def test_product_options_in_catalogue_order(shop: Repository) -> None:
+    _options(shop)
+    assert [(o.option, o.stock) for o in shop.list_product_options("P1")] == [("색상: 블랙", 4), ("색상: 화이트", 0)]
+    assert shop.list_product_options("P9") == []
+
+
+def test_partial_cancel_keeps_the_order_paid_with_a_lower_amount(shop: Repository) -> None:
+    created = _order(shop, items=[item(), item(12_000, 2, "P2")])
+    second = f"{created.order_id}-2"
+    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW, reason="필요 없어짐",
+                                      lines=[ClaimLine(second)])
+    assert isinstance(outcome, ActionApplied)
+    stored = shop.get_order(created.order_id)
+    assert stored == outcome.order and stored.status is OrderStatus.PAID
+    assert stored.total_amount == 45_000 and stored.shipping_fee == 0 and stored.cancelled_at is None
+    assert [(i.item_id, i.status, i.reason) for i in stored.items] == [
+        (f"{created.order_id}-1", ItemStatus.ORDERED, None), (second, ItemStatus.CANCELLED, "필요 없어짐")]
+    assert outcome.estimate.refund_amount == 24_000 and outcome.claimed[0].item_id == second
+    assert stored.status_label == "결제완료(일부 취소)"
+    again = shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW, lines=[ClaimLine(second)])
+    assert isinstance(again, Denied) and again.reason == "item_cancelled"
+    last = shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW, lines=[ClaimLine(f"{created.order_id}-1")])
+    assert last.order.status is OrderStatus.CANCELLED and last.estimate.refund_amount == 45_000
+    assert shop.list_orders("U1", status=OrderStatus.CANCELLED)[0].order_id == created.order_id
+
+
+def test_partial_cancel_below_the_free_shipping_threshold_adds_the_fee(shop: Repository) -> None:
+    created = _order(shop, items=[item(20_000, 1, "P1"), item(12_000, 1, "P2")])  # 32,000: free shipping
+    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW,
+                                      lines=[ClaimLine(f"{created.order_id}-2")])
+    assert (outcome.order.shipping_fee, outcome.order.total_amount) == (3_000, 23_000)
+    assert outcome.estimate.refund_amount == 9_000 and shop.get_order(created.order_id).total_amount == 23_000
+
+
+def test_return_of_one_item_with_its_reason_and_ticket(shop: Repository) -> None:
+    delivered = _delivered_order(shop, days_ago=2, two_items=True)
+    ticket = NewTicket(user_id="U1", issue_type=IssueType.REFUND, description="반품 신청", order_id=delivered,
+                       source=TicketSource.CHAT)
+    outcome = shop.apply_order_action(delivered, Action.RETURN, now=NOW, ticket=ticket, reason="색이 사진과 달라요",
+                                      lines=[ClaimLine(f"{delivered}-2", 1)])
+    assert isinstance(outcome, ActionApplied) and outcome.order.status is OrderStatus.DELIVERED
+    stored = shop.get_order(delivered)
+    assert [i.status for i in stored.items] == [ItemStatus.ORDERED, ItemStatus.RETURN_REQUESTED]
+    saved = shop.get_ticket(outcome.ticket.ticket_id)
+    assert saved == outcome.ticket and saved.reason == "색이 사진과 달라요"
+    assert [(i.item_id, i.title, i.option, i.quantity) for i in saved.items] == [
+        (f"{delivered}-2", "머그컵", "색상: 블랙", 1)]
+    assert saved.estimate == outcome.estimate and saved.estimate.refund_amount == 12_000 - 6_000
+
+
+def test_exchange_of_some_units_splits_the_item_and_checks_the_option(shop: Repository) -> None:
+    _options(shop)
+    delivered = _delivered_order(shop, days_ago=2, two_items=True, quantity=3)
+    line = ClaimLine(f"{delivered}-2", 1)
+    sold_out = shop.apply_order_action(delivered, Action.EXCHANGE, now=NOW, lines=[line],
+                                       replacement_option="화이트")
+    assert isinstance(sold_out, Denied) and sold_out.reason == "unknown_option"  # P2 has no 화이트
+    ticket = NewTicket(user_id="U1", issue_type=IssueType.EXCHANGE, description="교환", order_id=delivered)
+    outcome = shop.apply_order_action(delivered, Action.EXCHANGE, now=NOW, lines=[line], ticket=ticket,
+                                      replacement_option="색상: 블랙", reason="x")
+    assert isinstance(outcome, Denied) and outcome.reason == "same_option"
+    p1 = shop.apply_order_action(delivered, Action.EXCHANGE, now=NOW, lines=[ClaimLine(f"{delivered}-1")],
+                                 ticket=ticket, replacement_option="화이트")
+    assert isinstance(p1, Denied) and p1.reason == "option_sold_out"
+    assert shop.list_tickets("U1") == []
+    shop.load_tables({"product_options": [{"product_id": "P2", "option": "색상: 화이트", "stock": 2}]})
+    done = shop.apply_order_action(delivered, Action.EXCHANGE, now=NOW, lines=[line], ticket=ticket,
+                                   replacement_option="화이트", reason="다른 색이 좋아요")
+    assert isinstance(done, ActionApplied) and done.ticket.replacement_option == "색상: 화이트"
+    stored = shop.get_order(delivered)
+    assert [(i.item_id, i.quantity, i.status) for i in stored.items] == [
+        (f"{delivered}-1", 1, ItemStatus.ORDERED), (f"{delivered}-2", 2, ItemStatus.ORDERED),
+        (f"{delivered}-3", 1, ItemStatus.EXCHANGE_REQUESTED)]
+    assert [i.item_id for i in done.ticket.items] == [f"{delivered}-3"] and done.estimate.extra_payment == 6_000
+
+
+def test_denied_line_changes_nothing(shop: Repository) -> None:
+    created = _order(shop)
+    outcome = shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW,
+                                      lines=[ClaimLine(f"{created.order_id}-1", 5)])
+    assert isinstance(outcome, Denied) and outcome.reason == "invalid_quantity"
+    assert shop.get_order(created.order_id) == created
+
+
+def test_concurrent_cancels_of_one_item_let_exactly_one_succeed(shop: Repository) -> None:
+    created = _order(shop)
+    results: list[object] = []
+    barrier = threading.Barrier(3)
+
+    def cancel() -> None:
+        barrier.wait()
+        results.append(shop.apply_order_action(created.order_id, Action.CANCEL, now=NOW,
+                                               lines=[ClaimLine(f"{created.order_id}-1")]))
+
+    threads = [threading.Thread(target=cancel) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(isinstance(r, ActionApplied) for r in results) == 1
+    assert sum(isinstance(r, Denied) and r.reason == "item_cancelled" for r in results) == 2
+    assert shop.get_order(created.order_id).total_amount == 24_000 + 3_000  # below the free-shipping threshold
+
+
+def test_items_without_a_status_follow_their_order(shop: Repository) -> None:
+    oid = "ORD-20261101-0003"
+    shop.load_tables({"orders": [{
+        "order_id": oid, "user_id": "U1", "status": "exchange_requested", "order_date": NOW - timedelta(days=10),
+        "total_amount": 45_000, "shipping_fee": 0, "payment_method": "card", "shipping_address": "서울",
+        "delivered_at": NOW - timedelta(days=3), "updated_at": NOW - timedelta(days=3)}],
+        "order_items": [{"order_id": oid, "line_no": 1, "product_id": "P1", "title": "무선 이어폰",
+                         "option": "색상: 블랙", "quantity": 1, "unit_price": 45_000}]})
+    assert shop.get_order(oid).items[0].status is ItemStatus.EXCHANGE_REQUESTED
+
+
+def test_ticket_with_items_reason_and_replacement_round_trips(shop: Repository) -> None:
+    created = _order(shop)
+    ticket = shop.create_ticket(NewTicket(
+        user_id="U1", issue_type=IssueType.EXCHANGE, description="교환 문의", order_id=created.order_id,
+        items=(TicketItem(f"{created.order_id}-1", "무선 이어폰", "색상: 블랙", 1),), reason="색상 변경",
+        replacement_option="색상: 화이트"), now=NOW)
+    assert shop.get_ticket(ticket.ticket_id) == ticket and ticket.items[0].quantity == 1
+    assert shop.list_tickets("U1")[0].replacement_option == "색상: 화이트"

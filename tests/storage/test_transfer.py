@@ -141,3 +141,68 @@ def test_export_csv_command_refuses_while_a_csv_writer_runs(source_db: Path, tmp
                      env={"SQLITE_DATABASE": str(source_db)})
     assert result.returncode == 0, result.stderr
     assert table_path(target, "orders").exists()
+
+
+def test_item_claims_travel_through_export_and_migration(source_db: Path, tmp_path: Path) -> None:
+    import csv
+
+    from ecommerce_agent.domain.claims import ClaimLine
+    from ecommerce_agent.domain.orders import Action, ItemStatus, OrderStatus
+    from ecommerce_agent.domain.tickets import IssueType
+    from ecommerce_agent.storage import ActionApplied, NewTicket
+
+    db = tmp_path / "claims.db"
+    shutil.copy(source_db, db)
+    repo = open_sqlite(db)
+    order = next(o for t in repo.iter_rows("orders") if t["status"] == "delivered"
+                 for o in [repo.get_order(t["order_id"])] if len(o.items) > 1)
+    outcome = repo.apply_order_action(order.order_id, Action.RETURN, now=order.delivered_at, reason="변심",
+                                      lines=[ClaimLine(order.items[1].item_id)], ticket=NewTicket(
+                                          user_id=order.user_id, issue_type=IssueType.REFUND,
+                                          description="반품", order_id=order.order_id))
+    assert isinstance(outcome, ActionApplied)
+    export_csv(repo, tmp_path / "csv")
+    repo.close()
+    with open(table_path(tmp_path / "csv", "tickets"), encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert {"items", "reason", "replacement_option", "estimate"} <= set(header)
+    assert table_path(tmp_path / "csv", "product_options").exists()
+    target = tmp_path / "migrated.db"
+    migrate_csv(tmp_path / "csv", target)
+    assert _dump(target) == _dump(db)
+    migrated = open_sqlite(target)
+    try:
+        again = migrated.get_order(order.order_id)
+        assert again.status is OrderStatus.DELIVERED
+        assert [i.status for i in again.items][:2] == [ItemStatus.ORDERED, ItemStatus.RETURN_REQUESTED]
+        ticket = migrated.get_ticket(outcome.ticket.ticket_id)
+        assert ticket == outcome.ticket and ticket.estimate is not None and ticket.reason == "변심"
+    finally:
+        migrated.close()
+
+
+def test_csv_files_of_the_previous_release_still_migrate(csv_dir: Path, tmp_path: Path) -> None:
+    """Files without the new columns: item statuses then follow their orders."""
+    import csv
+
+    from ecommerce_agent.domain.orders import ITEM_STATUS_FOR_ORDER
+
+    for table, dropped in (("order_items", {"status", "reason"}),
+                           ("tickets", {"items", "reason", "replacement_option", "estimate"})):
+        path = table_path(csv_dir, table)
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, [c for c in rows[0] if c not in dropped])
+            writer.writeheader()
+            writer.writerows({k: v for k, v in r.items() if k not in dropped} for r in rows)
+    table_path(csv_dir, "product_options").unlink()
+    target = tmp_path / "old.db"
+    migrate_csv(csv_dir, target)
+    repo = open_sqlite(target)
+    try:
+        for row in list(repo.iter_rows("orders"))[:50]:
+            order = repo.get_order(row["order_id"])
+            assert {i.status for i in order.items} == {ITEM_STATUS_FOR_ORDER[order.status]}
+    finally:
+        repo.close()

@@ -32,8 +32,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision. Safe when several workers start
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest revision (or ``revision``: tests build old databases). Safe when several workers start
     at once: the upgrade runs under the database's write lock (SQLite) or an
     advisory lock (PostgreSQL), and a second runner finds nothing left to do."""
     cfg = _config()
@@ -43,4 +43,4 @@ def upgrade(engine: Engine) -> None:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
