@@ -2,7 +2,8 @@
 order. Speed targets live here, not in the test suite: storage p95 < 1 ms at 1M
 orders (bench_storage), search p95 < 5 ms (policies) and < 20 ms (10k chunks)
 (bench_search), NLU p95 < 10 ms (bench_nlu), guardrails well under 1 ms
-(bench_guardrails), agent turn p95 < 30 ms without an LLM (bench_agent). Each
+(bench_guardrails), agent turn p95 < 30 ms without an LLM (bench_agent), policy answer
+p95 < 5 ms (bench_answers). Each
 script prints its own table; one that exits non-zero (bench_agent does when it
 misses its target) is reported as failed."""
 

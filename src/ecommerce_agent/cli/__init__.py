@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from .. import __version__
 from ..config import load_settings
 from ..errors import AppError, ConfigError
-from . import agent, data, guardrails, nlu, ops, search, serve
+from . import agent, answers, data, guardrails, nlu, ops, search, serve
 
-GROUPS = (serve, data, ops, search, guardrails, agent, nlu)
+GROUPS = (serve, data, ops, search, guardrails, agent, answers, nlu)
 
 
 def build_parser() -> argparse.ArgumentParser:

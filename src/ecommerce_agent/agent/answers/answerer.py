@@ -14,7 +14,7 @@ from .compute import first_computed
 from .facts import DEFAULT_FACTS, FactTable, load_facts
 from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
 from .question import Question, read_question
-from .relevance import (Calibration, Candidate, SectionWords, answerable, content_words, expansion_map, rule_sections,
+from .relevance import (Calibration, Candidate, SectionWords, ExpansionTable, answerable, content_words, rule_sections,
                         score_candidates)
 from .sections import Section, SectionStore
 
@@ -45,11 +45,16 @@ class PolicyAnswerer:
         self.calibration = calibration or Calibration()
         self.analyzer = search.analyzer
         self.words = SectionWords(sections, self.analyzer)
+        self.expansion_table = ExpansionTable(self.analyzer, lexicon)
 
     @classmethod
     def load(cls, search: Any, settings: Any = None, *, facts_path: Path = DEFAULT_FACTS,
              lexicon_path: Path = DEFAULT_LEXICON, calibration: Calibration | None = None) -> PolicyAnswerer:
-        policies = Path(settings.search.policies_dir) if settings is not None else Path("data/policies")
+        policies = Path(settings.search.policies_dir) if settings is not None else DEFAULT_FACTS.parent
+        if settings is not None:  # the data next to the configured documents
+            facts_path = policies / DEFAULT_FACTS.name if facts_path == DEFAULT_FACTS else facts_path
+            if lexicon_path == DEFAULT_LEXICON:
+                lexicon_path = policies.parent / DEFAULT_LEXICON.parent.name / DEFAULT_LEXICON.name
         sections = SectionStore.load(policies)
         return cls(search, load_facts(facts_path, sections), sections=sections, lexicon=load_lexicon(lexicon_path),
                    calibration=calibration)
@@ -84,7 +89,7 @@ class PolicyAnswerer:
         return PolicyAnswer(text=text, citations=citations, cards=self._cards([s for s, _, _ in blocks]),
                             verdict=verdict if q.yesno else None, doc_id=first_section.doc_id,
                             trace={"cover": round(first.cover, 3), "cos": round(first.cos, 3),
-                                   "score": round(first.score, 3), "kinds": sorted(q.kinds)})
+                                   "score": round(first.score, 3), "rule": first.rule, "kinds": sorted(q.kinds)})
 
     def _best(self, q: Question, whole: Question) -> tuple[Candidate, list[str], dict[str, set[str]], list[Candidate]] | None:
         expanded = " ".join([q.text, *q.expansions, *([q.region] if q.region else [])])
@@ -108,7 +113,7 @@ class PolicyAnswerer:
         for c in candidates.values():
             c.cos = cosines.get(c.section.key, floor)
         words = content_words(self.analyzer, q.text, self.lexicon)
-        emap = expansion_map(self.analyzer, q.text, self.lexicon)
+        emap = self.expansion_table.map(q.text)
         ranked = list(candidates.values())
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
         ranked.sort(key=lambda c: -c.score)

@@ -13,7 +13,7 @@ from .lexicon import squash
 from .question import Question
 from .sections import Section
 
-NEGATIVE = re.compile(r"수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
+NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은\s?경우)|쉽니다|휴무|운영하지|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
                       r"지원하지|제한됩니다|드리지\s?않|접수되지|되지\s?않|아닌\s?경우에는|적용되지")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|됩니다|드립니다|해\s?드|있습니다|받으실|하실\s?수")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
@@ -47,7 +47,33 @@ def sentence_score(sentence: str, position: int, q: Question, words: list[str],
     return score - 0.04 * position
 
 
-def polarity(sentence: str) -> str:
+PAYER_Q = re.compile(r"내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
+                     r"유료|돈\s?받")
+SHOP_PAYS = re.compile(r"쇼핑몰이\s?(?:전액\s?|모두\s?)?부담|청구하지\s?않|부과하지\s?않|부과되지\s?않|차감\s?없이|"
+                       r"무료로|추가\s?배송비는\s?없|받지\s?않")
+SHOPPER_PAYS = re.compile(r"고객님\s?(?:이\s?)?부담|부과됩니다|붙습니다|더해집니다|차감됩니다|결제하셔야|부담하십니다|"
+                          r"고객님\s?부담")
+CLAUSE = re.compile(r"(?<=[며고서면데만])\s*,\s*|,\s+(?=[^,]{8,})")
+
+
+def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]]) -> str:
+    """The clause of ``sentence`` about what is asked ("…, 불량이면 포장 비용도 환불해 드립니다")."""
+    clauses = [c for c in CLAUSE.split(sentence) if c.strip()]
+    if len(clauses) < 2:
+        return sentence
+    def hits(c: str) -> int:
+        t = squash(c)
+        return sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+    best = max(clauses, key=hits)
+    return best if hits(best) > 0 else sentence
+
+
+def polarity(sentence: str, q: Question | None = None) -> str:
+    if q is not None and PAYER_Q.search(q.text):
+        if SHOP_PAYS.search(sentence):
+            return "no"
+        if SHOPPER_PAYS.search(sentence):
+            return "yes"
     return "no" if NEGATIVE.search(sentence) else "yes"
 
 
@@ -61,7 +87,7 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     best = max(range(len(sentences)), key=lambda i: sentence_score(sentences[i], i, q, words, emap))
     sentence = sentences[best]
     if q.yesno:
-        verdict = polarity(sentence)
+        verdict = polarity(clause_for(sentence, q, words, emap), q)
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
 

@@ -20,6 +20,7 @@ on the development questions only.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -52,8 +53,8 @@ class Calibration:
     w_rule: float = 0.3
     w_cos: float = 0.5
     min_cover: float = 0.5  # answered when cover ≥ min_cover ...
-    min_cos: float = 0.86  # ... or the section is semantically close
-    min_evidence: float = 0.34  # and cover ≥ this at least
+    min_cos: float = 0.9  # ... or the section is semantically close
+    min_evidence: float = 0.3  # and cover ≥ this at least
 
 
 @dataclass
@@ -82,6 +83,18 @@ class SectionWords:
                      for i, s in enumerate(store.sections)}
         self.squashed = {s.key: squash(f"{s.title} {s.heading} {s.text}") for s in store.sections}
         self.head_squashed = {s.key: squash(f"{s.title} {s.heading}") for s in store.sections}
+        df: dict[str, int] = {}
+        for bag in self.body.values():
+            for w in bag:
+                df[w] = df.get(w, 0) + 1
+        n_sections = len(store.sections)
+        self.idf = {w: math.log((n_sections + 1) / (d + 1)) + 1 for w, d in df.items()}
+        self.max_idf = math.log(n_sections + 1) + 1
+
+    def weight(self, word: str) -> float:
+        """Rare words say more about which section answers (and a word no section
+        uses says the documents may not answer it at all)."""
+        return self.idf.get(word, self.max_idf)
 
 
 def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
@@ -98,30 +111,43 @@ def coverage(words: list[str], key: tuple[str, str], sw: SectionWords, expansion
         return 0.0
     bag = sw.head[key] if heading else sw.body[key]
     text = sw.head_squashed[key] if heading else sw.squashed[key]
-    hit = 0.0
+    hit = total = 0.0
     for w in words:
+        weight = sw.weight(w)
+        total += weight
         if w in bag or (len(w) >= 2 and w in text):
-            hit += 1
+            hit += weight
         elif any(x in bag or (len(x) >= 2 and x in text) for x in expansion_words.get(w, ())):
-            hit += 1
-    return hit / len(words)
+            hit += weight
+    return hit / total
 
 
-def expansion_map(analyzer: Any, question: str, lexicon: Lexicon) -> dict[str, set[str]]:
-    """Question word → the corpus words its everyday phrase stands for."""
-    out: dict[str, set[str]] = {}
-    squashed = squash(question)
-    for key, corpus in lexicon.synonyms:
-        if key in squashed:
+class ExpansionTable:
+    """The lexicon's entries analysed once: (key, words of the everyday phrase, the
+    corpus words it stands for)."""
+
+    def __init__(self, analyzer: Any, lexicon: Lexicon) -> None:
+        self.entries: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
+        phrases = [k for k, _ in lexicon.synonyms] + [c for _, cs in lexicon.synonyms for c in cs] \
+            + [p for p, _ in lexicon.regions]
+        words = dict(zip(phrases, (w for _, w in analyzer.analyze_many(phrases)), strict=True))
+        for key, corpus in lexicon.synonyms:
             targets = {squash(c) for c in corpus}  # the corpus phrase, not its generic parts
-            targets |= {w for c in corpus if len(ws := analyzer.words(c)) == 1 for w in ws}
-            for w in analyzer.words(key) or [key]:
-                out.setdefault(w, set()).update(targets)
-    for place, klass in lexicon.regions:
-        if place in squashed:
-            for w in analyzer.words(place) or [place]:
-                out.setdefault(w, set()).update({klass, "도서산간", "제주"} if klass == "제주" else {klass})
-    return out
+            targets |= {w for c in corpus if len(words[c]) == 1 for w in words[c]}
+            self.entries.append((key, tuple(words[key]) or (key,), frozenset(targets)))
+        for place, klass in lexicon.regions:
+            targets = frozenset({klass, "도서산간", "제주"} if klass == "제주" else {klass})
+            self.entries.append((place, tuple(words[place]) or (place,), targets))
+
+    def map(self, question: str) -> dict[str, set[str]]:
+        """Question word → the corpus words its everyday phrase stands for."""
+        out: dict[str, set[str]] = {}
+        squashed = squash(question)
+        for key, words, targets in self.entries:
+            if key in squashed:
+                for w in words:
+                    out.setdefault(w, set()).update(targets)
+        return out
 
 
 def score_candidates(q: Question, words: list[str], candidates: list[Candidate], sw: SectionWords,
