@@ -28,7 +28,9 @@ def test_list_own_orders_newest_first_with_the_documented_shape(client: TestClie
     assert {o["user_id"] for o in orders} == {"U000001"}
     shipped = _first(client, headers, "shipped")
     assert shipped["status_label"] == "배송중" and shipped["tracking"]["tracking_number"]
-    assert set(shipped["items"][0]) == {"product_id", "title", "option", "quantity", "unit_price"}
+    assert set(shipped["items"][0]) == {"item_id", "product_id", "title", "option", "quantity", "unit_price",
+                                        "status", "status_label", "reason"}
+    assert shipped["items"][0]["status"] == "ordered" and shipped["items"][0]["status_label"] == "배송중"
     assert _first(client, headers, "paid")["tracking"] is None
     by_id = client.get("/users/U000001/orders", headers=headers, params={"limit": 2}).json()
     assert by_id["count"] == 2

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from ...domain.claims import INVALID_REQUEST_REASONS, plan_order_action
 from ...domain.clock import utcnow
 from ...domain.orders import Action, Denied, Order, OrderStatus
 from ...domain.users import User
@@ -14,8 +15,11 @@ from ...errors import NotFoundError
 from ...storage.base import Repository
 from ..deps import CurrentUser, RepoDep, resolve_owner
 from ..idempotency import run_idempotent
+from ..masking import mask_pii
 from ..problems import problem
-from ..schemas import CancelIn, OrderOut, OrdersOut, OrderStatusOut
+from ..schemas import (
+    CancelIn, EstimateIn, ExchangeOptionsOut, OptionOut, OrderOut, OrdersOut, OrderStatusOut, RefundEstimateOut,
+)
 
 router = APIRouter(tags=["orders"])
 OrderId = Annotated[str, Path(min_length=1, max_length=40, description="예: ORD-20261126-0001")]
@@ -48,17 +52,61 @@ def get_order_status(order_id: OrderId, user: CurrentUser, repo: RepoDep) -> Ord
     return OrderStatusOut.of(owned_order(repo, user, order_id))
 
 
+def denied_problem(denied: Denied, title: str) -> JSONResponse:
+    """409 when the order's state forbids the action; 422 when the request itself is
+    wrong (an unknown item, a bad quantity, an option the product lacks): the
+    Korean ``detail`` names the item either way."""
+    status = 422 if denied.reason in INVALID_REQUEST_REASONS else 409
+    return problem(status, denied.message, code=denied.reason, title=title)
+
+
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut)
 async def cancel_order(order_id: OrderId, body: CancelIn, request: Request, user: CurrentUser,
                        repo: RepoDep) -> JSONResponse:
-    """Cancel before dispatch; 409 with the Korean reason when the status forbids it.
-    Honours `Idempotency-Key`."""
+    """출고 전(결제대기·결제완료·상품준비중) 주문을 취소합니다. `items`를 주면 그 상품(과 수량)만 부분 취소하고,
+    주문은 남은 상품으로 유지되며 금액이 줄어듭니다(무료배송 기준 30,000원 미만이 되면 배송비 3,000원 차감).
+    응답의 `refund_estimate`에 환불 예상 금액이 있습니다. 상태상 불가하면 409, 상품 지정이 잘못되면 422
+    (어느 상품인지 한국어로 안내). 사유의 개인정보는 마스킹되어 저장됩니다. `Idempotency-Key`를 지원합니다."""
 
     def cancel() -> tuple[int, object]:
         order = owned_order(repo, user, order_id)
-        outcome = repo.apply_order_action(order.order_id, Action.CANCEL, now=utcnow(), reason=body.reason)
+        lines = [i.line() for i in body.items] if body.items else None
+        outcome = repo.apply_order_action(order.order_id, Action.CANCEL, now=utcnow(),
+                                          reason=mask_pii(body.reason), lines=lines)
         if isinstance(outcome, Denied):
-            return 409, problem(409, outcome.message, code=outcome.reason, title="주문을 취소할 수 없습니다")
-        return 200, OrderOut.of(outcome.order)
+            refused = denied_problem(outcome, "주문을 취소할 수 없습니다")
+            return refused.status_code, refused
+        return 200, OrderOut.of(outcome.order, outcome.estimate)
 
     return await run_idempotent(request, user.user_id, cancel)
+
+
+@router.post("/orders/{order_id}/refund-estimate", response_model=RefundEstimateOut)
+def refund_estimate(order_id: OrderId, body: EstimateIn, user: CurrentUser, repo: RepoDep) -> JSONResponse:
+    """취소·반품·교환·불량 신청 전에 환불 예상 금액을 계산합니다(아무것도 바꾸지 않습니다).
+    `items`를 생략하면 남은 상품 전체가 대상입니다. 불가하면 409/422 문제 상세로 이유를 안내합니다."""
+    order = owned_order(repo, user, order_id)
+    options = None
+    if body.action is Action.EXCHANGE and body.replacement_option is not None:
+        options = [o for p in sorted({i.product_id for i in order.items}) for o in repo.list_product_options(p)]
+    plan = plan_order_action(order, body.action, utcnow(),
+                             lines=[i.line() for i in body.items] if body.items else None,
+                             replacement_option=body.replacement_option, options=options)
+    if isinstance(plan, Denied):
+        return denied_problem(plan, "신청할 수 없습니다")
+    return JSONResponse(RefundEstimateOut.of(plan.estimate).model_dump(mode="json"))  # type: ignore[union-attr]
+
+
+@router.get("/orders/{order_id}/items/{item_id}/options", response_model=ExchangeOptionsOut)
+def exchange_options(order_id: OrderId, item_id: Annotated[str, Path(min_length=1, max_length=40)],
+                     user: CurrentUser, repo: RepoDep) -> ExchangeOptionsOut:
+    """주문 상품을 교환할 수 있는 옵션(같은 상품의 다른 옵션)과 재고를 보여 줍니다."""
+    order = owned_order(repo, user, order_id)
+    item = order.item(item_id)
+    if item is None:
+        raise NotFoundError(f"주문 {order.order_id}에 상품 {item_id}이(가) 없습니다.")
+    options = repo.list_product_options(item.product_id)
+    return ExchangeOptionsOut(
+        item_id=item.item_id, product_id=item.product_id, title=item.title, current_option=item.option,
+        options=[OptionOut(option=o.option, stock=o.stock, in_stock=o.in_stock, current=o.option == item.option)
+                 for o in options])
