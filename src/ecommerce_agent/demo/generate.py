@@ -309,8 +309,9 @@ class DemoShop:
         out["orders"].append(row)
         out["order_items"].extend(items)
         ticket = _ticket_for(rng, row, self.anchor)
-        if ticket is not None and claims:
-            self._claim_details(ticket, items)
+        if ticket is not None:
+            if claims:
+                self._claim_details(ticket, items)
             token = "".join(rng.choice(TICKET_ALPHABET) for _ in range(6))
             while token in tokens:
                 token = "".join(rng.choice(TICKET_ALPHABET) for _ in range(6))
