@@ -76,7 +76,8 @@ class PolicyAnswerer:
             rules = [r for r in self.facts.rules
                      if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
             computed = first_computed(rules, _with_numbers(part, q), now, delivered)
-            blocks.append((best.section, choose_lead(best.section, part, words, emap, computed), best))
+            blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
+                                                      self.words.sentences.get(best.section.key)), best))
         if not blocks:
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])

@@ -32,11 +32,11 @@ class Lead:
 
 
 def sentence_score(sentence: str, position: int, q: Question, words: list[str],
-                   expansion_words: dict[str, set[str]]) -> float:
+                   expansion_words: dict[str, set[str]], bag: frozenset[str] = frozenset()) -> float:
     s = squash(sentence)
     hit = 0.0
     for w in words:
-        if w in s or any(x in s for x in expansion_words.get(w, ())):
+        if w in bag or w in s or any(x in bag or x in s for x in expansion_words.get(w, ())):
             hit += 1
     score = hit / max(len(words), 1)
     for kind, cue in KIND_CUES.items():
@@ -44,7 +44,16 @@ def sentence_score(sentence: str, position: int, q: Question, words: list[str],
             score += 0.35
     if q.yesno and (NEGATIVE.search(sentence) or POSITIVE.search(sentence)):
         score += 0.1
+    # the general rule and its special cases: a sentence about the case the question is not about
+    asks_defect, asks_change = bool(DEFECT_Q.search(q.text)), "변심" in q.text
+    if asks_defect and not asks_change and "단순 변심" in sentence and not DEFECT_Q.search(sentence):
+        score -= 0.5
+    if not asks_defect and DEFECT_Q.search(sentence) and "단순 변심" not in sentence:
+        score -= 0.3
     return score - 0.04 * position
+
+
+DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품")
 
 
 PAYER_Q = re.compile(r"내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
@@ -56,16 +65,26 @@ SHOPPER_PAYS = re.compile(r"고객님\s?(?:이\s?)?부담|부과됩니다|붙습
 CLAUSE = re.compile(r"(?<=[며고서면데만])\s*,\s*|,\s+(?=[^,]{8,})")
 
 
-def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]]) -> str:
-    """The clause of ``sentence`` about what is asked ("…, 불량이면 포장 비용도 환불해 드립니다")."""
+def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]], after: str = "") -> str:
+    """From the clause of ``sentence`` about what is asked to the predicate that
+    ends it ("휴대폰 소액결제, 페이팔, 상품권 결제는 현재 지원하지 않습니다": the list
+    item asked about, up to 지원하지 않습니다); a list item without a predicate
+    reads on into the sentence after it (``after``)."""
     clauses = [c for c in CLAUSE.split(sentence) if c.strip()]
-    if len(clauses) < 2:
-        return sentence
-    def hits(c: str) -> int:
-        t = squash(c)
-        return sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
-    best = max(clauses, key=hits)
-    return best if hits(best) > 0 else sentence
+    start = 0
+    if len(clauses) >= 2:
+        def hits(c: str) -> int:
+            t = squash(c)
+            return sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+        best = max(clauses, key=hits)
+        if hits(best) > 0:
+            start = sentence.find(best)
+    rest = f"{sentence[start:]} {after}"
+    cue = PREDICATE.search(rest)
+    return rest[:cue.end()] if cue else sentence
+
+
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}|[다요][.!]?\\s*$")
 
 
 def polarity(sentence: str, q: Question | None = None) -> str:
@@ -78,16 +97,18 @@ def polarity(sentence: str, q: Question | None = None) -> str:
 
 
 def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
-                computed: Computed | None) -> Lead:
+                computed: Computed | None, bags: list[frozenset[str]] | None = None) -> Lead:
     if computed is not None:
         if q.yesno and computed.verdict:
             return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
         return Lead(computed.text, computed.verdict, None)
     sentences = list(section.sentences) or [section.heading]
-    best = max(range(len(sentences)), key=lambda i: sentence_score(sentences[i], i, q, words, emap))
+    bags = bags if bags is not None and len(bags) == len(sentences) else [frozenset()] * len(sentences)
+    best = max(range(len(sentences)), key=lambda i: sentence_score(sentences[i], i, q, words, emap, bags[i]))
     sentence = sentences[best]
+    after = sentences[best + 1] if best + 1 < len(sentences) else ""
     if q.yesno:
-        verdict = polarity(clause_for(sentence, q, words, emap), q)
+        verdict = polarity(clause_for(sentence, q, words, emap, after), q)
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
 

@@ -44,19 +44,21 @@ def fill(template: str, **values: str) -> str:
 
 
 def compute(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None = None) -> Computed | None:
-    return {"threshold": _threshold, "window": _window, "cutoff": _cutoff, "hours": _hours}[rule.type](
-        rule, q, now, delivered_at)
+    return {"threshold": _threshold, "window": _window, "cutoff": _cutoff, "hours": _hours,
+            "region_fee": _region_fee, "return_fee": _return_fee, "per_unit": _per_unit,
+            "interest": _interest}[rule.type](rule, q, now, delivered_at)
 
 
 def _threshold(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
     spec = rule.spec
-    numbers = q.points if spec["unit"] == "포인트" else q.amounts
+    numbers = {"포인트": q.points, "세": q.ages}.get(spec["unit"], q.amounts)
     if not numbers:
         return None
     n, line = numbers[0], int(spec["number"])
     above = n >= line
     unit = spec["unit"]
-    text = fill(spec["above" if above else "below"], n=f"{n:,}{unit}", gap=f"{max(line - n, 0):,}{unit}")
+    text = fill(spec["above" if above else "below"], n=f"{n:,}{unit}" if unit != "세" else f"{n}세",
+                gap=f"{max(line - n, 0):,}{unit}")
     flip = any(squash(p) in squash(q.text) for p in spec.get("yes_if_below", []))
     verdict = ("yes" if above != flip else "no") if q.yesno else None
     return Computed(text, verdict, rule.rule_id)
@@ -72,14 +74,116 @@ def _window(rule: Rule, q: Question, now: datetime, delivered_at: datetime | Non
         deadline = delivered_at.astimezone(KST).date() + timedelta(days=int(spec["days"]))
         inside = days <= int(spec["days"])
         text = fill(spec["within" if inside else "outside"], d=str(days))
-        if inside:
+        if inside and spec.get("yes_if", "within") == "within":
             text += " " + fill(spec["deadline"], date=kdate(deadline))
-        return Computed(text, ("yes" if inside else "no") if q.yesno else None, rule.rule_id)
+        return Computed(text, _window_verdict(spec, inside, q), rule.rule_id)
     if days is None:
         return None
     inside = days <= int(spec["days"])
-    return Computed(fill(spec["within" if inside else "outside"], d=str(days)),
-                    ("yes" if inside else "no") if q.yesno else None, rule.rule_id)
+    return Computed(fill(spec["within" if inside else "outside"], d=str(days)), _window_verdict(spec, inside, q),
+                    rule.rule_id)
+
+
+def _window_verdict(spec: dict[str, Any], inside: bool, q: Question) -> str | None:
+    if not q.yesno:
+        return None
+    yes = inside if spec.get("yes_if", "within") == "within" else not inside
+    return "yes" if yes else "no"
+
+
+DEFECT = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?(?:상품|물건)")
+FREE_SHIPPING = re.compile(r"무료\s?배송|무배|배송비\s?(?:없이|무료|안\s?내)|공짜\s?배송")
+PAID_SHIPPING = re.compile(r"배송비\s?(?:3,?000원|3천\s?원|삼천\s?원)?\s?(?:내고|냈|결제하고|주고|를?\s?내)")
+
+
+def _won(n: int) -> str:
+    return f"{n:,}원"
+
+
+def _region_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    spec = rule.spec
+    if q.region is None or q.region not in spec["surcharge"]:
+        return None
+    region, extra = q.region, int(spec["surcharge"][q.region])
+    text_q = q.text
+    payer = q.yesno
+    if DEFECT.search(text_q) and re.search(r"반품|교환|회수|보내", text_q):
+        text = (f"상품 불량이나 오배송으로 인한 반품·교환은 {region} 지역 추가 배송비를 포함한 모든 배송비를 "
+                "저희 쇼핑몰이 부담합니다.")
+        return Computed(text, "no" if payer else None, rule.rule_id)
+    round_trip, base = int(spec["round_trip"]), int(spec["base"])
+    if "교환" in text_q:
+        total = round_trip + 2 * extra
+        text = (f"{region}에서 단순 변심으로 교환하시면 왕복 배송비 {_won(round_trip)}에 회수와 재발송 두 구간의 "
+                f"{region} 추가 배송비({_won(extra)}×2)가 더해져 총 {_won(total)}입니다.")
+        return Computed(text, "yes" if payer else None, rule.rule_id)
+    if "반품" in text_q:
+        free = bool(FREE_SHIPPING.search(text_q)) or any(a >= int(spec["free_from"]) for a in q.amounts)
+        paid = bool(PAID_SHIPPING.search(text_q)) or any(a < int(spec["free_from"]) and a != base for a in q.amounts)
+        if free and not paid:
+            text = (f"무료배송으로 받으신 주문을 {region}에서 단순 변심으로 반품하시면 왕복 배송비 {_won(round_trip)}에 "
+                    f"회수 구간의 {region} 추가 배송비 {_won(extra)}이(가) 더해져 총 {_won(round_trip + extra)}입니다.")
+        elif paid and not free:
+            text = (f"배송비 {_won(base)}을(를) 내신 주문을 {region}에서 단순 변심으로 반품하시면 편도 {_won(base)}에 "
+                    f"{region} 추가 배송비 {_won(extra)}이(가) 더해져 총 {_won(base + extra)}입니다.")
+        else:
+            text = (f"{region}에서 단순 변심으로 반품하시면 회수 구간의 {region} 추가 배송비 {_won(extra)}이(가) 더해져, "
+                    f"무료배송 주문은 총 {_won(round_trip + extra)}, 배송비 {_won(base)}을(를) 내신 주문은 "
+                    f"총 {_won(base + extra)}입니다.")
+        return Computed(text.replace("이(가)", "이").replace("을(를)", "을"), "yes" if payer else None, rule.rule_id)
+    amounts = [a for a in q.amounts if a not in (extra,)]
+    if amounts:
+        amount = amounts[0]
+        fee = 0 if amount >= int(spec["free_from"]) else base
+        what = "무료배송 기준(30,000원 이상)을 넘어 기본 배송비는 없고" if fee == 0 else f"기본 배송비 {_won(base)}에"
+        text = (f"{region}(으)로 {_won(amount)} 주문하시면 {what} {region} 추가 배송비 {_won(extra)}이 붙어 "
+                f"배송비는 총 {_won(fee + extra)}입니다.")
+    else:
+        text = (f"{region} 지역은 {_won(extra)}의 추가 배송비가 붙습니다. 30,000원 미만 주문은 기본 배송비와 합쳐 "
+                f"총 {_won(base + extra)}, 30,000원 이상 무료배송 주문은 추가 배송비 {_won(extra)}만 내시면 됩니다.")
+    text = text.replace("제주(으)로", "제주로").replace("도서산간(으)로", "도서산간으로")
+    return Computed(text, "yes" if payer else None, rule.rule_id)
+
+
+def _return_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    spec = rule.spec
+    if any(squash(x) in squash(q.text) for x in spec.get("excludes", [])):
+        return None
+    round_trip, one_way = int(spec["round_trip"]), int(spec["one_way"])
+    free = bool(FREE_SHIPPING.search(q.text))
+    paid = bool(PAID_SHIPPING.search(q.text))
+    prices = [a for a in q.amounts if a not in (one_way, round_trip)]
+    if not (free or paid or prices):
+        return None
+    if not free and not paid:
+        free = prices[0] >= int(spec["free_from"])
+    fee = round_trip if free and not paid else one_way
+    how = "무료배송으로 받으신 주문이라 왕복 배송비" if fee == round_trip else "배송비를 내신 주문이라 회수 배송비 편도"
+    if prices and re.search(r"돌려받|환불|얼마\s?받|받을\s?수|들어와", q.text):
+        text = (f"단순 변심 반품은 {how} {_won(fee)}이 환불 금액에서 차감되어, {_won(prices[0])} 중 "
+                f"{_won(prices[0] - fee)}을 돌려받으십니다.")
+    else:
+        text = f"단순 변심 반품은 {how} {_won(fee)}을 고객님이 부담하십니다."
+    return Computed(text, "yes" if q.yesno else None, rule.rule_id)
+
+
+def _per_unit(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    if q.count is None or q.count < 2:
+        return None
+    price = int(rule.spec["price"])
+    text = f"{rule.spec['what']} {q.count}개는 1개당 {_won(price)}씩 총 {_won(price * q.count)}입니다."
+    return Computed(text, None, rule.rule_id)
+
+
+def _interest(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    if not q.amounts or q.days is None:
+        return None
+    rate = float(rule.spec["rate"])
+    amount = q.amounts[0]
+    value = round(amount * rate * q.days / 365)
+    text = (f"{_won(amount)} 환불이 {q.days}일 늦어지면 지연배상금은 {_won(amount)} × 15% × {q.days}일 ÷ 365 = "
+            f"{_won(value)}입니다.")
+    return Computed(text, None, rule.rule_id)
 
 
 def _order_day(q: Question, now: datetime) -> tuple[date, int | None]:
@@ -109,12 +213,17 @@ def add_business_days(day: date, n: int) -> date:
 
 
 def _cutoff(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
-    if q.moment is None:
+    needs = rule.spec.get("needs")
+    if q.moment is None or (needs and not any(squash(n) in squash(q.text) for n in needs)):
         return None
     day, hour = _order_day(q, now)
     cutoff = int(rule.spec["hour"])
     when = _day_words(q, day) + (f" {_clock(hour, q.moment.minute)}" if hour is not None else "")
-    if day.weekday() >= 5:
+    if q.moment.holiday:
+        ship = next_business_day(day)
+        when = "공휴일"
+        why = "공휴일에 결제된 주문은 다음 영업일에 출고되므로"
+    elif day.weekday() >= 5:
         ship = next_business_day(day)
         why = "주말에 결제된 주문은 다음 영업일에 출고되므로"
     elif hour is None:
@@ -143,10 +252,11 @@ def _hours(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None
     spec = rule.spec
     day, hour = _order_day(q, now)
     open_days = set(spec["days"])
-    name = _day_words(q, day)
-    if day.weekday() not in open_days:
+    name = "공휴일" if q.moment.holiday else _day_words(q, day)
+    later = f"다음 영업일인 {weekday_name(next_business_day(day))} 09:00부터 순서대로 처리해 드립니다."
+    if day.weekday() not in open_days or q.moment.holiday:
         text = (f"{name}에는 상담원이 쉽니다. 상담원 상담은 평일 09:00~18:00(점심시간 12:00~13:00 제외)이며, "
-                "채팅 상담(AI)은 24시간 이용하실 수 있습니다.")
+                f"채팅 상담(AI)은 24시간 이용하실 수 있습니다. {name}에 남기신 상담 요청과 문의는 {later}")
         return Computed(text, "no" if q.yesno else None, rule.rule_id)
     if hour is None:
         return Computed(f"{name}에는 상담원이 09:00~18:00에 상담해 드립니다(점심시간 12:00~13:00 제외).",
@@ -159,8 +269,9 @@ def _hours(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None
     elif in_break:
         text = f"{name} {clock}은 점심시간(12:00~13:00)이라 상담원 연결이 어렵습니다. 13:00 이후에 연결해 드립니다."
     else:
+        nxt = (f"{name} 09:00부터 순서대로 처리해 드립니다." if hour < int(spec["open"]) else later)
         text = (f"{name} {clock}은 상담원 운영 시간(평일 09:00~18:00)이 아니어서 상담원 연결이 어렵습니다. "
-                "채팅 상담(AI)은 24시간 이용하실 수 있습니다.")
+                f"채팅 상담(AI)은 24시간 이용하실 수 있고, 남기신 상담 요청은 {nxt}")
     return Computed(text, ("yes" if inside else "no") if q.yesno else None, rule.rule_id)
 
 

@@ -20,7 +20,11 @@ KINDS = ("amount", "period", "time", "rate", "count")
 RULE_TYPES = {"threshold": ("number", "unit", "above", "below"),
               "window": ("days", "within", "outside", "deadline"),
               "cutoff": ("hour",),
-              "hours": ("open", "close", "days")}
+              "hours": ("open", "close", "days"),
+              "region_fee": ("surcharge", "base", "free_from", "round_trip"),
+              "return_fee": ("round_trip", "one_way", "free_from"),
+              "per_unit": ("price", "what"),
+              "interest": ("rate",)}
 
 
 @dataclass(frozen=True)

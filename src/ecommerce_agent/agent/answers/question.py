@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ...domain.prices import find_amounts
 from .lexicon import Lexicon, squash
 
-WH = re.compile(r"얼마|언제|며칠|몇|어떻게|어케|어디|누가|누구|뭐|무엇|무슨|어느|왜|어떤|how|when|what", re.I)
+WH = re.compile(r"얼마|언제|며칠|몇|어떻게|어케|어디|누가|누구|뭐|뭔|뭘|무엇|무슨|어느|왜|어떤|어떡|how|when|what|where", re.I)
 AMOUNT_Q = re.compile(r"얼마|몇\s?원|비용|금액|요금|수수료|몇\s?포인트|몇\s?%|몇\s?퍼|적립률|how much", re.I)
 PERIOD_Q = re.compile(r"며칠|몇\s?일|얼마나\s?걸|얼마\s?동안|기간|언제까지|몇\s?시간|몇\s?달|몇\s?개월|몇\s?년|"
                       r"얼마나\s?(?:보관|유지|가|있)|몇\s?영업일|how long", re.I)
@@ -27,6 +27,9 @@ POINTS = re.compile(r"(\d[\d,]*|[일이삼사오육칠팔구]?천|[일이삼사�
 DAYS = re.compile(r"(\d+)\s?(영업일|일|주|개월|달|년|시간)")
 CLOCK = re.compile(r"(\d{1,2})\s?시(?:\s?(\d{1,2})\s?분|\s?반)?")
 CLOCK_HM = re.compile(r"(\d{1,2}):(\d{2})")
+AGE = re.compile(r"(\d{1,3})\s?(?:살|세)(?=$|[\s,.?!]|이|인|예|에|요|라|면|부터|까지)")
+COUNT = re.compile(r"(\d+)\s?(?:개|장|박스|세트|건)")
+HOLIDAY = re.compile(r"공휴일|빨간\s?날|명절|설날|추석|연휴")
 UNIT_DAYS = {"일": 1, "영업일": 1, "주": 7, "개월": 30, "달": 30, "년": 365}
 
 
@@ -36,6 +39,7 @@ class Moment:
     day_offset: int | None = None  # from today (오늘 0, 내일 1)
     hour: int | None = None
     minute: int = 0
+    holiday: bool = False  # 공휴일, 명절 연휴
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Question:
     days: int | None = None  # a span of days the shopper names ("닷새 전에", "2주")
     moment: Moment | None = None
     region: str | None = None
+    ages: tuple[int, ...] = ()
+    count: int | None = None  # "2개", "두 개"
     expansions: tuple[str, ...] = ()
     parts: tuple[str, ...] = field(default=())
 
@@ -75,6 +81,7 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
     amounts = tuple(a.value for a in find_amounts(text) if a.value >= 100)
     return Question(text=text, kinds=frozenset(kinds), amounts=amounts, points=_points(text),
                     days=_days(text, lexicon), moment=_moment(text, lexicon), region=lexicon.region(text),
+                    ages=tuple(int(m.group(1)) for m in AGE.finditer(text)), count=_count(text, lexicon),
                     expansions=tuple(lexicon.expansions(text)), parts=parts if len(parts) > 1 else ())
 
 
@@ -112,22 +119,46 @@ def _moment(text: str, lexicon: Lexicon) -> Moment | None:
         short = re.search(r"([월화수목금토일])(?:욜|요일)", text)
         weekday = "월화수목금토일".index(short.group(1)) if short else None
     offset = next((v for w, v in lexicon.relative_days.items() if w in squashed), None)
-    hour, minute = None, 0
-    m = CLOCK_HM.search(text)
-    if m:
-        hour, minute = int(m.group(1)), int(m.group(2))
-    else:
-        m = CLOCK.search(text)
-        if m and not re.search(r"몇\s?$", text[:m.start()]):
-            hour = int(m.group(1))
-            minute = int(m.group(2)) if m.group(2) else (30 if "반" in m.group(0) else 0)
+    hour, minute = _clock(text, lexicon)
     part = next((v for w, v in lexicon.dayparts.items() if w in squashed), None)
-    if hour is not None and part is not None and part >= 12 and hour < 12:
-        hour += 12  # "오후 3시", "밤 9시"
-    elif hour is not None and part is None and 1 <= hour <= 7:
-        hour += 12  # "3시에 주문" in a shop's day means 15:00
     if hour is None and part is not None and (weekday is not None or offset is not None):
         hour = part
-    if weekday is None and offset is None and hour is None:
+    holiday = bool(HOLIDAY.search(text))
+    if weekday is None and offset is None and hour is None and not holiday:
         return None
-    return Moment(weekday=weekday, day_offset=offset, hour=hour, minute=minute)
+    return Moment(weekday=weekday, day_offset=offset, hour=hour, minute=minute, holiday=holiday)
+
+
+def _clock(text: str, lexicon: Lexicon) -> tuple[int | None, int]:
+    """The last clock time said ("오전 11시에 주문하고 입금은 오후 4시" → 16:00), read
+    with the part of the day written just before it ("밤 9시" → 21:00; a bare "3시"
+    in a shop's day is 15:00)."""
+    found: list[tuple[int, int]] = []
+    for m in CLOCK_HM.finditer(text):
+        found.append((m.start(), int(m.group(1)) * 60 + int(m.group(2))))
+    for m in CLOCK.finditer(text):
+        if re.search(r"몇\s?$", text[:m.start()]) or any(abs(m.start() - p) < 3 for p, _ in found):
+            continue
+        hour = int(m.group(1))
+        minute = int(m.group(2)) if m.group(2) else (30 if "반" in m.group(0) else 0)
+        before = squash(text[max(0, m.start() - 6):m.start()])
+        part = next((v for w, v in lexicon.dayparts.items() if w in before), None)
+        if part is not None and part >= 12 and hour < 12:
+            hour += 12
+        elif part is None and 1 <= hour <= 7:
+            hour += 12
+        found.append((m.start(), hour * 60 + minute))
+    if not found:
+        return None, 0
+    minutes = max(found)[1]
+    return minutes // 60, minutes % 60
+
+
+def _count(text: str, lexicon: Lexicon) -> int | None:
+    m = COUNT.search(text)
+    if m:
+        return int(m.group(1))
+    for word, value in lexicon.count_words.items():
+        if re.search(rf"(?<![가-힣]){word}\s?(?:개|장|박스|세트)", text):
+            return value
+    return None

@@ -83,6 +83,10 @@ class SectionWords:
                      for i, s in enumerate(store.sections)}
         self.squashed = {s.key: squash(f"{s.title} {s.heading} {s.text}") for s in store.sections}
         self.head_squashed = {s.key: squash(f"{s.title} {s.heading}") for s in store.sections}
+        flat = [sentence for s in store.sections for sentence in s.sentences]
+        words = iter(analyzer.analyze_many(flat))
+        self.sentences = {s.key: [frozenset(t) | frozenset(w) for t, w in (next(words) for _ in s.sentences)]
+                          for s in store.sections}
         df: dict[str, int] = {}
         for bag in self.body.values():
             for w in bag:
@@ -173,12 +177,20 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
 
 def _rule_usable(rule: Any, q: Question) -> bool:
     if rule.type == "threshold":
-        return bool(q.points if rule.spec["unit"] == "포인트" else q.amounts)
+        return bool({"포인트": q.points, "세": q.ages}.get(rule.spec["unit"], q.amounts))
     if rule.type == "window":
         excluded = any(squash(x) in squash(q.text) for x in rule.spec.get("excludes", []))
         return q.days is not None and not excluded
     if rule.type in ("cutoff", "hours"):
         return q.moment is not None
+    if rule.type == "region_fee":
+        return q.region is not None
+    if rule.type == "return_fee":
+        return bool(q.amounts) or "무료" in q.text or "배송비" in q.text
+    if rule.type == "per_unit":
+        return q.count is not None and q.count > 1
+    if rule.type == "interest":
+        return bool(q.amounts) and q.days is not None
     return False
 
 
