@@ -113,7 +113,7 @@ class PolicyAnswerer:
         floor = min(cosines.values(), default=0.0)
         for c in candidates.values():
             c.cos = cosines.get(c.section.key, floor)
-        words = content_words(self.analyzer, q.text, self.lexicon)
+        words = content_words(self.analyzer, self.lexicon.rewrite(q.text), self.lexicon)
         emap = self.expansion_table.map(q.text)
         ranked = list(candidates.values())
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)

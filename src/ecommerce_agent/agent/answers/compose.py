@@ -13,9 +13,9 @@ from .lexicon import squash
 from .question import Question
 from .sections import Section
 
-NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은\s?경우)|쉽니다|휴무|운영하지|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
+NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은\s?경우)|쉽니다|휴무|운영하지|거절|아니라|못합니다|없이는|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
                       r"지원하지|제한됩니다|드리지\s?않|접수되지|되지\s?않|아닌\s?경우에는|적용되지")
-POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|됩니다|드립니다|해\s?드|있습니다|받으실|하실\s?수")
+POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
              "period": re.compile(r"\d+\s?(?:영업일|일|개월|년|시간|분)|당일|즉시|바로"),
              "when": re.compile(r"\d+\s?(?:영업일|일|개월|년|시간|시)|\d{1,2}:\d{2}|당일|다음|즉시|바로|시점|때"),
@@ -107,6 +107,13 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     best = max(range(len(sentences)), key=lambda i: sentence_score(sentences[i], i, q, words, emap, bags[i]))
     sentence = sentences[best]
     after = sentences[best + 1] if best + 1 < len(sentences) else ""
+    head = section.intro[best] if best < len(section.intro) else None
+    if head is not None:  # a list item: the sentence that introduces the list says what it means
+        item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
+        if q.yesno:
+            verdict = polarity(clause_for(sentences[head], q, words, emap), q)
+            return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
+        return Lead(sentence, None, item)
     if q.yesno:
         verdict = polarity(clause_for(sentence, q, words, emap, after), q)
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)

@@ -42,6 +42,20 @@ class Lexicon:
                 found.extend(w for w in corpus if w not in found)
         return found
 
+    def rewrite(self, text: str) -> str:
+        """``text`` with its everyday phrases written in the documents' words ("현영
+        되나요" → "현금영수증 되나요"), longest phrase first, each span once."""
+        squashed = squash(text)
+        slots: list[str] = []
+        for word, corpus in self.synonyms:
+            if word in squashed:
+                pattern = re.compile(r"\s*".join(map(re.escape, word)), re.I)
+                def mark(_: re.Match[str], corpus: tuple[str, ...] = corpus) -> str:
+                    slots.append(" ".join(corpus))
+                    return f" \x00{len(slots) - 1}\x00 "
+                text = pattern.sub(mark, text)
+        return re.sub(r"\x00(\d+)\x00", lambda m: slots[int(m.group(1))], text) if slots else text
+
     def region(self, text: str) -> str | None:
         """The region class a place name in ``text`` belongs to ("울릉도" → 도서산간)."""
         squashed = squash(text)

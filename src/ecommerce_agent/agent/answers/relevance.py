@@ -106,7 +106,7 @@ def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
     moments it gives (닷새, 금요일, 밤: read by question.py, not looked up)."""
     numeric = lexicon.number_words
     return [w for w in dict.fromkeys(analyzer.words(text))
-            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric]
+            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric and len(w) >= 2]
 
 
 def coverage(words: list[str], key: tuple[str, str], sw: SectionWords, expansion_words: dict[str, set[str]],

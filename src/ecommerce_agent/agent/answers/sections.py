@@ -40,6 +40,7 @@ class Section:
     sentences: tuple[str, ...]  # prose sentences and list items, in order (no table rows)
     tables: tuple[Table, ...]
     order: int  # position in its document
+    intro: tuple[int | None, ...] = ()  # for a list item, the sentence that introduces its list
 
     @property
     def key(self) -> tuple[str, str]:
@@ -76,6 +77,7 @@ class SectionStore:
 
 def parse_section(doc_id: str, title: str, heading: str, text: str, order: int = 0) -> Section:
     sentences: list[str] = []
+    intro: list[int | None] = []
     tables: list[Table] = []
     rows: list[list[str]] = []
 
@@ -95,8 +97,13 @@ def parse_section(doc_id: str, title: str, heading: str, text: str, order: int =
         if not stripped or stripped.startswith("#"):
             continue
         if stripped.startswith(("- ", "* ")):
+            prose = [i for i, v in enumerate(intro) if v is None]
             sentences.append(stripped[2:].strip())
+            intro.append(prose[-1] if prose else None)
             continue
-        sentences.extend(s.strip() for s in _SENTENCE_END.split(stripped) if s.strip())
+        for part in _SENTENCE_END.split(stripped):
+            if part.strip():
+                sentences.append(part.strip())
+                intro.append(None)
     end_table()
-    return Section(doc_id, title, heading, text, tuple(sentences), tuple(tables), order)
+    return Section(doc_id, title, heading, text, tuple(sentences), tuple(tables), order, tuple(intro))
