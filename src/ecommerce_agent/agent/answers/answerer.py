@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,15 @@ class PolicyAnswerer:
 
     def answer(self, question: str, *, now: datetime, context: AnswerContext | None = None) -> PolicyAnswer | None:
         q = read_question(question, self.lexicon)
-        parts = [read_question(p, self.lexicon) for p in q.parts] if q.parts else [q]
+        parts = [q]
+        if q.parts:  # "사이즈 교환 돼요? 비용은요?": a short part is about the topic of the one before
+            parts = []
+            for i, text in enumerate(q.parts):
+                part = read_question(text, self.lexicon)
+                if i > 0 and len(content_words(self.analyzer, text, self.lexicon)) < 2:
+                    part = replace(read_question(f"{q.parts[i - 1]} {text}", self.lexicon), kinds=part.kinds,
+                                   parts=())
+                parts.append(part)
         delivered = context.order.delivered_at if context is not None and context.order is not None else None
         blocks: list[tuple[Section, Lead, Candidate]] = []
         others: list[Candidate] = []
@@ -90,7 +98,7 @@ class PolicyAnswerer:
         return PolicyAnswer(text=text, citations=citations, cards=self._cards([s for s, _, _ in blocks]),
                             verdict=verdict if q.yesno else None, doc_id=first_section.doc_id,
                             trace={"cover": round(first.cover, 3), "cos": round(first.cos, 3),
-                                   "score": round(first.score, 3), "rule": first.rule, "kinds": sorted(q.kinds)})
+                                   "score": round(first.score, 3), "rule": first.rule, "sentence": round(first.sentence, 3), "kinds": sorted(q.kinds)})
 
     def _best(self, q: Question, whole: Question) -> tuple[Candidate, list[str], dict[str, set[str]], list[Candidate]] | None:
         expanded = " ".join([q.text, *q.expansions, *([q.region] if q.region else [])])
@@ -147,7 +155,6 @@ def _with_numbers(part: Question, whole: Question) -> Question:
     """A part of a two-part question keeps the numbers said in the other part."""
     if part is whole:
         return part
-    from dataclasses import replace
     return replace(part, amounts=part.amounts or whole.amounts, points=part.points or whole.points,
                    days=part.days if part.days is not None else whole.days,
                    moment=part.moment or whole.moment, region=part.region or whole.region)

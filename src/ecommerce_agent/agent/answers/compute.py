@@ -302,7 +302,9 @@ def applicable(rules: list[Rule], q: Question) -> list[Rule]:
 
 
 def first_computed(rules: list[Rule], q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
-    for rule in applicable(rules, q):
+    # a region named decides the fee before the general free-shipping line does
+    ordered = sorted(applicable(rules, q), key=lambda r: r.type != "region_fee" or q.region is None)
+    for rule in ordered:
         out = compute(rule, q, now, delivered_at)
         if out is not None:
             return out

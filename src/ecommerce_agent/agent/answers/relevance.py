@@ -38,6 +38,21 @@ GENERIC = frozenset({"문의", "질문", "혹시", "그럼", "지금", "경우",
                      "혹", "근데", "그냥", "진짜", "너무", "완전", "좀", "이거", "그거", "저거", "이번", "전",
                      "후", "나", "내", "우리", "애", "쓰", "하나", "다", "안", "못", "또", "이", "그"})
 
+SUMMARY_DOCS = frozenset({"faq"})
+# special cases a section heading may be about; the general rule comes first unless the question names one
+SPECIAL_CASES = {"불량": ("불량", "파손", "고장", "하자", "깨", "오배송", "잘못", "다른상품"),
+                 "파손": ("불량", "파손", "고장", "하자", "깨"),
+                 "오배송": ("오배송", "잘못", "다른상품", "다른물건", "불량"),
+                 "제주": ("제주", "도서", "섬", "산간"), "도서산간": ("도서", "섬", "산간", "제주"),
+                 "주문제작": ("제작", "맞춤", "각인", "주문제작"), "예약": ("예약",),
+                 "업체직접": ("업체", "가구", "가전", "설치"), "해외": ("해외", "외국")}
+
+
+def _unasked_special(heading: str, squashed_question: str) -> float:
+    head = squash(heading)
+    return float(any(case in head and not any(cue in squashed_question for cue in cues)
+                     for case, cues in SPECIAL_CASES.items()))
+
 # what a question asks → the fact kinds or heading aspects that answer it
 ASPECT_KINDS = {"amount": {"amount", "rate"}, "period": {"period"}, "when": {"period", "time"}}
 ASPECT_HEADINGS = {"amount": "cost", "period": "time", "when": "time", "how": "method", "who": "payer"}
@@ -55,6 +70,9 @@ class Calibration:
     min_cover: float = 0.5  # answered when cover ≥ min_cover ...
     min_cos: float = 0.9  # ... or the section is semantically close
     min_evidence: float = 0.3  # and cover ≥ this at least
+    w_sentence: float = 0.25  # the best single sentence's weighted coverage (words that occur together)
+    special_penalty: float = 0.3  # a section about a special case the question does not name
+    summary_penalty: float = 0.3  # the FAQ summarises other documents: their detailed section first
 
 
 @dataclass
@@ -67,6 +85,7 @@ class Candidate:
     aspect: float = 0.0
     rule: float = 0.0
     cos: float = 0.0
+    sentence: float = 0.0
     score: float = 0.0
     result: Any = None
 
@@ -126,6 +145,19 @@ def coverage(words: list[str], key: tuple[str, str], sw: SectionWords, expansion
     return hit / total
 
 
+def sentence_coverage(words: list[str], key: tuple[str, str], sw: SectionWords,
+                      expansion_words: dict[str, set[str]]) -> float:
+    """The weighted share of the question's words found together in one sentence."""
+    if not words:
+        return 0.0
+    total = sum(sw.weight(w) for w in words)
+    best = 0.0
+    for bag in sw.sentences.get(key, []):
+        hit = sum(sw.weight(w) for w in words if w in bag or any(x in bag for x in expansion_words.get(w, ())))
+        best = max(best, hit / total)
+    return best
+
+
 class ExpansionTable:
     """The lexicon's entries analysed once: (key, words of the everyday phrase, the
     corpus words it stands for)."""
@@ -162,6 +194,7 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
     for c in candidates:
         key = c.section.key
         c.cover = coverage(words, key, sw, emap)
+        c.sentence = sentence_coverage(words, key, sw, emap)
         c.head = coverage(words, key, sw, emap, heading=True)
         kinds = facts.kinds_in(*key)
         fits = [bool(kinds & ASPECT_KINDS[k]) for k in asked if k in ASPECT_KINDS]
@@ -172,7 +205,10 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
         c.rule += float(any(r.section == key[1] for r in facts.rules_for(*key)
                             if any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q)))
         c.score = (cal.w_rank / (1 + c.rank) + cal.w_cover * c.cover + cal.w_head * c.head
-                   + cal.w_aspect * c.aspect + cal.w_rule * c.rule + cal.w_cos * c.cos)
+                   + cal.w_aspect * c.aspect + cal.w_rule * c.rule + cal.w_cos * c.cos
+                   + cal.w_sentence * c.sentence
+                   - (cal.summary_penalty if c.section.doc_id in SUMMARY_DOCS else 0.0)
+                   - cal.special_penalty * _unasked_special(c.section.heading, squashed_q))
 
 
 def _rule_usable(rule: Any, q: Question) -> bool:
