@@ -12,7 +12,7 @@ from ...domain.orders import Order
 from .compose import Lead, choose_lead, compose
 from .compute import first_computed
 from .facts import DEFAULT_FACTS, FactTable, load_facts
-from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
+from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, squash
 from .question import Question, read_question
 from .relevance import (Calibration, Candidate, SectionWords, ExpansionTable, answerable, content_words, rule_sections,
                         score_candidates)
@@ -122,6 +122,9 @@ class PolicyAnswerer:
         for c in candidates.values():
             c.cos = cosines.get(c.section.key, floor)
         words = content_words(self.analyzer, self.lexicon.rewrite(q.text), self.lexicon)
+        # a corpus word the analyser splits in this sentence ("양도 줘도" → 양 + 도) still counts
+        words += [w for w in dict.fromkeys(squash(e) for e in q.expansions if " " not in e)
+                  if len(w) >= 2 and w not in words]
         emap = self.expansion_table.map(q.text)
         ranked = list(candidates.values())
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)

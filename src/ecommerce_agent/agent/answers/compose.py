@@ -13,7 +13,7 @@ from .lexicon import squash
 from .question import Question
 from .sections import Section
 
-NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은\s?경우)|쉽니다|휴무|운영하지|거절|아니라|못합니다|없이는|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
+NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은|는)|쉽니다|휴무|운영하지|거절|아니라|못합니다|없이는|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않|없습니다|없으며|"
                       r"지원하지|제한됩니다|드리지\s?않|접수되지|되지\s?않|아닌\s?경우에는|적용되지")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
@@ -58,7 +58,7 @@ DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘
 
 PAYER_Q = re.compile(r"내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
                      r"유료|돈\s?받")
-SHOP_PAYS = re.compile(r"쇼핑몰이\s?(?:전액\s?|모두\s?)?부담|청구하지\s?않|부과하지\s?않|부과되지\s?않|차감\s?없이|"
+SHOP_PAYS = re.compile(r"쇼핑몰이\s?(?:전액\s?|모두\s?)?부담|쇼핑몰\s?부담|청구하지\s?않|부과하지\s?않|부과되지\s?않|차감\s?없이|"
                        r"무료로|추가\s?배송비는\s?없|받지\s?않")
 SHOPPER_PAYS = re.compile(r"고객님\s?(?:이\s?)?부담|부과됩니다|붙습니다|더해집니다|차감됩니다|결제하셔야|부담하십니다|"
                           r"고객님\s?부담")
@@ -73,9 +73,14 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
     clauses = [c for c in CLAUSE.split(sentence) if c.strip()]
     start = 0
     if len(clauses) >= 2:
-        def hits(c: str) -> int:
+        asks_defect = bool(DEFECT_Q.search(q.text)) and "변심" not in q.text
+
+        def hits(c: str) -> float:
             t = squash(c)
-            return sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+            n = sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+            if asks_defect:  # the clause about the case asked: 불량 rather than 단순 변심
+                n += 1.5 * bool(DEFECT_Q.search(c)) - 1.5 * ("단순 변심" in c and not DEFECT_Q.search(c))
+            return n
         best = max(clauses, key=hits)
         if hits(best) > 0:
             start = sentence.find(best)
@@ -84,15 +89,18 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
     return rest[:cue.end()] if cue else sentence
 
 
-PREDICATE = re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}|[다요][.!]?\\s*$")
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}|[다요][.!]?(?=\\s|$)")
 
 
-def polarity(sentence: str, q: Question | None = None) -> str:
+def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = ()) -> str:
+    """yes/no of ``sentence`` (the clause about what is asked). A question about
+    who pays is answered by who pays, looked for in the clause, then its sentence
+    and the next (``context``)."""
     if q is not None and PAYER_Q.search(q.text):
-        if SHOP_PAYS.search(sentence):
-            return "no"
-        if SHOPPER_PAYS.search(sentence):
-            return "yes"
+        for text in (sentence, *context):
+            shop, shopper = SHOP_PAYS.search(text), SHOPPER_PAYS.search(text)
+            if shop or shopper:
+                return "no" if shop and (not shopper or shop.start() < shopper.start()) else "yes"
     return "no" if NEGATIVE.search(sentence) else "yes"
 
 
@@ -115,7 +123,7 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
     if q.yesno:
-        verdict = polarity(clause_for(sentence, q, words, emap, after), q)
+        verdict = polarity(clause_for(sentence, q, words, emap, after), q, (sentence, after))
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
 
