@@ -98,7 +98,7 @@ class PolicyAnswerer:
         return PolicyAnswer(text=text, citations=citations, cards=self._cards([s for s, _, _ in blocks]),
                             verdict=verdict if q.yesno else None, doc_id=first_section.doc_id,
                             trace={"cover": round(first.cover, 3), "cos": round(first.cos, 3),
-                                   "score": round(first.score, 3), "rule": first.rule, "sentence": round(first.sentence, 3), "kinds": sorted(q.kinds)})
+                                   "score": round(first.score, 3), "rule": first.rule, "sentence": round(first.sentence, 3), "top": first.top, "kinds": sorted(q.kinds)})
 
     def _best(self, q: Question, whole: Question) -> tuple[Candidate, list[str], dict[str, set[str]], list[Candidate]] | None:
         expanded = " ".join([q.text, *q.expansions, *([q.region] if q.region else [])])

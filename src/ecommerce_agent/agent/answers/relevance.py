@@ -70,6 +70,8 @@ class Calibration:
     min_cover: float = 0.5  # answered when cover ≥ min_cover ...
     min_cos: float = 0.9  # ... or the section is semantically close
     min_evidence: float = 0.3  # and cover ≥ this at least
+    top_required_below: float = 0.0  # below this cover the question's rarest word must be in the section
+    w_hybrid: float = 0.0  # the first stage's (per-query scaled) score
     w_sentence: float = 0.25  # the best single sentence's weighted coverage (words that occur together)
     special_penalty: float = 0.3  # a section about a special case the question does not name
     summary_penalty: float = 0.3  # the FAQ summarises other documents: their detailed section first
@@ -86,6 +88,7 @@ class Candidate:
     rule: float = 0.0
     cos: float = 0.0
     sentence: float = 0.0
+    top: bool = True  # the question's most telling word is in the section
     score: float = 0.0
     result: Any = None
 
@@ -191,9 +194,12 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
     asked = {k for k in ("amount", "period", "when", "how", "who") if k in q.kinds}
     heading_wanted = question_aspects(q.text) | {ASPECT_HEADINGS[k] for k in asked}
     squashed_q = squash(q.text)
+    rarest = max((sw.weight(w) for w in words), default=0.0)
+    top = [w for w in words if sw.weight(w) >= rarest]
     for c in candidates:
         key = c.section.key
         c.cover = coverage(words, key, sw, emap)
+        c.top = coverage(top, key, sw, emap) > 0 if top else True
         c.sentence = sentence_coverage(words, key, sw, emap)
         c.head = coverage(words, key, sw, emap, heading=True)
         kinds = facts.kinds_in(*key)
@@ -206,7 +212,7 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
                             if any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q)))
         c.score = (cal.w_rank / (1 + c.rank) + cal.w_cover * c.cover + cal.w_head * c.head
                    + cal.w_aspect * c.aspect + cal.w_rule * c.rule + cal.w_cos * c.cos
-                   + cal.w_sentence * c.sentence
+                   + cal.w_sentence * c.sentence + cal.w_hybrid * c.hybrid
                    - (cal.summary_penalty if c.section.doc_id in SUMMARY_DOCS else 0.0)
                    - cal.special_penalty * _unasked_special(c.section.heading, squashed_q))
 
@@ -231,6 +237,8 @@ def _rule_usable(rule: Any, q: Question) -> bool:
 
 
 def answerable(best: Candidate, cal: Calibration) -> bool:
+    if not best.top and best.cover < cal.top_required_below and best.rule == 0:
+        return False
     if best.cover >= cal.min_cover:
         return True
     return best.cover >= cal.min_evidence and (best.cos >= cal.min_cos or best.rule > 0)
