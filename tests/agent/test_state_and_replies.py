@@ -4,20 +4,33 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from ecommerce_agent.agent import replies as R
-from ecommerce_agent.agent.state import MAX_HISTORY, DialogueState, PendingAction
+from ecommerce_agent.agent.state import MAX_HISTORY, DialogueState, Frame
 from ecommerce_agent.domain.orders import OrderStatus
 from tests.support.factories import item, order
 
 
 def test_state_round_trips_through_json() -> None:
-    pending = PendingAction(action="cancel", order_id="ORD-20261126-0001", summary="s",
-                            expires_at="2026-11-26T12:10:00+09:00", reason="단순 변심")
-    state = DialogueState(last_order_id="ORD-20261126-0001", last_list=("A", "B"), pending=pending,
-                          queued=("ORD-20261126-0002",), completed=("cancel:X",), just_done="X 주문 취소",
-                          set_aside="ORD-20261126-0003", handed_off=True,
+    claim = Frame(task="exchange", order_id="ORD-20261126-0001", summary="s", items=(("ORD-20261126-0001-2", 1),),
+                  option="색상: 화이트", reason="단순 변심", waiting="confirm", expires_at="2026-11-26T12:10:00+09:00",
+                  queued=("ORD-20261126-0002",))
+    lookup = Frame(task="lookup", intent="order.status", waiting="order", candidates=("A", "B"))
+    state = DialogueState(stack=(lookup, claim), last_order_id="ORD-20261126-0001", last_list=("A", "B"),
+                          last_products=(("P1", "꿀", 9000),), completed=("cancel:X:",), just_done="X 주문 취소",
+                          set_aside="ORD-20261126-0003", topic="cancel", last_question="반품비 얼마예요",
+                          apologized=True, handed_off=True,
                           handoff_ticket_id="TKT-20261126-ABCDEF").with_history("user", "안녕")
     assert DialogueState.from_json(state.to_json()) == state
     assert DialogueState.from_json({}) == DialogueState()
+    assert state.pending is not None and state.pending.id == claim.frame_id and state.expecting == "confirm"
+    assert state.pending.items == ("ORD-20261126-0001-2",) and state.pending.issue_type == "exchange"
+
+
+def test_a_conversation_saved_before_frames_keeps_its_pending_action() -> None:
+    old = {"pending": {"action": "cancel", "order_id": "ORD-20261126-0001", "summary": "s",
+                       "expires_at": "2026-11-26T12:10:00+09:00"}, "last_list": ["A"]}
+    state = DialogueState.from_json(old)
+    assert state.pending is not None and state.pending.order_id == "ORD-20261126-0001"
+    assert state.last_list == ("A",)
 
 
 def test_history_is_short() -> None:
@@ -28,7 +41,7 @@ def test_history_is_short() -> None:
 
 
 def test_pending_expiry() -> None:
-    pending = PendingAction(action="cancel", order_id="X", summary="s", expires_at="2026-11-26T03:10:00+00:00")
+    pending = Frame(task="cancel", order_id="X", summary="s", expires_at="2026-11-26T03:10:00+00:00")
     assert not pending.expired(datetime(2026, 11, 26, 3, 9, tzinfo=UTC))
     assert pending.expired(datetime(2026, 11, 26, 3, 10, tzinfo=UTC))
 

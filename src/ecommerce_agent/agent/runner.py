@@ -29,8 +29,12 @@ from ..guardrails.pipeline import InputGuard, OutputGuard
 from ..nlu.engine import Nlu
 from ..observability import metrics
 from ..storage.base import NewMessage, Repository
-from .flows import Dialogue, Outcome
+from .dialogue import Dialogue
+from .env import Env
+from .outcome import Outcome
+from .resolve import OrderFinder
 from .state import DialogueState
+from .templates import say
 from .tools import ToolContext, Tools
 
 if TYPE_CHECKING:
@@ -93,7 +97,7 @@ class Agent:
         if verdict.blocked:
             outcome = Outcome(verdict.refusal or "", state)
         else:
-            understanding = self.nlu.understand(masked, now=now)
+            understanding = self.nlu.understand(masked, now=now, expecting=state.expecting)
             mark = step("understanding", mark)
             if self.llm is not None and self.llm.wants_intent(understanding, state):
                 understanding, llm_step = self.llm.classify(understanding, now=now)
@@ -101,18 +105,20 @@ class Agent:
                 mark = step("llm_classify", mark)
             intent, confidence = understanding.intent, understanding.confidence
             slots = understanding.as_dict()["slots"]
-            dialogue = Dialogue(Tools(ctx), now, confirm_ttl=self.confirm_ttl,
-                                min_policy_score=self.min_policy_score, answerer=self.answerer)
+            tools = Tools(ctx)
+            dialogue = Dialogue(Env(tools, OrderFinder(tools, getattr(self.search, "encoder", None)), now,
+                                    self.confirm_ttl, answerer=self.answerer,
+                                    min_policy_score=self.min_policy_score))
             phrase = self.llm is not None and self.llm.phrases
             try:
-                outcome = dialogue.respond(understanding, masked, state)
+                outcome = dialogue.respond(understanding, state)
             except (AppError, LookupError) as exc:  # a tool failed: a polite reply, never a crash
+                log.debug("tool failure", exc_info=True)
                 phrase = False
                 metrics.agent_errors_total.labels(intent, type(exc).__name__).inc()
                 log.warning("tool failed", extra={"event": "agent_tool_error", "intent": intent,
                                                    "error_type": type(exc).__name__})
-                outcome = Outcome("죄송합니다. 지금 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. "
-                                  "계속 안 되면 '상담원 연결'이라고 말씀해 주세요.", state)
+                outcome = Outcome(say("tool_failed"), state)
             mark = step("dialogue_and_tools", mark)
             # a provider that just failed this turn is not asked again: the shopper is waiting
             phrase = phrase and not any(s["status"] in ("error", "timeout") for s in llm_steps)
@@ -171,6 +177,7 @@ class Agent:
         orders = {c["order_id"] for c in outcome.cards if c.get("order_id")}
         orders |= {a["order_id"] for a in outcome.actions if a.get("order_id")}
         orders |= set(outcome.state.last_list) | {outcome.state.last_order_id or ""} - {""}
+        orders |= {f.order_id for f in outcome.state.stack if f.order_id}
         tickets = {c["ticket_id"] for c in outcome.cards if c.get("ticket_id")}
         tickets |= {outcome.state.last_ticket_id or ""} - {""}
         return UserScope(user_id=user.user_id, order_ids=frozenset(orders), ticket_ids=frozenset(tickets),

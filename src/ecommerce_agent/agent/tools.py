@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ..domain.claims import ClaimLine, ProductOption
 from ..domain.orders import Action, Order, OrderStatus
 from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
 from ..domain.users import User
 from ..storage.base import ActionOutcome, NewTicket, Repository
 
 T = TypeVar("T")
+# Product id -> category, per process: a product keeps its category, and matching an
+# everyday word ("책", "옷") against an order item needs it on every such turn.
+_CATEGORIES: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,23 +71,40 @@ class Tools:
             return order if order is not None and order.user_id == self.user_id else None
         return self._call("get_order", {"order_id": order_id}, run)
 
+    def product_category(self, product_id: str) -> str:
+        if product_id not in _CATEGORIES:
+            product = self.ctx.repo.get_product(product_id)
+            _CATEGORIES[product_id] = product.category if product else ""
+        return _CATEGORIES[product_id]
+
+    def product_options(self, product_id: str) -> list[ProductOption]:
+        return self._call("list_product_options", {"product_id": product_id},
+                          lambda: self.ctx.repo.list_product_options(product_id))
+
     def _act(self, name: str, order_id: str, action: Action, **kwargs: Any) -> ActionOutcome:
         if self.get_order(order_id) is None:  # ownership first: never act on another user's order
             raise LookupError(order_id)
-        return self._call(name, {"order_id": order_id, **{k: v for k, v in kwargs.items() if k != "ticket"}},
+        shown = {k: v for k, v in kwargs.items() if k not in ("ticket", "lines")}
+        if kwargs.get("lines"):
+            shown["items"] = [line.item_id for line in kwargs["lines"]]
+        return self._call(name, {"order_id": order_id, **shown},
                           lambda: self.ctx.repo.apply_order_action(order_id, action, now=self.ctx.now, **kwargs))
 
-    def cancel_order(self, order_id: str, *, reason: str | None) -> ActionOutcome:
-        return self._act("cancel_order", order_id, Action.CANCEL, reason=reason or "챗봇 요청")
+    def cancel_order(self, order_id: str, *, reason: str | None,
+                     lines: tuple[ClaimLine, ...] | None = None) -> ActionOutcome:
+        return self._act("cancel_order", order_id, Action.CANCEL, reason=reason or "챗봇 요청", lines=lines)
 
     def change_address(self, order_id: str, *, new_address: str) -> ActionOutcome:
         return self._act("change_address", order_id, Action.CHANGE_ADDRESS, new_address=new_address)
 
-    def submit_claim(self, order_id: str, action: Action, *, issue_type: IssueType, description: str) -> ActionOutcome:
+    def submit_claim(self, order_id: str, action: Action, *, issue_type: IssueType, description: str,
+                     reason: str | None = None, lines: tuple[ClaimLine, ...] | None = None,
+                     replacement_option: str | None = None) -> ActionOutcome:
         ticket = NewTicket(user_id=self.user_id, issue_type=issue_type, description=description,
                            order_id=order_id, priority=Priority.HIGH if action is Action.DEFECT else Priority.NORMAL,
-                           source=TicketSource.CHAT)
-        return self._act("create_ticket", order_id, action, ticket=ticket)
+                           source=TicketSource.CHAT, reason=reason, replacement_option=replacement_option)
+        return self._act("create_ticket", order_id, action, ticket=ticket, lines=lines, reason=reason,
+                         replacement_option=replacement_option)
 
     def create_ticket(self, issue_type: IssueType, description: str, *, order_id: str | None = None,
                       source: TicketSource = TicketSource.CHAT) -> Ticket:

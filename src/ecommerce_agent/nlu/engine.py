@@ -26,13 +26,16 @@ nothing is mutated after loading.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .acts import read_acts
 from .classifier import embedding_text, views
+from .context import NO_CONTEXT, with_context
 from .model import NluModel, load_model
 from .morph import shared_kiwi
 from .rules import RULE_CONFIDENCE, yes_no
@@ -93,10 +96,14 @@ class Nlu:
         shared_kiwi()
         self.understand("안녕하세요")
 
-    def understand(self, text: str, *, now: datetime | None = None) -> Understanding:
-        """Intent, confidence, alternatives and slots of one utterance. ``now``
-        (timezone-aware) resolves relative dates into ``slots.date_range``;
-        without it only the phrase (``slots.date_ref``) is given."""
+    def understand(self, text: str, *, now: datetime | None = None,
+                   expecting: str | None = NO_CONTEXT) -> Understanding:
+        """Intent, confidence, alternatives, slots and dialogue acts of one utterance.
+        ``now`` (timezone-aware) resolves relative dates into ``slots.date_range``;
+        without it only the phrase (``slots.date_ref``) is given. ``expecting``
+        (``context.Expecting``) is what the agent waits for: a bare "아니요" denies
+        only while a yes/no question is open; ``None`` means nothing is open, and the
+        default ``NO_CONTEXT`` reads the message alone (as the evaluation does)."""
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         prepared = views(text)
@@ -115,8 +122,17 @@ class Nlu:
             intent, confidence, source = ruled, RULE_CONFIDENCE, "rule"
         alternatives = tuple(Alternative(name, round(p, 4)) for name, p in ranked
                              if name != intent)[: self.alternatives]
-        slots = extract_slots(text, intent, now=now, query_tagger=self.model.query_tagger,
-                              reason_tagger=self.model.reason_tagger)
-        return Understanding(text=text, intent=intent, confidence=round(confidence, 4),
-                             alternatives=alternatives, slots=slots,
-                             uncertain=confidence < self.confidence_threshold, source=source)
+        understood = Understanding(text=text, intent=intent, confidence=round(confidence, 4),
+                                   alternatives=alternatives, slots=self._slots(text, intent, now),
+                                   uncertain=confidence < self.confidence_threshold, source=source,
+                                   acts=read_acts(text))
+        if expecting == NO_CONTEXT:
+            return understood
+        in_context = with_context(understood, expecting)
+        if in_context.intent != intent:  # slots depend on the intent (a claim's reason)
+            in_context = replace(in_context, slots=self._slots(text, in_context.intent, now))
+        return in_context
+
+    def _slots(self, text: str, intent: str, now: datetime | None):  # noqa: ANN202
+        return extract_slots(text, intent, now=now, query_tagger=self.model.query_tagger,
+                             reason_tagger=self.model.reason_tagger)

@@ -81,6 +81,7 @@ def extract_slots(text: str, intent: str, *, now: datetime | None,
         date_range=resolve_date_ref(date_ref, now) if date_ref and now is not None else None,
         ordinal=find_ordinal(plain),
         anaphora=has_anaphora(plain),
+        order_ids=tuple(dict.fromkeys(m.value for m in order_ids)),
     )
 
 

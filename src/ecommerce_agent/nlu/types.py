@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final, Literal
 
 from ..domain.tickets import IssueType
+from .acts import Acts
 from .dates import DateRange
 
 INTENTS: Final[tuple[str, ...]] = (
@@ -59,6 +60,7 @@ class Slots:
     date_range: DateRange | None = None
     ordinal: int | None = None
     anaphora: bool = False
+    order_ids: tuple[str, ...] = ()  # every order id named, in order (``order_id`` is the first)
 
     def as_labels(self) -> dict[str, Any]:
         """The slots in the labelled-data format (absent slots left out)."""
@@ -98,6 +100,10 @@ class Understanding:
     slots: Slots
     uncertain: bool
     source: Source = "model"
+    acts: Acts = Acts()
+    # What the agent was waiting for when the message came (``Expecting``): a fragment
+    # such as "그 패딩이요" is read as that answer first.
+    expecting: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (for logs and the API)."""

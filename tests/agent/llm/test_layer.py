@@ -10,7 +10,7 @@ import pytest
 
 from ecommerce_agent.agent.llm.classify import CHOICES, TOOL, TOOL_NAME
 from ecommerce_agent.agent.llm.layer import LlmLayer
-from ecommerce_agent.agent.state import DialogueState, PendingAction
+from ecommerce_agent.agent.state import DialogueState, Frame
 from ecommerce_agent.domain.clock import KST
 from ecommerce_agent.domain.tickets import IssueType
 from ecommerce_agent.nlu.slots import extract_slots
@@ -25,8 +25,9 @@ UNSURE = Understanding(text="사이즈가 안 맞아요", intent="claim.defect",
                        slots=Slots(issue_type=IssueType.DEFECT), uncertain=True)
 CONFIRM = ("ORD-20261120-0003 (무선 이어폰 외 1건, 45,000원) 주문을 취소할까요? "
            "진행하시려면 '네', 아니면 '아니요'라고 답해 주세요.")
-PENDING = PendingAction(action="cancel", order_id="ORD-20261120-0003",
-                        summary="ORD-20261120-0003 (무선 이어폰 외 1건, 45,000원)", expires_at=NOW.isoformat())
+PENDING_FRAME = Frame(task="cancel", order_id="ORD-20261120-0003", waiting="confirm",
+                      summary="ORD-20261120-0003 (무선 이어폰 외 1건, 45,000원)", expires_at=NOW.isoformat())
+PENDING = DialogueState(stack=(PENDING_FRAME,)).pending
 
 
 def layer(fake: FakeOpenAI, clock: Clock | None = None, **overrides: Any) -> LlmLayer:
@@ -124,8 +125,8 @@ def test_when_the_llm_is_asked_for_the_intent(fake: FakeOpenAI) -> None:
     assert found.wants_intent(UNSURE, idle) and found.wants_intent(fairly, idle)
     assert not found.wants_intent(sure, idle)
     assert not found.wants_intent(rule, idle)  # a bare yes/no is the rules' call
-    assert not found.wants_intent(UNSURE, DialogueState(pending=PENDING))
-    assert not found.wants_intent(UNSURE, DialogueState(awaiting_order_for={"intent": "order.cancel"}))
+    assert not found.wants_intent(UNSURE, DialogueState(stack=(PENDING_FRAME,)))
+    assert not found.wants_intent(UNSURE, DialogueState(stack=(Frame(task="cancel", waiting="order"),)))
     assert not layer(fake, classify={"enabled": False}).wants_intent(UNSURE, idle)
     assert fake.requests == []
 

@@ -65,7 +65,7 @@ class LlmLayer:
         there the dialogue reads short answers itself)."""
         section = self.config.classify
         return (section.enabled and understanding.source != "rule"
-                and state.pending is None and state.awaiting_order_for is None
+                and state.expecting is None
                 and (understanding.uncertain or understanding.confidence < section.below_confidence))
 
     def classify(self, understanding: Understanding, *,

@@ -1,0 +1,176 @@
+"""What to do with an understood message, given the dialogue state.
+
+``Dialogue.respond`` first lets the open frame read the message (``patterns``:
+an answer to its question, a confirmation, a correction, a side question); what
+no frame takes is routed afresh by intent and dialogue acts (``route``). Every
+reply then passes the tone pattern (an apology once and an offer of a person to
+an upset shopper). Refusals and questions back to the shopper are outcomes, not
+errors; every write waits for an explicit yes (``patterns._confirm``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..nlu.types import Understanding
+from . import patterns
+from . import replies as R
+from .env import Env
+from .flows import info, orders, support, writes
+from .flows.writes import TASK_OF_INTENT, label
+from .outcome import Outcome
+from .state import DialogueState
+from .templates import say
+
+INTENT_HINTS = {"order.list": "주문 내역 조회", "order.detail": "주문 상세 보기", "order.status": "배송 조회",
+                "order.cancel": "주문 취소", "claim.refund": "반품·환불 신청", "claim.exchange": "교환 신청",
+                "claim.defect": "불량·오배송 신고", "ticket.status": "문의 처리 현황",
+                "policy": "정책 문의", "product.search": "상품 찾기", "handoff": "상담원 연결"}
+
+
+class Dialogue:
+    def __init__(self, env: Env) -> None:
+        self.env = env
+
+    def respond(self, u: Understanding, state: DialogueState) -> Outcome:
+        just_done, carried = state.just_done, state.set_aside
+        state = replace(state, just_done=None, set_aside=None)
+        pending = state.pending
+        outcome = None
+        if state.top is not None:
+            outcome = patterns.continue_frame(self.env, u, state, self.route)
+        if outcome is None:
+            fresh = _without_waiting(state)
+            outcome = self.route(u, fresh, just_done=just_done,
+                                 carried=pending.order_id if pending else carried)
+            if pending is not None and not any(f.frame_id == pending.id for f in outcome.state.stack) and not (
+                    outcome.actions and outcome.actions[0].get("order_id") == pending.order_id):
+                label_ = R.josa(label(pending.action), "은/는")
+                outcome = replace(outcome.suffixed(say("set_aside", summary=pending.summary, label=label_)),
+                                  state=replace(outcome.state, set_aside=pending.order_id),
+                                  actions=[*outcome.actions, {"type": pending.action, "order_id": pending.order_id,
+                                                              "status": "not_confirmed"}])
+        return self._tone(u, outcome)
+
+    # -- routing a message no open frame took -------------------------------------------
+
+    def route(self, u: Understanding, state: DialogueState, *, just_done: str | None = None,
+              carried: str | None = None) -> Outcome:
+        env, acts = self.env, u.acts
+        if u.intent == "dialog.confirm":
+            if just_done:
+                return Outcome(say("done.already", what=R.josa(just_done, "은/는")), state)
+            talk = support.small_talk(u, state)
+            return talk or Outcome(say("nothing_pending"), state)
+        if u.intent == "dialog.deny" and not acts.correction:
+            return support.small_talk(u, state) or Outcome(say("nothing_open"), state)
+        checked = info.done_check(env, u, state)
+        if checked is not None:
+            rest = self._rest_of_question(u, state)
+            return checked.then(rest) if rest is not None else checked
+        if acts.lost_parcel and u.intent not in ("product.search",):
+            return support.lost_parcel(env, u, state)
+        if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
+            if acts.asks:  # "상담원 토요일에도 있어요?": a question about people, not a request
+                answered = info.policy_answer(env, u.text, state)
+                return support.hours_question(env, u, state, answered[0] if answered else None)
+            return support.handoff(env, u, u.text, state)
+        if acts.small_talk and u.intent in ("general", "dialog.deny") or acts.identity or acts.capabilities:
+            talk = support.small_talk(u, state)
+            if talk is not None:
+                return talk
+        if "change_address" in acts.actions and u.intent not in ("policy",) and not (acts.asks and acts.how):
+            if acts.asks:
+                return info.can_i(env, "change_address", u, state)
+            return writes.start(env, "change_address", u, state, carried=carried)
+        task = TASK_OF_INTENT.get(u.intent)
+        if acts.elliptical and state.last_question and not env.finder.points(u, state):
+            return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
+        asked = next(iter(acts.actions), None)
+        if asked and acts.asks and acts.can and not acts.how and (task or u.intent in ("policy", "general")
+                                                                   or u.uncertain or asked == "change_address"):
+            return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
+        if task is not None and not u.uncertain:
+            return self._write_request(task, u, state, carried)
+        followed = info.followup(env, u, state)
+        if followed is not None:
+            return followed
+        if u.uncertain:
+            return self._unsure(u, state)
+        if u.intent == "order.list":
+            return orders.list_orders(env, u, state)
+        if u.intent in ("order.detail", "order.status"):
+            return orders.lookup(env, u, state)
+        if u.intent == "ticket.status":
+            return support.tickets(env, u, state)
+        if u.intent == "product.search":
+            return support.products(env, u, state)
+        if u.intent == "policy":
+            return self._policy(u, state)
+        return self._general(u, state)
+
+    def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
+        env, acts = self.env, u.acts
+        if acts.asks and not acts.done_check:
+            if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
+                return info.can_i(env, task, u, state)
+            answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
+            return answered
+        named = list(u.slots.order_ids)
+        if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
+            return writes.start_many(env, task, named, u, state,
+                                     lead=f"말씀하신 주문 {len(named)}건을 하나씩 확인해 드릴게요.")
+        return writes.start(env, task, u, state, carried=carried if not env.finder.points(u, state) else None)
+
+    def _rest_of_question(self, u: Understanding, state: DialogueState) -> Outcome | None:
+        """The rest of "처리된 거죠? 카드 취소는 며칠 걸려요?": answered when it asks more."""
+        if not (u.acts.how or u.acts.can):
+            return None
+        answered = info.policy_answer(self.env, u.text, state)
+        return answered[0] if answered else None
+
+    def _policy(self, u: Understanding, state: DialogueState) -> Outcome:
+        return info.policy(self.env, u, state)
+
+    def _general(self, u: Understanding, state: DialogueState) -> Outcome:
+        talk = support.small_talk(u, state)
+        if talk is not None:
+            return talk
+        if u.acts.question:  # a question the shop's documents may still answer
+            answered = info.policy_answer(self.env, u.text, state)
+            if answered is not None:
+                return answered[0]
+        return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
+
+    def _unsure(self, u: Understanding, state: DialogueState) -> Outcome:
+        talk = support.small_talk(u, state)
+        if talk is not None:
+            return talk
+        if u.intent == "policy" or u.acts.question or u.acts.nouns:
+            answered = info.policy_answer(self.env, u.text, state)
+            if answered is not None:
+                return answered[0].prefixed(say("policy.maybe") + "\n")
+        options = [INTENT_HINTS[a.intent] for a in (u, *u.alternatives)
+                   if getattr(a, "intent", None) in INTENT_HINTS][:3]
+        hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"
+        return Outcome(say("smalltalk.unsure", hint=hint), state)
+
+    # -- tone -------------------------------------------------------------------------
+
+    def _tone(self, u: Understanding, outcome: Outcome) -> Outcome:
+        """An upset shopper: one apology per conversation, the facts, and an offer of a person."""
+        if not u.acts.negative or u.intent in ("dialog.confirm",):
+            return outcome
+        state = outcome.state
+        if not state.apologized:
+            outcome = outcome.prefixed(say("tone.apology"))
+        if not (outcome.handoff or state.handed_off):
+            outcome = outcome.suffixed(say("tone.offer_person"))
+        return outcome.with_state(replace(outcome.state, apologized=True))
+
+
+def _without_waiting(state: DialogueState) -> DialogueState:
+    """The stack when no frame took the message: the new request replaces the open
+    task (a pending write is reported as not done by ``respond``)."""
+    return replace(state, stack=())
+

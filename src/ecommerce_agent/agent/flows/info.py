@@ -1,0 +1,129 @@
+"""Questions: policy answers, "can I …?" about one order, "was it done?", and
+follow-ups that only make sense after what the conversation did.
+
+A question stays a question: it gets an answer (yes or no, why, the source) and
+at most an *offer* (an ``offer`` frame waiting for a yes); nothing is started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...domain.orders import Denied, Order, decide
+from ...nlu.context import Expecting, resolve_ellipsis
+from ...nlu.types import Understanding
+from .. import replies as R
+from ..env import Env
+from ..outcome import Outcome
+from ..state import DialogueState, Frame
+from ..templates import say
+from .writes import ACTIONS, label, not_found, put, refund_note
+
+
+def policy_answer(env: Env, text: str, state: DialogueState, *,
+                  order: Order | None = None) -> tuple[Outcome, str | None] | None:
+    """(the answer with its source, its yes/no verdict), or None when no document answers."""
+    if env.answerer is None:
+        return None
+    from ..answers import AnswerContext
+
+    answer = env.tools._call("answer_policy", {"query": text},
+                             lambda: env.answerer.answer(text, now=env.now, context=AnswerContext(order=order)))
+    if answer is None:
+        return None
+    return Outcome(answer.text, state, cards=list(answer.cards), citations=list(answer.citations)), answer.verdict
+
+
+def no_answer(state: DialogueState) -> Outcome:
+    return Outcome(say("policy.none", hours=say("service_hours")), state)
+
+
+def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = False) -> Outcome:
+    """A policy question, about one order when it names one ("ORD-… 환불 언제 돼요?");
+    an elliptical one ("교환은요?") is read with the previous question."""
+    question = u.text
+    if u.acts.elliptical and state.last_question:
+        question = resolve_ellipsis(u, state.last_question)
+    state = replace(state, last_question=question)
+    order = None
+    prefix = ""
+    if env.finder.points(u, state):
+        order, missing = env.finder.referenced(u, state)
+        if missing:
+            return not_found(state)
+        if order is not None:
+            prefix = R.order_status(order) + "\n\n"
+            state = replace(state, last_order_id=order.order_id)
+    answered = policy_answer(env, question, state, order=order)
+    if answered is None:
+        return no_answer(state)
+    outcome = answered[0].prefixed(prefix.strip() + ("\n\n" if prefix else ""))
+    if maybe:
+        outcome = outcome.prefixed(say("policy.maybe") + "\n")
+    return outcome
+
+
+def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcome:
+    """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered, then offered."""
+    action = ACTIONS[task]
+    order, missing = env.finder.referenced(u, state)
+    if missing:
+        return not_found(state)
+    if order is None and u.acts.nouns:
+        _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
+        order = named[0] if len(named) == 1 else None
+    answered = policy_answer(env, u.text, state, order=order)
+    policy_text = answered[0] if answered else None
+    verdict = answered[1] if answered else None
+    offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
+                  waiting=Expecting.OFFER.value)
+    if order is not None:
+        state = replace(state, last_order_id=order.order_id)
+        decision = decide(order, action, env.now)
+        if isinstance(decision, Denied):
+            text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
+                       message=decision.message)
+            out = Outcome(text, state, cards=[R.order_card(order)])
+            return out.then(policy_text) if policy_text is not None and verdict != "yes" else out
+        if verdict == "no" and policy_text is not None:
+            return policy_text.with_state(state)
+        lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
+        out = Outcome(lead, state, cards=[R.order_card(order)])
+        if policy_text is not None:
+            out = out.then(policy_text)
+        return out.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
+            put(state, offer))
+    if policy_text is None:
+        return no_answer(state)
+    if verdict == "no":
+        return policy_text.with_state(state)
+    return policy_text.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
+        put(state, offer))
+
+
+def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"그럼 처리된 거죠?": only what really happened in this conversation."""
+    if not u.acts.done_check:
+        return None
+    if state.topic and state.completed:
+        last = state.completed[-1].split(":")
+        order = env.tools.get_order(last[1]) if len(last) > 1 else None
+        what = R.josa(f"{R.order_summary(order)} {label(last[0])}" if order else "요청하신 일", "은/는")
+        return Outcome(say("policy.done_check", what=what), state)
+    return Outcome(say("policy.nothing_done"), state)
+
+
+def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"그럼 이제 뭐 하면 돼요?", "연락은 언제 줘요?" right after something was done:
+    the next steps of that, not a search."""
+    if state.topic is None or u.acts.nouns or u.slots.order_id or not (u.acts.question or u.uncertain):
+        return None
+    if state.topic == "handoff":
+        return Outcome(say("followup.handoff", ticket=state.handoff_ticket_id or "-", hours=say("service_hours"),
+                           when=R.service_now(env.now)), state)
+    if state.topic == "cancel":
+        order = env.tools.get_order(state.last_order_id) if state.last_order_id else None
+        if order is not None and order.payment_method and order.status.value == "cancelled":
+            return Outcome(say("followup.cancel", refund=refund_note(order)), state)
+        return None
+    return Outcome(say(f"followup.{state.topic}"), state)

@@ -1,0 +1,95 @@
+"""Order lookups: the list (filtered by status, date and count) and one order's
+details or delivery status, found by what the question is about."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...domain.orders import Order, OrderStatus
+from ...nlu.context import Expecting
+from ...nlu.types import Understanding
+from .. import replies as R
+from ..env import Env
+from ..outcome import Outcome
+from ..state import DialogueState, Frame
+from ..templates import say
+from .writes import not_found, put
+
+DEFAULT_LIST = 10
+SHOW_DIRECTLY = 3  # at most this many fitting orders are shown at once rather than asked about
+
+
+def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
+    statuses = [OrderStatus(s) for s in u.acts.statuses]
+    count = u.acts.count if u.acts.count and u.acts.count <= 20 else None
+    wide = bool(statuses or u.slots.date_range)
+    orders = env.tools.list_orders(limit=50 if wide else (count or DEFAULT_LIST))
+    if statuses:
+        orders = [o for o in orders if o.status in statuses]
+    if u.slots.date_range is not None:
+        window = u.slots.date_range
+        orders = [o for o in orders if window.start <= R.kst(o.order_date) <= window.end]
+    orders = orders[: count or DEFAULT_LIST]
+    if not orders:
+        if statuses:
+            text = say("orders.none_status", status="·".join(s.label for s in statuses))
+        else:
+            text = say("orders.none", what=f"{u.slots.date_ref} " if u.slots.date_ref else "")
+        return Outcome(text, replace(state, last_list=()))
+    what = " ".join(filter(None, [u.slots.date_ref, "·".join(s.label for s in statuses)])) or "최근"
+    text = R.order_list(orders, say("orders.list", heading=what)) + "\n" + say("orders.list_tail")
+    return Outcome(text, replace(state, last_list=tuple(o.order_id for o in orders)),
+                   cards=[R.order_card(o) for o in orders])
+
+
+def show(order: Order, intent: str, state: DialogueState) -> Outcome:
+    body = R.order_detail(order) if intent == "order.detail" else R.order_status(order)
+    return Outcome(body, replace(state, last_order_id=order.order_id), cards=[R.order_card(order)])
+
+
+def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | None = None) -> Outcome:
+    """One order's details or status: the one named or pointed at, else the ones
+    holding the product named, else the ones whose status fits the question (an
+    order on its way for "언제 와요?"), else the recent ones to choose from."""
+    intent = intent or u.intent
+    order, missing = env.finder.referenced(u, state)
+    if missing:
+        return not_found(state)
+    if order is not None:
+        return show(order, intent, state)
+    recent = env.tools.list_orders(limit=20)
+    if not recent:
+        return Outcome(say("orders.no_orders"), state)
+    word, named = env.finder.orders_naming(u.acts.nouns, recent) if u.acts.nouns else (None, [])
+    known = env.finder.product_words(u.acts.nouns)
+    if known and not named:
+        return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if named:
+        if len(named) == 1:
+            return show(named[0], intent, state)
+        return _choose(named, intent, f"'{word}' 상품이 들어 있는 주문이 {len(named)}건 있습니다.", state)
+    if intent == "order.status":
+        fitting = env.finder.by_purpose(recent, "order.status")
+        statuses = [OrderStatus(s) for s in u.acts.statuses]
+        if statuses:
+            fitting = [o for o in recent if o.status in statuses]
+        if not fitting:
+            return _choose(recent[:5], intent, say("orders.nothing_fits"), state)
+        if len(fitting) <= SHOW_DIRECTLY:
+            outcome = show(fitting[0], intent, state)
+            for more in fitting[1:]:
+                outcome = outcome.then(show(more, intent, state))
+            listed = tuple(o.order_id for o in fitting)
+            return outcome.with_state(replace(outcome.state, last_list=listed, last_order_id=fitting[0].order_id))
+        head = say("orders.several_fit", status="배송 중이거나 출고 준비 중인", count=len(fitting))
+        return _choose(fitting[:10], intent, head, state)
+    if len(recent) == 1:
+        return show(recent[0], intent, state)
+    return _choose(recent[:5], intent, say("orders.which"), state)
+
+
+def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState) -> Outcome:
+    ids = tuple(o.order_id for o in orders)
+    frame = Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value, candidates=ids)
+    text = R.order_list(orders, heading) + "\n" + say("ask.which_tail")
+    return Outcome(text, replace(put(state, frame), last_list=ids), cards=[R.order_card(o) for o in orders])

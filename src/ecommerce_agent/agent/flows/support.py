@@ -1,0 +1,171 @@
+"""Tickets, a person (handoff), lost parcels, unpaid orders, products, small talk."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ...domain.orders import OrderStatus
+from ...domain.tickets import IssueType, TicketSource
+from ...nlu.context import Expecting
+from ...nlu.nouns import content_nouns, squash
+from ...nlu.lexicon import noun_lexicon
+from ...nlu.types import Understanding
+from .. import replies as R
+from ..env import Env
+from ..outcome import Outcome
+from ..state import DialogueState, Frame
+from ..templates import say
+from .writes import not_found, put
+
+CLAIM_KINDS = (IssueType.REFUND, IssueType.EXCHANGE, IssueType.DEFECT)
+
+
+def capabilities() -> str:
+    return say("capabilities_list")
+
+
+# -- tickets -------------------------------------------------------------------
+
+def tickets(env: Env, u: Understanding, state: DialogueState) -> Outcome:
+    if u.slots.ticket_id:
+        ticket = env.tools.get_ticket(u.slots.ticket_id)
+        if ticket is None:
+            return Outcome(say("ticket_not_found"), state)
+        found = [ticket]
+    else:
+        found = env.tools.list_tickets(limit=5)
+        if u.slots.order_id:  # "ORD-… 문의 어떻게 됐어요?": that order's tickets
+            if env.tools.get_order(u.slots.order_id) is None:
+                return not_found(state)
+            found = [t for t in env.tools.list_tickets(limit=50) if t.order_id == u.slots.order_id]
+            if not found:
+                return Outcome(say("tickets.none_for_order", order=u.slots.order_id),
+                               replace(state, last_order_id=u.slots.order_id))
+        elif u.slots.issue_type in CLAIM_KINDS:  # "환불 접수한 거 어떻게 됐어요?"
+            found = [t for t in found if t.issue_type == u.slots.issue_type] or found
+    if not found:
+        return Outcome(say("tickets.none"), state)
+    lines = [R.ticket_line(n, t) for n, t in enumerate(found, 1)]
+    return Outcome("\n".join([say("tickets.heading"), *lines]), replace(state, last_ticket_id=found[0].ticket_id),
+                   cards=[R.ticket_card(t) for t in found])
+
+
+# -- a person ------------------------------------------------------------------
+
+def handoff(env: Env, u: Understanding | None, text: str, state: DialogueState) -> Outcome:
+    hours, when = say("service_hours"), R.service_now(env.now)
+    if state.handed_off and state.handoff_ticket_id:  # asked again: the same request, not a second ticket
+        return Outcome(say("handoff.again", ticket=state.handoff_ticket_id, hours=hours, when=when), state,
+                       handoff=True)
+    transcript = "\n".join(f"{role}: {line}" for role, line in (*state.history, ("user", text)))
+    ticket = env.tools.handoff(f"[상담원 연결 요청]\n{transcript}"[:2000])
+    state = replace(state, handed_off=True, last_ticket_id=ticket.ticket_id, handoff_ticket_id=ticket.ticket_id,
+                    topic="handoff", stack=())
+    return Outcome(say("handoff.created", ticket=ticket.ticket_id, hours=hours, when=when), state,
+                   cards=[R.ticket_card(ticket)], handoff=True,
+                   actions=[{"type": "handoff", "ticket_id": ticket.ticket_id, "status": "completed"}])
+
+
+def hours_question(env: Env, u: Understanding, state: DialogueState, answered: Outcome | None) -> Outcome:
+    """"상담원 토요일에도 있어요?": a question about people, answered, with an offer."""
+    offer = Frame(task="offer", intent="handoff", waiting=Expecting.OFFER.value)
+    base = answered or Outcome(say("handoff.hours_answer", hours=say("service_hours"),
+                                   when_now=R.service_now(env.now)), state)
+    return base.suffixed(say("handoff.offer_short")).with_state(put(state, offer))
+
+
+# -- lost parcel -----------------------------------------------------------------
+
+def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
+    order, missing = env.finder.referenced(u, state)
+    if missing:
+        return not_found(state)
+    if order is None:
+        recent = env.tools.list_orders(limit=20)
+        if u.acts.nouns:
+            _, recent = env.finder.orders_naming(u.acts.nouns, recent)
+        fitting = env.finder.by_purpose(recent, "lost_parcel")
+        delivered = [o for o in fitting if o.status is OrderStatus.DELIVERED]
+        order = (delivered or fitting or [None])[0]
+    if order is None:
+        return Outcome(say("lost_parcel.none"), state)
+    state = replace(state, last_order_id=order.order_id)
+    if order.status is OrderStatus.SHIPPED:
+        return Outcome(say("lost_parcel.shipped", summary=R.order_summary(order), carrier=order.carrier or "택배사",
+                           tracking=order.tracking_number or "-"), state, cards=[R.order_card(order)])
+    offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
+    text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),
+               carrier=order.carrier or "택배사", tracking=order.tracking_number or "-")
+    return Outcome(text, put(state, offer), cards=[R.order_card(order)])
+
+
+def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -> Outcome:
+    ticket = env.tools.create_ticket(IssueType.SHIPPING, f"[분실 신고] 배송완료 처리되었으나 미수령: {text}"[:2000],
+                                     order_id=order_id, source=TicketSource.CHAT)
+    state = replace(state, last_ticket_id=ticket.ticket_id, topic="defect")
+    return Outcome(say("lost_parcel.filed", ticket=ticket.ticket_id), state, cards=[R.ticket_card(ticket)],
+                   actions=[{"type": "lost_parcel", "order_id": order_id, "ticket_id": ticket.ticket_id,
+                             "status": "completed"}])
+
+
+# -- products --------------------------------------------------------------------
+
+def products(env: Env, u: Understanding, state: DialogueState) -> Outcome:
+    if (u.acts.cheapest or u.acts.priciest) and state.last_products and not u.slots.query:
+        pick = (min if u.acts.cheapest else max)(state.last_products, key=lambda p: p[2])
+        return Outcome(say("products.pick", title=pick[1], price=R.won(pick[2])), state)
+    query = u.slots.query or u.text
+    lo, hi = u.slots.price_min, u.slots.price_max
+    head = _head_noun(query)
+    found = _relevant(head, env.tools.search_products(query, min_price=lo, max_price=hi))
+    if found:
+        return _product_outcome(say("products.found"), found, state)
+    what = f"'{head}'" if head else "조건에 맞는"
+    if lo is not None or hi is not None:
+        wider = _relevant(head, env.tools.search_products(query)) if head else []
+        if wider:  # the item exists, only not at that price: say so rather than show something else
+            return _product_outcome(say("products.price_miss", price=_price_words(lo, hi), what=what), wider, state)
+    return Outcome(say("products.none", what=what), state)
+
+
+def _head_noun(query: str) -> str | None:
+    """The noun a product query is about: the last one ("무선 이어폰" → 이어폰)."""
+    nouns = content_nouns(query, min_len=1, generic=noun_lexicon().product_generic)
+    return nouns[-1][0][0] if nouns else None
+
+
+def _relevant(head: str | None, results: list[Any]) -> list[Any]:
+    if head is None:
+        return results
+    return [r for r in results if head in squash(" ".join([r.title, str(r.metadata.get("category", "")),
+                                                          str(r.metadata.get("options", ""))]))]
+
+
+def _product_outcome(heading: str, results: list[Any], state: DialogueState) -> Outcome:
+    lines = [f"{n}. {r.title} · {R.won(r.metadata.get('price', 0))}" for n, r in enumerate(results, 1)]
+    shown = tuple((str(r.metadata.get("product_id") or r.doc_id), r.title, int(r.metadata.get("price") or 0))
+                  for r in results)
+    return Outcome("\n".join([heading, *lines]), replace(state, last_products=shown),
+                   cards=[R.product_card(r) for r in results])
+
+
+def _price_words(lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None:
+        return f"{R.won(lo)}~{R.won(hi)}"
+    return f"{R.won(lo)} 이상" if lo is not None else f"{R.won(hi or 0)} 이하"
+
+
+# -- small talk ----------------------------------------------------------------
+
+def small_talk(u: Understanding, state: DialogueState) -> Outcome | None:
+    acts = u.acts
+    if acts.identity:
+        return Outcome(say("smalltalk.identity", capabilities=capabilities()), state)
+    if acts.capabilities:
+        return Outcome(say("smalltalk.capabilities", capabilities=capabilities()), state)
+    if acts.thanks or acts.bye:
+        return Outcome(say("smalltalk.bye" if acts.bye else "smalltalk.thanks"), state)
+    if acts.greeting:
+        return Outcome(say("smalltalk.greeting", capabilities=capabilities()), state)
+    return None

@@ -1,0 +1,354 @@
+"""The write tasks — cancel (whole or some items), return, exchange, defect,
+address change — as one frame-filling flow with a confirmation gate.
+
+A task frame is filled step by step: the order (named, pointed at, found by the
+product, or chosen from the candidates the action is allowed on), the items of
+a multi-item order when the shopper names some, the replacement option of an
+exchange, the new address. Then the write is *proposed* — exactly what will be
+done, with the refund estimate — and waits for an explicit yes
+(``Expecting.CONFIRM``). The status matrix and claim windows decide before
+asking and again inside the write transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ...domain.claims import ClaimLine, option_parts, plan_order_action, resolve_option
+from ...domain.orders import Action, Denied, ItemStatus, Order, PaymentMethod, decide
+from ...domain.tickets import IssueType
+from ...nlu.context import Expecting
+from ...nlu.nouns import squash
+from ...nlu.types import Understanding
+from ...storage.base import ActionApplied
+from .. import replies as R
+from ..env import Env
+from ..outcome import Outcome
+from ..state import DialogueState, Frame
+from ..templates import say
+
+ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.EXCHANGE,
+           "defect": Action.DEFECT, "change_address": Action.CHANGE_ADDRESS}
+TASK_OF_INTENT = {"order.cancel": "cancel", "claim.refund": "return", "claim.exchange": "exchange",
+                  "claim.defect": "defect"}
+ISSUE = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE, "defect": IssueType.DEFECT}
+
+
+def label(task: str) -> str:
+    return R.action_label(ACTIONS[task])
+
+
+def put(state: DialogueState, frame: Frame) -> DialogueState:
+    """``frame`` on top: replacing itself (same id) or pushed."""
+    top = state.top
+    if top is not None and top.frame_id == frame.frame_id:
+        return state.replace_top(frame)
+    return state.push(frame)
+
+
+def drop(state: DialogueState, frame: Frame) -> DialogueState:
+    return replace(state, stack=tuple(f for f in state.stack if f.frame_id != frame.frame_id))
+
+
+def reason_of(u: Understanding) -> str | None:
+    """The shopper's stated reason: the tagged span, or a whole statement of a cause."""
+    if u.slots.reason:
+        return u.slots.reason
+    if u.acts.because and not u.acts.asks:
+        return u.text.strip()[:200]
+    return None
+
+
+# -- start ---------------------------------------------------------------------
+
+def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_id: str | None = None,
+          carried: str | None = None) -> Outcome:
+    """A new request for ``task``: find its order, then fill and propose."""
+    frame = Frame(task=task, reason=reason_of(u), address=u.acts.address if task == "change_address" else None)
+    if order_id:
+        order = env.tools.get_order(order_id)
+        if order is None:
+            return not_found(state)
+        return proceed(env, frame, order, u, state)
+    order, missing = env.finder.referenced(u, state)
+    if missing:
+        return not_found(state)
+    if order is None and carried and not u.acts.nouns:
+        order = env.tools.get_order(carried)
+    if order is None:
+        return ask_which(env, frame, u, state)
+    return proceed(env, frame, order, u, state)
+
+
+def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome:
+    """Which order? Orders holding a product the shopper named, or those the action
+    is allowed on; "어제 주문한 거" narrows them to that day; one match is proposed."""
+    action = ACTIONS[frame.task]
+    able = R.josa(label(frame.task), "이/가")
+    recent = env.tools.list_orders(limit=20)
+    word, named = env.finder.orders_naming(u.acts.nouns, recent)
+    known = env.finder.product_words(u.acts.nouns)
+    if known and not named:  # a product the shopper never ordered: say so, propose nothing else
+        return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if named:
+        allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
+        if len(allowed) == 1:
+            lead = say("ask.product_one_lead" if len(named) == 1 else "ask.product_only_lead", word=word, able=able)
+            return proceed(env, frame, allowed[0], u, state).prefixed(lead)
+        if not allowed:  # the product's orders do not allow it: say why rather than list others
+            outcome = refused(named[0], decide(named[0], action, env.now), state)  # type: ignore[arg-type]
+            for more in named[1:3]:
+                outcome = outcome.then(refused(more, decide(more, action, env.now), state))  # type: ignore[arg-type]
+            return outcome.with_state(replace(outcome.state, last_order_id=named[0].order_id))
+        recent = allowed
+    candidates = [o for o in recent if not isinstance(decide(o, action, env.now), Denied)][:10]
+    if not candidates:
+        why = say("why_none.cancel" if frame.task in ("cancel", "change_address") else
+                  "why_none.defect" if frame.task == "defect" else "why_none.claim")
+        return Outcome(say("ask.none_able", able=able, why=why), replace(state, last_list=()))
+    heading = say("ask.which", label=R.josa(label(frame.task), "을/를"), able=able)
+    window = u.slots.date_range
+    if window is not None:
+        dated = [o for o in candidates if window.start <= R.kst(o.order_date) <= window.end]
+        if len(dated) == 1:
+            return proceed(env, frame, dated[0], u, state)
+        if dated:
+            candidates = dated
+            heading = say("ask.which_dated", when=u.slots.date_ref, able=able)
+        else:
+            heading = say("ask.which_dated_none", when=u.slots.date_ref, able=able)
+    ids = tuple(o.order_id for o in candidates)
+    waiting = replace(frame, waiting=Expecting.ORDER.value, candidates=ids)
+    return Outcome(R.order_list(candidates, heading) + "\n" + say("ask.which_tail"),
+                   replace(put(state, waiting), last_list=ids), cards=[R.order_card(o) for o in candidates])
+
+
+# -- fill and propose ------------------------------------------------------------
+
+def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state: DialogueState) -> Outcome:
+    """Fill what the task still needs from ``u`` (items, option, address), then
+    propose, or ask for the missing piece."""
+    action = ACTIONS[frame.task]
+    state = replace(state, last_order_id=order.order_id)
+    decision = decide(order, action, env.now)
+    if isinstance(decision, Denied):
+        return refused(order, decision, drop(state, frame))
+    frame = replace(frame, order_id=order.order_id, summary=R.order_summary(order), candidates=())
+    open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
+    if u is not None and frame.task != "change_address":
+        named = env.finder.items_named(u.acts.nouns, order) if u.acts.nouns and not u.acts.all else []
+        named = [i for i in named if i in open_items]
+        if named and len(named) < len(open_items) or (named and u.acts.quantity):
+            quantity = u.acts.quantity
+            frame = replace(frame, items=tuple((i.item_id, min(quantity, i.quantity) if quantity else i.quantity)
+                                               for i in named))
+        elif u.acts.quantity and len(open_items) == 1 and u.acts.quantity < open_items[0].quantity:
+            frame = replace(frame, items=((open_items[0].item_id, u.acts.quantity),))
+        frame = replace(frame, reason=reason_of(u) or frame.reason)
+    if frame.task == "exchange" and frame.option is None:
+        asked = _exchange_option(env, frame, order, open_items, u, state)
+        if isinstance(asked, Outcome):
+            return asked
+        frame = asked
+    if frame.task == "change_address" and not frame.address:
+        address = u.acts.address if u is not None else None
+        if not address:
+            waiting = replace(frame, waiting=Expecting.ADDRESS.value)
+            return Outcome(say("ask.address", summary=frame.summary), put(state, waiting), cards=[R.order_card(order)])
+        frame = replace(frame, address=address)
+    if frame.task == "defect" and u is not None and u.acts.actions[:1] != ("defect",):
+        remedy = "exchange" if "exchange" in u.acts.actions else "refund" if "return" in u.acts.actions else None
+        frame = replace(frame, remedy=remedy or frame.remedy)
+    return propose(env, frame, order, state)
+
+
+def _exchange_option(env: Env, frame: Frame, order: Order, open_items: list, u: Understanding | None,
+                     state: DialogueState) -> Frame | Outcome:
+    """The replacement option: named in the message, or asked when the shopper
+    wants another one without saying which; else the exchange keeps the option."""
+    targets = [i for i in open_items if i.item_id in {x for x, _ in frame.items}] or open_items
+    if len(targets) != 1 or u is None:
+        return frame
+    item = targets[0]
+    options = [o for o in env.tools.product_options(item.product_id) if o.option != item.option]
+    wanted = _named_option(u.text, item.option, options)
+    if wanted is not None:
+        return replace(frame, option=wanted, items=frame.items or ((item.item_id, item.quantity),))
+    if not (u.acts.other_option or frame.waiting == Expecting.OPTION.value):
+        return frame
+    in_stock = [o.option for o in options if o.in_stock]
+    frame = replace(frame, items=frame.items or ((item.item_id, item.quantity),))
+    if not in_stock:
+        return Outcome(say("ask.option_none", title=item.title), drop(state, frame))
+    key = "ask.option_unknown" if frame.waiting == Expecting.OPTION.value else "ask.option"
+    waiting = replace(frame, waiting=Expecting.OPTION.value)
+    return Outcome(say(key, title=item.title, current=item.option, options=", ".join(in_stock[:8])),
+                   put(state, waiting))
+
+
+def _named_option(text: str, current: str, options: list) -> str | None:
+    values = {v for o in options for v in option_parts(o.option).values()}
+    folded = squash(text)
+    found = [v for v in values if (re.search(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])", text.lower())
+                                   if re.fullmatch(r"[A-Za-z0-9]+", v) else squash(v) in folded)]
+    if not found:
+        return None
+    option = resolve_option(current, " ".join(found), options)
+    return option.option if option is not None else None
+
+
+def propose(env: Env, frame: Frame, order: Order, state: DialogueState, lead: str = "") -> Outcome:
+    action = ACTIONS[frame.task]
+    lines = tuple(ClaimLine(i, q) for i, q in frame.items) or None
+    options = env.tools.product_options(order.items[0].product_id) if frame.option else None
+    plan = plan_order_action(order, action, env.now, lines=lines, replacement_option=frame.option,
+                             options=options, reason=frame.reason, new_address=frame.address)
+    if isinstance(plan, Denied):
+        return refused(order, plan, drop(state, frame))
+    frame = replace(frame, waiting=Expecting.CONFIRM.value, candidates=(),
+                    expires_at=(env.now + env.confirm_ttl).isoformat())
+    question = confirm_question(frame, order, plan.estimate)
+    return Outcome(f"{lead} {question}".strip(), put(state, frame), cards=[R.order_card(order)],
+                   actions=[{"type": frame.task, "order_id": order.order_id, "status": "awaiting_confirmation"}])
+
+
+def _items_text(frame: Frame, order: Order, *, particle: str = "") -> str:
+    if not frame.items:
+        return ""
+    names = []
+    for item_id, quantity in frame.items:
+        item = order.item(item_id)
+        if item is not None:
+            names.append(f"{item.title}({item.option}) {quantity}개")
+    return f" 중 {', '.join(names)}" if not particle else ", ".join(names)
+
+
+def confirm_question(frame: Frame, order: Order | None, estimate: object | None = None) -> str:
+    """What the agent asks before a write: exactly what it will do, and '네'/'아니요'."""
+    items = _items_text(frame, order) if order is not None else ""
+    hint = " " + say("confirm.partial_hint") if order is not None and not frame.items and len(
+        [i for i in order.items if i.status is ItemStatus.ORDERED]) > 1 and frame.task != "change_address" else ""
+    note = ""
+    if estimate is not None and frame.task in ("cancel", "return") and (frame.items or frame.task == "cancel"):
+        note = " " + estimate.describe() if frame.items else ""  # type: ignore[attr-defined]
+    reason = f" (사유: {frame.reason})" if frame.reason else ""
+    if frame.task == "cancel":
+        return say("confirm.cancel", summary=frame.summary, items=items, estimate=note + hint)
+    if frame.task == "change_address":
+        return say("confirm.change_address", summary=frame.summary, address=frame.address,
+                   ro=R.address_particle(frame.address))
+    if frame.task == "return":
+        fee = " " + say("confirm.return_fee_note") if not note else ""
+        return say("confirm.return", summary=frame.summary, items=items, reason=reason, estimate=note + fee + hint)
+    if frame.task == "exchange":
+        option = f" 교환 옵션: {frame.option}." if frame.option else ""
+        return say("confirm.exchange", summary=frame.summary, items=items, option=option, reason=reason + hint)
+    remedy = {"refund": " 처리 방법: 환불.", "exchange": " 처리 방법: 교환."}.get(frame.remedy or "", "")
+    return say("confirm.defect", summary=frame.summary, items=items, remedy=remedy, reason=reason + hint)
+
+
+# -- outcomes -------------------------------------------------------------------
+
+def not_found(state: DialogueState) -> Outcome:
+    # The id is not repeated: whether it exists (for someone else) is not revealed.
+    return Outcome(say("not_found"), state)
+
+
+def refused(order: Order, decision: Denied, state: DialogueState) -> Outcome:
+    text = say("refused", summary=R.order_summary(order), label=R.josa(R.action_label(decision.action), "이/가"),
+               message=decision.message)
+    return Outcome(text, state, cards=[R.order_card(order)])
+
+
+def refund_note(order: Order, amount: int | None = None) -> str:
+    method = order.payment_method
+    if method is PaymentMethod.CARD:
+        text = say("refund.card")
+    elif method is PaymentMethod.BANK_TRANSFER:
+        text = say("refund.bank_transfer")
+    elif method is PaymentMethod.VIRTUAL_ACCOUNT:
+        text = say("refund.virtual_account")
+    else:
+        text = say("refund.easy_pay", method=method.label)
+    return (say("refund.amount", amount=R.won(amount)) + " " + text) if amount else text
+
+
+def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
+    """Carry out a confirmed frame (once: a repeated yes finds it done)."""
+    action = ACTIONS[frame.task]
+    assert frame.order_id is not None
+    key = f"{frame.task}:{frame.order_id}:{','.join(i for i, _ in frame.items)}"
+    state = drop(state, frame)
+    if key in state.completed:
+        return Outcome(say("done.already", what=R.josa(f"{frame.summary} {label(frame.task)}", "은/는")), state)
+    before = env.tools.get_order(frame.order_id)
+    lines = tuple(ClaimLine(i, q) for i, q in frame.items) or None
+    if action is Action.CANCEL:
+        result = env.tools.cancel_order(frame.order_id, reason=frame.reason, lines=lines)
+    elif action is Action.CHANGE_ADDRESS:
+        result = env.tools.change_address(frame.order_id, new_address=frame.address or "")
+    else:
+        remedy = {"refund": " 처리 방법: 환불", "exchange": " 처리 방법: 교환"}.get(frame.remedy or "", "")
+        description = f"[챗봇 접수] {label(frame.task)}{remedy}: {frame.reason or '사유 미기재'}"
+        result = env.tools.submit_claim(frame.order_id, action, issue_type=ISSUE[frame.task], description=description,
+                                        reason=frame.reason, lines=lines, replacement_option=frame.option)
+    if isinstance(result, Denied):  # the order changed since we asked (status matrix checked again)
+        return Outcome(say("done.changed", summary=frame.summary, label=R.josa(label(frame.task), "이/가"),
+                           message=result.message), state)
+    assert isinstance(result, ActionApplied)
+    ticket_id = result.ticket.ticket_id if result.ticket else None
+    text = _done_text(frame, before or result.order, result)
+    state = replace(state, completed=(*state.completed, key)[-20:], last_order_id=frame.order_id,
+                    last_ticket_id=ticket_id or state.last_ticket_id, topic=frame.task,
+                    just_done=f"{frame.summary} {label(frame.task)}")
+    cards = [R.order_card(result.order)] + ([R.ticket_card(result.ticket)] if result.ticket else [])
+    return Outcome(text, state, cards=cards, actions=[{"type": frame.task, "order_id": frame.order_id,
+                                                       "status": "completed", "ticket_id": ticket_id,
+                                                       "items": [i for i, _ in frame.items]}])
+
+
+def _done_text(frame: Frame, before: Order, result: ActionApplied) -> str:
+    items = _items_text(frame, before, particle=",")
+    whole = "" if not frame.items else f" 중 {items}"
+    estimate = result.estimate
+    if frame.task == "cancel":
+        unpaid = before.status.value == "pending" or (estimate is not None and not estimate.paid)
+        if frame.items and result.order.status.value != "cancelled":
+            total = R.won(result.order.total_amount)
+            if unpaid:
+                return say("done.cancel_partial_unpaid", summary=frame.summary, items=items, total=total)
+            return say("done.cancel_partial_paid", summary=frame.summary, items=items, total=total,
+                       refund=refund_note(before, estimate.refund_amount if estimate else None))
+        if unpaid:
+            return say("done.cancel_unpaid", summary=frame.summary, items=whole)
+        return say("done.cancel_paid", summary=frame.summary, items=whole,
+                   refund=refund_note(before, estimate.refund_amount if estimate else None))
+    if frame.task == "change_address":
+        return say("done.change_address", summary=frame.summary, address=frame.address,
+                   ro=R.address_particle(frame.address))
+    ticket = result.ticket.ticket_id if result.ticket else "-"
+    if frame.task == "exchange":
+        option = f" 교환 옵션은 {frame.option}입니다." if frame.option else ""
+        return say("done.exchange", summary=frame.summary, items=whole, ticket=ticket, option=option)
+    if frame.task == "defect":
+        remedy = {"refund": " 확인되면 환불해 드립니다.", "exchange": " 확인되면 교환 상품을 보내 드립니다."}.get(
+            frame.remedy or "", "")
+        return say("done.defect", summary=frame.summary, items=whole, ticket=ticket, remedy=remedy)
+    return say("done.return", summary=frame.summary, items=whole, ticket=ticket)
+
+
+def start_many(env: Env, task: str, order_ids: list[str], u: Understanding, state: DialogueState, *,
+               lead: str = "") -> Outcome:
+    """Propose ``task`` for the first of ``order_ids`` it is allowed on (saying why
+    for those it is not); the rest wait in the frame's ``queued`` for their own yes."""
+    outcome = Outcome(lead, state) if lead else None
+    for n, order_id in enumerate(order_ids):
+        step = start(env, task, u, outcome.state if outcome else state, order_id=order_id)
+        outcome = step if outcome is None else outcome.then(step)
+        top = step.state.top
+        if top is not None and top.waiting == Expecting.CONFIRM.value:
+            frame = replace(top, queued=tuple(order_ids[n + 1:]))
+            return outcome.with_state(step.state.replace_top(frame))
+    assert outcome is not None
+    return outcome

@@ -1,0 +1,315 @@
+"""Conversation-repair patterns: what to do with a message while a frame waits.
+
+Each open frame waits for something (``Frame.waiting``). The message is read as
+that answer first — a fragment such as "그 패딩이요", "두 번째요", a bare address
+or "화이트로요" completes the frame. Otherwise one of the patterns applies:
+
+* **confirm** — only a clear yes carries out the write; a yes naming another
+  order or another request carries out nothing;
+* **correction** — "아 그거 아니고 전기포트요", "번호 잘못 말했어요 ORD-…", "아니
+  둘 다요": the target is replaced and the write proposed again;
+* **abort / deny** — the frame is dropped and the reply says nothing was done;
+* **digression** — a side question is answered and the frame's question asked
+  again; the frame survives until its time limit;
+* anything else (a new request) returns ``None``: the dialogue routes it afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..domain.orders import Order
+from ..nlu.context import Expecting
+from ..nlu.types import Understanding
+from . import replies as R
+from .env import Env
+from .flows import orders as order_flows
+from .flows import support, writes
+from .flows.writes import TASK_OF_INTENT, drop, label
+from .outcome import Outcome
+from .resolve import position
+from .state import DialogueState, Frame
+from .templates import say
+
+# The model's probability a yes needs before a write is carried out (rules answer 0.99).
+CLEAR_YES = 0.8
+# The requests a yes may name and still mean the one asked about: "네 취소하고 환불해 주세요"
+# for a cancellation; a defect is settled by a return or an exchange; "네 바꿔 주세요" to an address.
+SAME_REQUEST = {"cancel": {"cancel", "return"}, "return": {"return"}, "exchange": {"exchange"},
+                "defect": {"defect", "return", "exchange"}, "change_address": {"change_address", "exchange"}}
+SIDE_INTENTS = frozenset({"order.list", "order.detail", "order.status", "ticket.status", "policy",
+                          "product.search", "general"})
+
+Route = Callable[[Understanding, DialogueState], Outcome]
+
+
+def clear_yes(u: Understanding) -> bool:
+    """An explicit yes: confident, not a question ("네?" asks to repeat)."""
+    return u.confidence >= CLEAR_YES and not u.uncertain and not u.acts.asks
+
+
+def continue_frame(env: Env, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    frame = state.top
+    assert frame is not None
+    handler = {Expecting.CONFIRM: _confirm, Expecting.OFFER: _offer, Expecting.ORDER: _order,
+               Expecting.OPTION: _option, Expecting.ADDRESS: _address}.get(Expecting(frame.waiting or "confirm"))
+    if handler is None:
+        return None
+    return handler(env, frame, u, state, route)
+
+
+def resume_question(env: Env, frame: Frame) -> str:
+    """The frame's open question, asked again after a digression."""
+    if frame.waiting == Expecting.CONFIRM.value:
+        order = env.tools.get_order(frame.order_id) if frame.order_id else None
+        return say("confirm.resume", question=writes.confirm_question(frame, order))
+    if frame.waiting == Expecting.ADDRESS.value:
+        return say("ask.address", summary=frame.summary)
+    if frame.waiting == Expecting.ORDER.value:
+        return say("ask.order_again")
+    if frame.waiting == Expecting.OFFER.value:
+        return ""
+    return say("ask.order_again") if frame.waiting == Expecting.ITEM.value else ""
+
+
+def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
+    """Answer a side question; the frame stays on the stack and its question is asked again."""
+    answered = route(u, state)
+    kept = answered.state
+    if not any(f.frame_id == frame.frame_id for f in kept.stack):  # the side answer must not drop the task
+        kept = replace(kept, stack=(*[f for f in kept.stack if f.task != "offer"], frame))
+    else:
+        kept = replace(kept, stack=tuple(f for f in kept.stack if f.task != "offer" or f is frame))
+    return answered.with_state(kept).suffixed(resume_question(env, frame))
+
+
+def _is_side(u: Understanding) -> bool:
+    """A question or lookup beside the task (not a new write, not an answer)."""
+    if u.intent in TASK_OF_INTENT and u.acts.request:
+        return False
+    return (u.acts.asks and not u.acts.abort) or (u.intent in SIDE_INTENTS and not u.uncertain and
+                                                  not u.acts.small_talk and u.intent != "general")
+
+
+# -- confirm -----------------------------------------------------------------------
+
+def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    acts = u.acts
+    if u.intent == "dialog.confirm" and not acts.correction:
+        if not clear_yes(u):  # "네?" (pardon?), "첫 번째요" or a guess of the model
+            order = env.tools.get_order(frame.order_id) if frame.order_id else None
+            return Outcome(say("confirm.again", question=writes.confirm_question(frame, order)), state)
+        if frame.expired(env.now):
+            minutes = int(env.confirm_ttl.total_seconds() // 60)
+            return Outcome(say("confirm.expired", minutes=minutes, summary=frame.summary,
+                               label=R.josa(label(frame.task), "은/는")),
+                           replace(drop(state, frame), last_order_id=frame.order_id))
+        return _confirmed(env, frame, u, state)
+    if (acts.correction or u.intent == "dialog.deny" or acts.all) and _names_target(env, u, state):
+        corrected = correction(env, frame, u, state)
+        if corrected is not None:
+            return corrected
+    if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
+        return _declined(env, frame, u, state)
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if order is not None and not env.finder.points(u, state):
+        updated = _refine(env, frame, order, u, state)
+        if updated is not None:
+            return updated
+    if _is_side(u):
+        return digression(env, frame, u, state, route)
+    return None
+
+
+def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome | None:
+    """A fragment that adds to the proposal: a reason, an option, an address, a remedy."""
+    acts = u.acts
+    wanted = TASK_OF_INTENT.get(u.intent)
+    if frame.task == "defect" and wanted in ("return", "exchange") and not acts.asks:
+        refined = replace(frame, remedy="refund" if wanted == "return" else "exchange")
+        return writes.propose(env, refined, order, state)
+    if frame.task == "change_address" and acts.address and not acts.asks:
+        return writes.propose(env, replace(frame, address=acts.address), order, state)
+    if frame.task == "exchange" and not acts.asks and (acts.nouns or acts.other_option):
+        refined = writes.proceed(env, replace(frame, option=None), order, u, state)
+        if refined.state.top is not None and (refined.state.top.option or refined.state.top.waiting == "option"):
+            return refined
+    if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
+        named = env.finder.items_named(acts.nouns, order)
+        if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
+            items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
+            return writes.propose(env, replace(frame, items=items), order, state)
+    if acts.because and not acts.asks and u.intent not in ("policy",) and wanted in (None, frame.task):
+        return writes.propose(env, replace(frame, reason=writes.reason_of(u)), order, state)
+    return None
+
+
+def _names_target(env: Env, u: Understanding, state: DialogueState) -> bool:
+    """Whether a "no" or a correction names what is meant instead ("아니 전기포트요")."""
+    return bool(u.slots.order_id or (position(u) and state.last_list) or u.acts.all or
+                env.finder.product_words(u.acts.nouns))
+
+
+def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
+    """Replace the target the shopper corrects: another order, other items, both."""
+    if frame.order_id is None:
+        return None
+    current = env.tools.get_order(frame.order_id)
+    lead = say("not_confirmed", summary=frame.summary, label=R.josa(label(frame.task), "은/는"))
+    if u.slots.order_id or (position(u) and state.last_list):
+        order, missing = env.finder.referenced(u, state)
+        if missing:
+            return writes.not_found(state)
+        if order is not None and order.order_id != frame.order_id:
+            fresh = Frame(task=frame.task, reason=frame.reason)
+            return writes.proceed(env, fresh, order, u, drop(state, frame)).prefixed(lead)
+    if u.acts.all and current is not None:
+        if frame.items:  # "아니 둘 다요": every item of the order
+            return writes.propose(env, replace(frame, items=()), current, state)
+        others = [o for o in state.last_list if o != frame.order_id]
+        if others:  # both listed orders
+            return writes.start_many(env, frame.task, [frame.order_id, *others], u, drop(state, frame))
+    if u.acts.nouns and current is not None:
+        named = env.finder.items_named(u.acts.nouns, current)
+        if named and len(current.items) > 1:
+            items = tuple((i.item_id, i.quantity) for i in named)
+            return writes.propose(env, replace(frame, items=items), current, state)
+        word, orders = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
+        orders = [o for o in orders if o.order_id != frame.order_id]
+        if len(orders) == 1:
+            fresh = Frame(task=frame.task, reason=frame.reason)
+            return writes.proceed(env, fresh, orders[0], u, drop(state, frame)).prefixed(lead)
+        if not orders and word is None:
+            return Outcome(say("ask.product_none", word=u.acts.nouns[0]), state).suffixed(
+                resume_question(env, frame))
+    return None
+
+
+def _confirmed(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome:
+    lead = say("not_confirmed", summary=frame.summary, label=R.josa(label(frame.task), "은/는"))
+    switched = [a for a in u.acts.actions if a not in SAME_REQUEST[frame.task]]
+    if switched:  # "네 근데 환불로 해 주세요" to an exchange: a yes to another request, not to this one
+        nothing = Outcome(lead, drop(state, frame), actions=[{"type": frame.task, "order_id": frame.order_id,
+                                                              "status": "not_confirmed"}])
+        return nothing.then(writes.start(env, switched[0], u, nothing.state,
+                                         order_id=u.slots.order_id or frame.order_id))
+    other = u.slots.order_id
+    if other is None and position(u) and state.last_list:  # "두 번째요" read as a yes
+        pointed, _ = env.finder.referenced(u, state)
+        other = pointed.order_id if pointed else None
+    queued = frame.queued
+    if other and other != frame.order_id and not u.acts.all:
+        if not u.acts.also:  # the yes names another order: nothing is done until it is clear
+            nothing = Outcome(lead, drop(state, frame), actions=[{"type": frame.task, "order_id": frame.order_id,
+                                                                  "status": "not_confirmed"}])
+            return nothing.then(writes.start(env, frame.task, u, nothing.state, order_id=other))
+        queued = (other, *(q for q in queued if q != other))
+    done = writes.execute(env, frame, state)
+    if not queued:
+        return done
+    return done.then(writes.start_many(env, frame.task, list(queued), u, done.state))
+
+
+def _declined(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome:
+    state = replace(drop(state, frame), last_order_id=frame.order_id)
+    text = say("declined", summary=frame.summary, label=R.josa(label(frame.task), "은/는"))
+    if frame.queued:  # the next order the shopper named still gets its own question
+        return Outcome(text, state, actions=[{"type": frame.task, "order_id": frame.order_id,
+                                              "status": "declined"}]).then(
+            writes.start_many(env, frame.task, list(frame.queued), u, state))
+    if u.acts.another:  # "아뇨 다른 주문이요": which one, then
+        return Outcome(text, state).then(writes.ask_which(env, Frame(task=frame.task), u, state))
+    return Outcome(f"{text} {say('declined_more')}", state,
+                   actions=[{"type": frame.task, "order_id": frame.order_id, "status": "declined"}])
+
+
+# -- offer, order, option, address -----------------------------------------------------------
+
+def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    state = drop(state, frame)
+    if u.acts.ack or u.acts.thanks:  # "네 알겠어요": heard, not a request to act
+        return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
+    taken_up = TASK_OF_INTENT.get(u.intent) == frame.intent and not env.finder.points(u, state) and not (
+        u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
+    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up:
+        if frame.intent == "handoff":
+            return support.handoff(env, u, u.text, state)
+        if frame.intent == "lost_parcel" and frame.order_id:
+            return support.file_lost_parcel(env, frame.order_id, u.text, state)
+        if frame.intent in writes.ACTIONS:
+            return writes.start(env, frame.intent, u, state, order_id=frame.order_id)
+    if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
+        return Outcome(say("nothing_open"), state)
+    return None
+
+
+def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    listed = frame.candidates
+    acts = u.acts
+    wanted = TASK_OF_INTENT.get(u.intent)
+    if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
+        return None  # another request: routed afresh
+    if u.slots.order_id or position(u) or u.slots.anaphora:
+        order, missing = env.finder.referenced(u, state, listed)
+        if missing:
+            return writes.not_found(state)
+        if order is not None:
+            return _chosen(env, frame, order, u, state)
+    if acts.all and frame.task != "lookup" and listed:
+        return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
+    if acts.nouns:
+        candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None]
+        word, named = env.finder.orders_naming(acts.nouns, candidates)
+        if len(named) == 1:
+            return _chosen(env, frame, named[0], u, state)
+        if not named and not _is_side(u):
+            if frame.task == "lookup":
+                return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
+            return writes.ask_which(env, frame, u, drop(state, frame))
+    if u.slots.date_range is not None and listed:
+        window = u.slots.date_range
+        dated = [o for o in (env.tools.get_order(i) for i in listed)
+                 if o is not None and window.start <= R.kst(o.order_date) <= window.end]
+        if len(dated) == 1:
+            return _chosen(env, frame, dated[0], u, state)
+    if u.intent == "dialog.deny" or acts.abort:
+        return Outcome(say("nothing_open"), drop(state, frame))
+    if _is_side(u) and u.intent not in ("order.list", "order.detail", "order.status"):
+        return digression(env, frame, u, state, route)
+    return None
+
+
+def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome:
+    state = drop(state, frame)
+    if frame.task == "lookup":
+        return order_flows.show(order, frame.intent or "order.detail", state)
+    return writes.proceed(env, replace(frame, waiting=None), order, u, state)
+
+
+def _option(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if order is None:
+        return None
+    if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
+        return _declined(env, frame, u, state)
+    if _is_side(u) and not u.acts.nouns:
+        return digression(env, frame, u, state, route)
+    if TASK_OF_INTENT.get(u.intent) not in (None, "exchange") and u.acts.request:
+        return None
+    return writes.proceed(env, frame, order, u, state)
+
+
+def _address(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if order is None:
+        return None
+    if u.acts.address:
+        return writes.propose(env, replace(frame, address=u.acts.address), order, state)
+    if u.intent == "dialog.deny" or u.acts.abort:
+        return _declined(env, frame, u, state)
+    if _is_side(u):
+        return digression(env, frame, u, state, route)
+    if TASK_OF_INTENT.get(u.intent) and u.acts.request:
+        return None
+    return Outcome(say("ask.address_again"), state)

@@ -1,0 +1,180 @@
+"""Orders and items by meaning: which of the shopper's orders a message is about.
+
+A message points at an order by its id, by a position in the list the agent
+showed ("두 번째요", "2번"), by a pronoun ("그거" → the order just discussed) or
+by what was bought: "그 패딩이요", "후라이팬 반품" match the order items whose
+title or category contains the word or another word of its group in the product
+lexicon (``data/lexicons/products.yaml``: 후라이팬 ~ 프라이팬, 시계 ~ 스마트워치,
+책 ~ 도서); words the lexicon does not know are compared with the item titles by
+the e5 encoder, accepted only when one title clearly wins. What the question is
+for then ranks the candidates (an order on its way for "언제 와요?", a delivered
+one for a return): see ``PURPOSE_STATUSES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ..domain.orders import Order, OrderItem, OrderStatus
+from ..errors import ConfigError
+from ..nlu.lexicon import data_path
+from ..nlu.nouns import squash
+from ..nlu.types import Understanding
+from .state import DialogueState
+from .tools import Tools
+
+PRODUCTS_FILE = Path("data/lexicons/products.yaml")
+# e5 on one word against short titles: similarities are compressed (0.80–0.87), so a
+# title is taken only when it is high and clearly ahead of the next (measured on the
+# demo catalogue: wrong picks had margins below 0.013).
+E5_MIN = 0.84
+E5_MARGIN = 0.015
+
+# The order statuses that fit what a message is for, best first.
+PURPOSE_STATUSES: dict[str, tuple[OrderStatus, ...]] = {
+    "order.status": (OrderStatus.SHIPPED, OrderStatus.PREPARING, OrderStatus.PAID, OrderStatus.PENDING),
+    "lost_parcel": (OrderStatus.DELIVERED, OrderStatus.SHIPPED),
+}
+
+
+@dataclass(frozen=True)
+class ProductLexicon:
+    groups: tuple[frozenset[str], ...]
+    by_word: dict[str, tuple[frozenset[str], ...]]
+
+    def related(self, word: str) -> frozenset[str]:
+        """The word and every word sharing a group with it (squashed, lower case)."""
+        key = squash(word)
+        out = {key}
+        for group in self.by_word.get(key, ()):
+            out |= group
+        return frozenset(out)
+
+
+def parse_products(path: Path) -> ProductLexicon:
+    path = data_path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"상품 어휘 파일 {path}을(를) 읽을 수 없습니다: {str(exc).splitlines()[0]}") from None
+    groups_raw = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups_raw, list) or not groups_raw:
+        raise ConfigError(f"상품 어휘 파일 {path}에 'groups' 목록이 없습니다.")
+    groups = []
+    for n, group in enumerate(groups_raw, 1):
+        if not isinstance(group, list) or len(group) < 1 or not all(isinstance(w, str) and w.strip() for w in group):
+            raise ConfigError(f"상품 어휘 파일 {path}의 {n}번째 묶음은 단어 목록이어야 합니다.")
+        groups.append(frozenset(squash(str(w)) for w in group))
+    by_word: dict[str, list[frozenset[str]]] = {}
+    for group in groups:
+        for word in group:
+            by_word.setdefault(word, []).append(group)
+    return ProductLexicon(tuple(groups), {w: tuple(g) for w, g in by_word.items()})
+
+
+@lru_cache(maxsize=1)
+def product_lexicon() -> ProductLexicon:
+    return parse_products(PRODUCTS_FILE)
+
+
+class OrderFinder:
+    """Resolves references to the shopper's orders and items (one per turn)."""
+
+    def __init__(self, tools: Tools, encoder: Any | None = None) -> None:
+        self.tools = tools
+        self.encoder = encoder
+        self.lexicon = product_lexicon()
+
+    # -- explicit references --------------------------------------------------
+
+    @staticmethod
+    def points(u: Understanding, state: DialogueState) -> bool:
+        """Whether the message names an order by id, list position or pronoun."""
+        return bool(u.slots.order_id or (position(u) and state.last_list) or
+                    (u.slots.anaphora and state.last_order_id))
+
+    def referenced(self, u: Understanding, state: DialogueState,
+                   listed: tuple[str, ...] = ()) -> tuple[Order | None, str | None]:
+        """(the order the message points at, an id named that is not the shopper's)."""
+        if u.slots.order_id:
+            order = self.tools.get_order(u.slots.order_id)
+            return (order, None) if order else (None, u.slots.order_id)
+        shown = listed or state.last_list
+        n = position(u)
+        if n and shown:
+            index = n - 1 if n > 0 else len(shown) + n
+            return (self.tools.get_order(shown[index]), None) if 0 <= index < len(shown) else (None, None)
+        if u.slots.anaphora and state.last_order_id:
+            return self.tools.get_order(state.last_order_id), None
+        return None, None
+
+    # -- by meaning -------------------------------------------------------------
+
+    def product_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The words the product lexicon knows as things people buy."""
+        return tuple(w for w in words if squash(w) in self.lexicon.by_word)
+
+    def item_matches(self, word: str, item: OrderItem) -> bool:
+        haystack = squash(f"{item.title} {self.tools.product_category(item.product_id)}")
+        return any(w in haystack for w in self.lexicon.related(word) if len(w) >= 2 or w in {"옷", "책", "꿀", "팬"})
+
+    def items_named(self, words: tuple[str, ...], order: Order) -> list[OrderItem]:
+        """The order's items that the words name (lexicon, then e5 when nothing matched)."""
+        found = [i for i in order.items if any(self.item_matches(w, i) for w in words)]
+        if found or not words:
+            return found
+        best = self._e5_best(words, list(order.items))
+        return [best] if best is not None else []
+
+    def orders_naming(self, words: tuple[str, ...], orders: list[Order]) -> tuple[str | None, list[Order]]:
+        """(the word that matched, the orders holding an item it names)."""
+        for word in words:
+            found = [o for o in orders if any(self.item_matches(word, i) for i in o.items)]
+            if found:
+                return word, found
+        if not words:
+            return None, []
+        items = [(o, i) for o in orders for i in o.items]
+        best = self._e5_best(words, [i for _, i in items])
+        if best is None:
+            return None, []
+        return best.title, [o for o, i in items if i is best]
+
+    def _e5_best(self, words: tuple[str, ...], items: list[OrderItem]) -> OrderItem | None:
+        if self.encoder is None or not items or not words:
+            return None
+        titles = list(dict.fromkeys(i.title for i in items))
+        try:
+            passages = self.encoder.encode_passages(titles)
+            query = self.encoder.encode_queries([" ".join(words)])[0]
+        except Exception:  # noqa: BLE001 - meaning is a bonus; the lexicon already answered
+            return None
+        scores = np.asarray(passages) @ np.asarray(query)
+        order = np.argsort(-scores)
+        top = float(scores[order[0]])
+        second = float(scores[order[1]]) if len(order) > 1 else 0.0
+        if top < E5_MIN or top - second < E5_MARGIN:
+            return None
+        title = titles[int(order[0])]
+        return next(i for i in items if i.title == title)
+
+    @staticmethod
+    def by_purpose(orders: list[Order], purpose: str) -> list[Order]:
+        """The orders whose status fits ``purpose``, best-fitting statuses first."""
+        wanted = PURPOSE_STATUSES.get(purpose)
+        if not wanted:
+            return orders
+        rank = {status: n for n, status in enumerate(wanted)}
+        fitting = [o for o in orders if o.status in rank]
+        return sorted(fitting, key=lambda o: rank[o.status])
+
+
+def position(u: Understanding) -> int | None:
+    """A position in the list shown: "두 번째" (ordinal), "2번" or a bare "2"."""
+    return u.slots.ordinal or u.acts.list_number

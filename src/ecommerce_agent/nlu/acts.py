@@ -1,0 +1,122 @@
+"""Dialogue acts and cues of one message, read from the phrase lexicon.
+
+The classifier says what a message is about (its intent); these say how it
+relates to the conversation: a question or a request, a correction, giving up
+the task in hand, anger, small talk, the writes it names, the order statuses or
+count it filters by, a quantity, an address, and the nouns that may name a
+product. The dialogue layer decides with them; it never re-reads the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .address import find_address
+from .ids import mask_ids
+from .lexicon import dialogue_lexicon, noun_lexicon
+from .nouns import content_nouns
+from .text import ORDER_TOKEN, TICKET_TOKEN, fold
+
+_NUMBER_WORDS = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5}
+# "1번이요", "3번 주문 상세", a bare "2": a position in the list the agent just showed.
+_LIST_NUMBER = re.compile(r"(?<![\d\-:,.])(\d{1,2})\s*번(?:째)?(?!\s*(?:이상|넘게|씩|정도|만에))|"
+                          r"^\s*(\d{1,2})\s*(?:이요|요|이에요|입니다)?\s*[.!]?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Acts:
+    question: bool = False  # asks rather than requests ("반품 돼요?")
+    request: bool = False  # an explicit request form ("반품해 주세요")
+    correction: bool = False  # "아 그거 아니고 …", "번호 잘못 말했어요"
+    abort: bool = False  # "그만할게요", "안 할래요"
+    negative: bool = False  # frustration or anger
+    greeting: bool = False
+    thanks: bool = False
+    bye: bool = False
+    identity: bool = False  # "넌 누구야?"
+    capabilities: bool = False  # "뭘 도와줄 수 있어?"
+    all: bool = False  # "둘 다요", "전부"
+    person: bool = False  # names a person (상담원, 직원, 사람)
+    lost_parcel: bool = False  # reported delivered but not there
+    other_option: bool = False  # wants another colour/size without naming it
+    because: bool = False  # states a cause ("작아서요"): a claim's reason
+    done_check: bool = False  # asks whether something was done ("처리된 거죠?")
+    can: bool = False  # asks whether something is possible ("반품 돼요?")
+    how: bool = False  # asks how, when, how long or how much
+    another: bool = False  # "다른 주문이요"
+    also: bool = False  # "ORD-…도": another order besides the one in question
+    ack: bool = False  # "네 알겠어요": an acknowledgement, not a yes to act
+    elliptical: bool = False  # "교환은요?": leans on the previous question
+    actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
+    statuses: tuple[str, ...] = ()  # order statuses named as a filter
+    count: int | None = None  # "3개만"
+    cheapest: bool = False
+    priciest: bool = False
+    quantity: int | None = None  # "1개만", "두 개"
+    list_number: int | None = None  # "2번", a bare "3"
+    address: str | None = None
+    nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
+
+    @property
+    def asks(self) -> bool:
+        """A question that is not also a request."""
+        return self.question and not self.request
+
+    @property
+    def small_talk(self) -> bool:
+        return self.greeting or self.thanks or self.bye or self.identity or self.capabilities
+
+
+def _number(match: re.Match[str] | None) -> int | None:
+    if match is None:
+        return None
+    word = next((g for g in match.groups() if g), None)
+    if word is None:
+        return None
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+
+
+def read_acts(text: str) -> Acts:
+    lex = dialogue_lexicon()
+    folded = fold(text).strip()
+    plain = mask_ids(folded, " ", " ")
+    nouns = content_nouns(mask_ids(text, " ", " "), generic=noun_lexicon().generic | noun_lexicon().order_words,
+                          min_len=1)
+    list_number = _LIST_NUMBER.search(plain)
+    cue_words = [lex.person, lex.negative, *(p for _, p in lex.actions), *(p for _, p in lex.statuses)]
+    return Acts(
+        question=bool(lex.question.search(plain)),
+        request=bool(lex.request.search(plain)),
+        correction=bool(lex.correction.search(plain)),
+        abort=bool(lex.abort.search(plain)),
+        negative=bool(lex.negative.search(plain)),
+        greeting=bool(lex.greeting.search(plain)),
+        thanks=bool(lex.thanks.search(plain)),
+        bye=bool(lex.bye.search(plain)),
+        identity=bool(lex.identity.search(plain)),
+        capabilities=bool(lex.capabilities.search(plain)),
+        all=bool(lex.all.search(plain)),
+        person=bool(lex.person.search(plain)),
+        lost_parcel=bool(lex.lost_parcel.search(plain)),
+        other_option=bool(lex.other_option.search(plain)),
+        because=bool(lex.because.search(plain)),
+        done_check=bool(lex.done_check.search(plain)),
+        can=bool(lex.can.search(plain)),
+        how=bool(lex.how.search(plain)),
+        another=bool(lex.another.search(plain)),
+        ack=bool(lex.ack.search(plain)),
+        elliptical=bool(lex.elliptical.search(plain)),
+        also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
+        actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
+        statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
+        count=_number(lex.count.search(plain)),
+        cheapest=bool(lex.cheapest.search(plain)),
+        priciest=bool(lex.priciest.search(plain)),
+        quantity=_number(lex.quantity.search(plain)),
+        list_number=int(next(g for g in list_number.groups() if g)) if list_number else None,
+        address=find_address(text),
+        nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns
+                                  if (len(forms[0]) >= 2 or forms[0] in "옷책꿀팬컵")
+                                  and not any(p.search(forms[0]) for p in cue_words))),
+    )

@@ -1,0 +1,38 @@
+"""A Korean delivery address inside a message: "배송지를 부산광역시 중구 중앙대로 1로
+바꿔줘" → "부산광역시 중구 중앙대로 1", or a bare answer "부산 해운대구 센텀로 12
+101동 1203호".
+
+An address starts at a region (a province or city name, or a word ending in
+시/도/군/구) and must hold a road or lot number ("…로 12", "…길 3-1", "…동 45")
+or a building unit ("101동 1203호"); the trailing request ("으로 바꿔 주세요")
+and a particle glued to the last number ("1로", "202호로") are not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충청", "충북", "충남",
+             "전라", "전북", "전남", "경상", "경북", "경남", "제주")
+_REGION = rf"(?:{'|'.join(PROVINCES)})\S*|[가-힣]{{1,6}}(?:시|도|군|구)(?=\s)"
+_NUMBERED = re.compile(r"[가-힣0-9]+(?:로|길|대로)\s?\d+(?:-\d+)?|[가-힣]+동\s?\d+(?:-\d+)?|\d+\s?동\s?\d+\s?호|\d+\s?호")
+_START = re.compile(_REGION)
+_TAIL = re.compile(r"\s*(?:(?:으로|로)\s*)?(?:변경|바꿔|바꾸|바꿀|수정|고쳐|해\s?주|부탁|요\b|이요|입니다|이에요|예요"
+                   r"|로\s?(?:보내|배송)|으로\s?(?:보내|배송)|[.?!]|$)")
+
+
+def find_address(text: str) -> str | None:
+    for start in _START.finditer(text):
+        rest = text[start.start():]
+        numbered = list(_NUMBERED.finditer(rest))
+        if not numbered:
+            continue
+        # the address runs to the end of its last numbered part plus a unit/name ("…아파트 101동 202호")
+        end = numbered[-1].end()
+        tail = re.match(r"(?:\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*", rest[end:])
+        end += tail.end() if tail else 0
+        address = rest[:end].strip()
+        address = re.sub(r"(?<=[\d호동층])(?:으로|로)$", "", address)
+        if len(address) >= 6:
+            return address
+    return None

@@ -1,0 +1,85 @@
+"""Understanding in context: what the agent is waiting for changes what a message means.
+
+"아니요" answers a yes/no question; with no question open, "돈 안 넣을 거니까 그 주문
+없애 주세요" or "기계 말고 직원 바꿔 주세요" are requests, not refusals. Likewise "네"
+confirms only while a yes/no question is open. ``Expecting`` names what the agent
+asked for; the dialogue layer passes it in and reads ``Understanding.expecting``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+
+from .types import Understanding
+
+
+class Expecting(StrEnum):
+    CONFIRM = "confirm"  # a yes/no to carry out a stated write
+    OFFER = "offer"  # a yes/no to an offer ("신청해 드릴까요?")
+    ORDER = "order"  # which order (candidates listed)
+    ITEM = "item"  # which item(s) of an order
+    OPTION = "option"  # the replacement option of an exchange
+    ADDRESS = "address"  # the new shipping address
+    REASON = "reason"  # why (a claim's reason)
+
+
+NO_CONTEXT = "-"  # the message is read alone, outside any conversation
+YES_NO = frozenset({Expecting.CONFIRM, Expecting.OFFER})
+# The intent of a request that names a write ("없애 주세요" → cancel).
+ACTION_INTENTS = {"cancel": "order.cancel", "return": "claim.refund", "exchange": "claim.exchange",
+                  "defect": "claim.defect"}
+DIALOG = ("dialog.confirm", "dialog.deny")
+
+
+WRITE_INTENTS = frozenset(ACTION_INTENTS.values())
+
+
+def reread(u: Understanding, expecting: str | None) -> str:
+    """The intent of ``u`` given what the agent waits for (unchanged when it fits)."""
+    acts = u.acts
+    named = [a for a in acts.actions if a in ACTION_INTENTS]
+    if u.intent in WRITE_INTENTS and len(named) == 1 and acts.request and ACTION_INTENTS[named[0]] != u.intent \
+            and named[0] != "defect":
+        return ACTION_INTENTS[named[0]]  # "그 주문 없애 주세요": the write named, not the classifier's guess
+    if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
+        return u.intent
+    if acts.person and acts.request and not acts.asks:
+        return "handoff"
+    if acts.actions and acts.actions[0] in ACTION_INTENTS and acts.request:
+        return ACTION_INTENTS[acts.actions[0]]
+    if u.intent == "dialog.confirm" or acts.abort:
+        return u.intent
+    for alternative in u.alternatives:  # the next reading that is not a bare yes/no
+        if alternative.intent not in DIALOG and alternative.confidence >= 0.05:
+            return alternative.intent
+    return u.intent
+
+
+def with_context(u: Understanding, expecting: str | None) -> Understanding:
+    intent = reread(u, expecting)
+    if intent == u.intent:
+        return replace(u, expecting=expecting)
+    return replace(u, intent=intent, expecting=expecting, uncertain=False)
+
+
+# The word that stands for each write in a rewritten question.
+ACTION_WORDS = {"cancel": "취소", "return": "반품", "exchange": "교환", "defect": "불량", "change_address": "배송지 변경"}
+
+
+def resolve_ellipsis(u: Understanding, previous: str) -> str:
+    """The question an elliptical message asks, given the previous question:
+    "교환은요?" after "단순변심 반품하면 배송비 얼마예요" → "단순변심 교환하면 배송비
+    얼마예요"; "제주도는요?" → "제주도 단순변심 반품하면 배송비 얼마예요"."""
+    from .lexicon import dialogue_lexicon
+
+    lex = dialogue_lexicon()
+    if u.acts.actions:
+        new = ACTION_WORDS[u.acts.actions[0]]
+        for name, pattern in lex.actions:
+            if name != u.acts.actions[0] and pattern.search(previous):
+                return pattern.sub(new, previous, count=1)
+        return f"{new} {previous}"
+    if u.acts.nouns:
+        return f"{' '.join(u.acts.nouns)} {previous}"
+    return previous

@@ -1,0 +1,121 @@
+"""Phrase lexicons the NLU reads besides its trained model: data, not code.
+
+``data/lexicons/dialogue.yaml`` holds the cues of dialogue acts (question vs
+request, correction, abort, sentiment, small talk, named actions, status
+filters) and ``data/lexicons/nouns.yaml`` the words that never name a product.
+They are loaded and compiled once per process; a malformed file stops start-up
+with one Korean line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+
+DIALOGUE_FILE = Path("data/lexicons/dialogue.yaml")
+NOUNS_FILE = Path("data/lexicons/nouns.yaml")
+# The project's own data when the working directory is elsewhere (tests, services).
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+def data_path(path: Path) -> Path:
+    """``path`` as given when it exists, else the same path inside the project."""
+    return path if path.is_absolute() or path.exists() else PROJECT_ROOT / path
+# Cues every dialogue lexicon must define (a missing one would silently never fire).
+FLAT_KEYS = ("question", "request", "correction", "abort", "negative", "greeting", "thanks", "bye",
+             "identity", "capabilities", "all", "person", "lost_parcel", "count", "cheapest", "priciest",
+             "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical")
+NESTED_KEYS = ("status_words", "actions")
+ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
+
+
+@dataclass(frozen=True)
+class DialogueLexicon:
+    flat: dict[str, re.Pattern[str]]
+    statuses: tuple[tuple[str, re.Pattern[str]], ...]
+    actions: tuple[tuple[str, re.Pattern[str]], ...]  # most specific first
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:
+        try:
+            return self.flat[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class NounLexicon:
+    generic: frozenset[str]  # say nothing about what is asked ("가능", "방법", "주문")
+    order_words: frozenset[str]  # words of a request about an order that never name its product
+    product_generic: frozenset[str]  # words around a product query that are not the product
+
+
+def _fail(path: Path, key: str, why: str) -> ConfigError:
+    return ConfigError(f"어휘 파일 {path}의 '{key}' 항목이 잘못되었습니다: {why}")
+
+
+def _compile(path: Path, key: str, patterns: Any) -> re.Pattern[str]:
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise _fail(path, key, "정규식 문자열 목록이어야 합니다")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error as exc:
+        raise _fail(path, key, f"정규식 오류 ({exc})") from None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    path = data_path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"어휘 파일이 없습니다: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"어휘 파일 {path}을(를) 읽을 수 없습니다: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"어휘 파일 {path}은(는) 키-값 매핑이어야 합니다.")
+    return data
+
+
+def parse_dialogue(path: Path) -> DialogueLexicon:
+    data = _read(path)
+    missing = [k for k in (*FLAT_KEYS, *NESTED_KEYS) if k not in data]
+    if missing:
+        raise _fail(path, missing[0], "항목이 없습니다")
+    flat = {key: _compile(path, key, data[key]) for key in FLAT_KEYS}
+    for key in NESTED_KEYS:
+        if not isinstance(data[key], dict) or not data[key]:
+            raise _fail(path, key, "이름별 정규식 목록의 매핑이어야 합니다")
+    unknown = set(data["actions"]) - set(ACTION_NAMES)
+    if unknown:
+        raise _fail(path, "actions", f"알 수 없는 조치 {sorted(unknown)} (허용값: {', '.join(ACTION_NAMES)})")
+    statuses = tuple((name, _compile(path, f"status_words.{name}", p)) for name, p in data["status_words"].items())
+    actions = tuple((name, _compile(path, f"actions.{name}", data["actions"][name]))
+                    for name in ACTION_NAMES if name in data["actions"])
+    return DialogueLexicon(flat, statuses, actions)
+
+
+def parse_nouns(path: Path) -> NounLexicon:
+    data = _read(path)
+    sets = {}
+    for key in ("generic", "order_words", "product_generic"):
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise _fail(path, key, "단어 목록이어야 합니다")
+        sets[key] = frozenset(words)
+    return NounLexicon(sets["generic"], sets["order_words"], sets["generic"] | sets["product_generic"])
+
+
+@lru_cache(maxsize=1)
+def dialogue_lexicon() -> DialogueLexicon:
+    return parse_dialogue(DIALOGUE_FILE)
+
+
+@lru_cache(maxsize=1)
+def noun_lexicon() -> NounLexicon:
+    return parse_nouns(NOUNS_FILE)

@@ -1,0 +1,59 @@
+"""The nouns a message is about: "애플페이 되나요?" → 애플페이, "그 패딩이요" → 패딩.
+
+Nouns written together form one word ("애플페이" = 애플 + 페이); a place name may
+lose its last syllable ("제주도" ~ "제주"); English words the search lexicon
+knows count as their Korean ("refund" → 환불); generic words
+(``data/lexicons/nouns.yaml``) and, unless asked, single syllables are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..search.analysis import LEXICON
+from .morph import tokens
+
+NOUN_TAGS = ("NNG", "NNP")
+Noun = tuple[tuple[str, ...], tuple[str, ...]]  # (ways the word may be written, its parts)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def content_nouns(text: str, *, generic: frozenset[str], min_len: int = 2) -> list[Noun]:
+    words: list[Noun] = []
+    run: list[tuple[str, str]] = []
+    end = -1
+
+    def flush() -> None:
+        if run:
+            word = "".join(form for form, _ in run)
+            if len(word) >= min_len and word not in generic:
+                forms = (word, *LEXICON.get(word, ()))
+                if len(run) == 1 and run[0][1] == "NNP" and len(word) >= 3:
+                    forms += (word[:-1],)
+                parts = tuple(f for f, _ in run if len(f) >= min_len and f not in generic)
+                words.append((forms, parts))
+            run.clear()
+
+    for token in tokens(text):
+        tag = token.tag.split("-")[0]
+        if tag in NOUN_TAGS or (tag == "XR" and len(token.form) >= 2):
+            if token.start != end:
+                flush()
+            run.append((token.form, tag))
+            end = token.start + token.len
+            continue
+        flush()
+        if tag == "SL" and token.form.lower() in LEXICON:
+            korean = LEXICON[token.form.lower()]
+            words.append((("".join(korean), *korean), korean))
+    flush()
+    return words
+
+
+def covers(noun: Noun, haystack: str) -> bool:
+    """Whether ``haystack`` (squashed) mentions the noun, whole or by all its parts."""
+    forms, parts = noun
+    return any(f in haystack for f in forms) or (len(parts) > 1 and all(p in haystack for p in parts))
