@@ -32,12 +32,16 @@ class Lead:
 
 
 def sentence_score(sentence: str, position: int, q: Question, words: list[str],
-                   expansion_words: dict[str, set[str]], bag: frozenset[str] = frozenset()) -> float:
+                   expansion_words: dict[str, set[str]], bag: frozenset[str] = frozenset(),
+                   topic: str = "") -> float:
+    """How well ``sentence`` answers: the question's words in it (a word of the
+    section's heading counts half: it is the topic, not what is asked about it),
+    the kind of answer asked for, a special case the question does not name."""
     s = squash(sentence)
     hit = 0.0
     for w in words:
         if w in bag or w in s or any(x in bag or x in s for x in expansion_words.get(w, ())):
-            hit += 1
+            hit += 0.5 if w in topic else 1
     score = hit / max(len(words), 1)
     for kind, cue in KIND_CUES.items():
         if kind in q.kinds and cue.search(sentence):
@@ -92,6 +96,10 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
 PREDICATE = re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}|[다요][.!]?(?=\\s|$)")
 
 
+LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
+MORE_THAN_ONE = re.compile(r"둘\s?다|두\s?(?:장|개|번|곳)|여러|중복|같이|동시에|함께|모두|다\s?같이|[2-9]\s?(?:장|개|번|곳)")
+
+
 def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = ()) -> str:
     """yes/no of ``sentence`` (the clause about what is asked). A question about
     who pays is answered by who pays, looked for in the clause, then its sentence
@@ -101,6 +109,10 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
             shop, shopper = SHOP_PAYS.search(text), SHOPPER_PAYS.search(text)
             if shop or shopper:
                 return "no" if shop and (not shopper or shop.start() < shopper.start()) else "yes"
+    if q is not None:  # "한 주문에 1장만": asking to use two is a no
+        limit = next((LIMIT.search(t) for t in (sentence, *context) if LIMIT.search(t)), None)
+        if limit is not None and MORE_THAN_ONE.search(q.text):
+            return "no"
     return "no" if NEGATIVE.search(sentence) else "yes"
 
 
@@ -112,7 +124,9 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
         return Lead(computed.text, computed.verdict, None)
     sentences = list(section.sentences) or [section.heading]
     bags = bags if bags is not None and len(bags) == len(sentences) else [frozenset()] * len(sentences)
-    best = max(range(len(sentences)), key=lambda i: sentence_score(sentences[i], i, q, words, emap, bags[i]))
+    topic = squash(section.heading)
+    best = max(range(len(sentences)),
+               key=lambda i: sentence_score(sentences[i], i, q, words, emap, bags[i], topic))
     sentence = sentences[best]
     after = sentences[best + 1] if best + 1 < len(sentences) else ""
     head = section.intro[best] if best < len(section.intro) else None
