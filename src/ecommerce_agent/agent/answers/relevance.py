@@ -224,7 +224,8 @@ def _rule_usable(rule: Any, q: Question) -> bool:
         excluded = any(squash(x) in squash(q.text) for x in rule.spec.get("excludes", []))
         return q.days is not None and not excluded
     if rule.type in ("cutoff", "hours"):
-        return q.moment is not None
+        needs = rule.spec.get("needs")
+        return q.moment is not None and not (needs and not any(squash(n) in squash(q.text) for n in needs))
     if rule.type == "region_fee":
         return q.region is not None
     if rule.type == "return_fee":
