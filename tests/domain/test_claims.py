@@ -368,6 +368,20 @@ def test_exchange_refusals(requested: str, qty: int, reason: str) -> None:
         assert "반품 후 새로 주문" in outcome.message
 
 
+def test_options_may_come_from_a_lookup_asked_for_the_claimed_product_only() -> None:
+    asked: list[str] = []
+
+    def lookup(product_id: str) -> list[ProductOption]:
+        asked.append(product_id)
+        return [o for o in OPTIONS if o.product_id == product_id]
+
+    order = _order(OrderStatus.DELIVERED, [_item(1, 9_000, product="P2", option="단일 옵션"),
+                                           _item(2, 40_000, option="색상: 블랙 / 사이즈: S")])
+    plan = plan_order_action(order, Action.EXCHANGE, NOW, lines=[ClaimLine(item_id_for(OID, 2))],
+                             replacement_option="M", options=lookup)
+    assert isinstance(plan, ActionPlan) and plan.replacement_option == "색상: 블랙 / 사이즈: M" and asked == ["P1"]
+
+
 def test_one_replacement_option_cannot_cover_two_products() -> None:
     order = _order(OrderStatus.DELIVERED, [_item(1, 40_000), _item(2, 9_000, product="P2")])
     denied = _denied(order, Action.EXCHANGE, [ClaimLine(item_id_for(OID, 1)), ClaimLine(item_id_for(OID, 2))],

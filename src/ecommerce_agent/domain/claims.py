@@ -37,7 +37,7 @@ return does not re-check the free-shipping threshold (only cancellation does).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -251,13 +251,18 @@ def estimate_refund(order: Order, action: Action, claimed: Sequence[OrderItem],
                           extra_payment=max(-net, 0), new_total_amount=order.total_amount, notes=notes)
 
 
+OptionSource = Iterable[ProductOption] | Callable[[str], Iterable[ProductOption]]
+
+
 def plan_order_action(order: Order, action: Action, now: datetime, *,
                       lines: Sequence[ClaimLine] | None = None, replacement_option: str | None = None,
-                      options: Iterable[ProductOption] | None = None, reason: str | None = None,
+                      options: OptionSource | None = None, reason: str | None = None,
                       new_address: str | None = None) -> ActionPlan | Denied:
     """Check and work out ``action`` on ``order`` (see the module docstring).
-    ``options`` are the product's options (needed to check ``replacement_option``
-    of an exchange); ``reason`` is recorded on the covered items."""
+    ``options`` (needed to check an exchange's ``replacement_option``) are the
+    options of the claimed item's product, or a function giving a product id's
+    options (e.g. ``repo.list_product_options``: it is asked for the claimed
+    item's product only); ``reason`` is recorded on the covered items."""
     decision = decide(order, action, now)
     if isinstance(decision, Denied):
         return decision
@@ -363,13 +368,14 @@ def _item_state_message(item: OrderItem) -> str:
 
 
 def _check_replacement(action: Action, picked: list[tuple[OrderItem, int]], requested: str,
-                       options: Iterable[ProductOption] | None) -> str | Denied:
+                       options: OptionSource | None) -> str | Denied:
     products = {item.product_id for item, _ in picked}
     first = picked[0][0]
     if len(products) > 1:
         return Denied(action, "mixed_products",
                       "교환할 옵션은 상품마다 따로 정해 주세요. 다른 상품은 한 번에 하나씩 교환을 신청해 주세요.")
-    known = [o for o in (options or ()) if o.product_id == first.product_id]
+    source = options(first.product_id) if callable(options) else options
+    known = [o for o in (source or ()) if o.product_id == first.product_id]
     found = resolve_option(first.option, requested, known)
     if found is None:
         return Denied(action, "unknown_option",

@@ -224,11 +224,8 @@ class CsvRepository:
             order = self._order(order_id)
             if order is None:
                 raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
-            options = None
-            if action is Action.EXCHANGE and replacement_option is not None:
-                options = [o for p in sorted({i.product_id for i in order.items}) for o in self._options(p)]
             plan = plan_order_action(order, action, now, lines=None if lines is None else tuple(lines),
-                                     replacement_option=replacement_option, options=options, reason=reason,
+                                     replacement_option=replacement_option, options=self._options, reason=reason,
                                      new_address=new_address)
             if isinstance(plan, Denied):
                 return plan

@@ -226,12 +226,9 @@ class SqlRepository:
             order = self._get_order(conn, order_id, for_update=True)
             if order is None:
                 raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
-            options = None
-            if action is Action.EXCHANGE and replacement_option is not None:
-                products_claimed = {i.product_id for i in order.items}
-                options = [o for p in sorted(products_claimed) for o in self._options(conn, p)]
             plan = plan_order_action(order, action, now, lines=lines, replacement_option=replacement_option,
-                                     options=options, reason=reason, new_address=new_address)
+                                     options=lambda product_id: self._options(conn, product_id),
+                                     reason=reason, new_address=new_address)
             if isinstance(plan, Denied):
                 return plan
             self._store_plan(conn, order, plan)

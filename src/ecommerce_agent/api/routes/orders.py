@@ -86,12 +86,9 @@ def refund_estimate(order_id: OrderId, body: EstimateIn, user: CurrentUser, repo
     """취소·반품·교환·불량 신청 전에 환불 예상 금액을 계산합니다(아무것도 바꾸지 않습니다).
     `items`를 생략하면 남은 상품 전체가 대상입니다. 불가하면 409/422 문제 상세로 이유를 안내합니다."""
     order = owned_order(repo, user, order_id)
-    options = None
-    if body.action is Action.EXCHANGE and body.replacement_option is not None:
-        options = [o for p in sorted({i.product_id for i in order.items}) for o in repo.list_product_options(p)]
     plan = plan_order_action(order, body.action, utcnow(),
                              lines=[i.line() for i in body.items] if body.items else None,
-                             replacement_option=body.replacement_option, options=options)
+                             replacement_option=body.replacement_option, options=repo.list_product_options)
     if isinstance(plan, Denied):
         return denied_problem(plan, "신청할 수 없습니다")
     return JSONResponse(RefundEstimateOut.of(plan.estimate).model_dump(mode="json"))  # type: ignore[union-attr]
