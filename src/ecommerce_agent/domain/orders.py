@@ -5,6 +5,11 @@ allows. ``decide`` applies it, plus the claim windows of 전자상거래법 제1
 (change of mind: 7 days from receipt; defect or wrong item: 3 months), and
 returns a typed outcome: ``Allowed`` or ``Denied`` with a machine-readable
 reason and a Korean explanation that names the next step.
+
+Each order item has its own ``ItemStatus``; the order's status moves only when
+all of its items move together (``derive_order_status``), and
+``Order.status_label`` names what some items did ('결제완료(일부 취소)'). Claims
+and cancellations of some items, and their refund estimates: ``claims``.
 """
 
 from __future__ import annotations
