@@ -69,7 +69,7 @@ class Calibration:
     w_head: float = 0.5
     w_aspect: float = 0.25
     w_rule: float = 0.3
-    min_cover: float = 0.5  # answered when cover ≥ min_cover ...
+    min_cover: float = 0.55  # answered when cover ≥ min_cover ...
     top_rank_evidence: bool = False  # ... or the first stage ranks it first (measured: honest 0.81 → 0.33)
     min_evidence: float = 0.3  # ... or cover ≥ this and a computation rule applies
     top_required_below: float = 0.0  # below this cover the question's rarest word must be in the section
@@ -117,11 +117,12 @@ class SectionWords:
         n_sections = len(store.sections)
         self.idf = {w: math.log((n_sections + 1) / (d + 1)) + 1 for w, d in df.items()}
         self.max_idf = math.log(n_sections + 1) + 1
+        self.unseen_share = 0.75  # a word no section uses weighs this share of the rarest word
 
     def weight(self, word: str) -> float:
         """Rare words say more about which section answers (and a word no section
         uses says the documents may not answer it at all)."""
-        return self.idf.get(word, self.max_idf)
+        return self.idf.get(word, self.max_idf * self.unseen_share)
 
 
 def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
