@@ -145,15 +145,24 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
 def details(section: Section, skip: set[str]) -> list[str]:
     """The section's other sentences in document order (up to ``MAX_DETAIL``
     characters), then its tables as readable lines."""
-    out, used = [], 0
-    for sentence in section.sentences:
+    lines: list[str] = []
+    prose: list[str] = []
+    used = 0
+    for n, sentence in enumerate(section.sentences):
         if sentence in skip:
             continue
-        if used + len(sentence) > MAX_DETAIL and out:
+        if used + len(sentence) > MAX_DETAIL and (lines or prose):
             break
-        out.append(sentence)
         used += len(sentence)
-    lines = [" ".join(out)] if out else []
+        if n in section.items:  # list items stay a list
+            if prose:
+                lines.append(" ".join(prose))
+                prose = []
+            lines.append(f"- {sentence}")
+        else:
+            prose.append(sentence)
+    if prose:
+        lines.append(" ".join(prose))
     for table in section.tables:
         lines.extend(table.lines())
     return lines

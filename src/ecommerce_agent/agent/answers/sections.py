@@ -41,6 +41,7 @@ class Section:
     tables: tuple[Table, ...]
     order: int  # position in its document
     intro: tuple[int | None, ...] = ()  # for a list item, the sentence that introduces its list
+    items: frozenset[int] = frozenset()  # which sentences are list items
 
     @property
     def key(self) -> tuple[str, str]:
@@ -78,6 +79,8 @@ class SectionStore:
 def parse_section(doc_id: str, title: str, heading: str, text: str, order: int = 0) -> Section:
     sentences: list[str] = []
     intro: list[int | None] = []
+    prose: list[int] = []  # indices of sentences that are not list items
+    items: set[int] = set()
     tables: list[Table] = []
     rows: list[list[str]] = []
 
@@ -97,13 +100,15 @@ def parse_section(doc_id: str, title: str, heading: str, text: str, order: int =
         if not stripped or stripped.startswith("#"):
             continue
         if stripped.startswith(("- ", "* ")):
-            prose = [i for i, v in enumerate(intro) if v is None]
             sentences.append(stripped[2:].strip())
             intro.append(prose[-1] if prose else None)
+            items.add(len(sentences) - 1)
             continue
         for part in _SENTENCE_END.split(stripped):
             if part.strip():
                 sentences.append(part.strip())
                 intro.append(None)
+                prose.append(len(sentences) - 1)
     end_table()
-    return Section(doc_id, title, heading, text, tuple(sentences), tuple(tables), order, tuple(intro))
+    return Section(doc_id, title, heading, text, tuple(sentences), tuple(tables), order, tuple(intro),
+                   frozenset(items))
