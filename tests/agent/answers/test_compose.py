@@ -63,7 +63,7 @@ def test_lists_stay_lists_and_items_read_with_their_intro(lexicon: Lexicon, sect
     section = sections.get("non-returnable-items", "사용·개봉으로 가치가 크게 떨어진 상품")
     assert section is not None
     q = read_question("향수 뚜껑 열어서 뿌려봤는데 반품되나요", lexicon)
-    lead = choose_lead(section, q, ["향수", "개봉", "사용", "반품"], {}, None)
+    lead = choose_lead(section, q, ["향수"], {}, None)
     assert lead.text.startswith("아니요, ") and "어렵습니다: 개봉하거나 사용한 화장품, 향수" in lead.text
     text, _ = compose([(section, lead)])
     assert "\n- 포장을 뜯었거나 일부를 섭취한 식품, 건강기능식품\n" in text
