@@ -87,3 +87,15 @@ def test_fees_computed_for_a_region_and_a_return(facts: FactTable, lexicon: Lexi
 def test_particles_fit_the_number() -> None:
     assert fill("{n}은(는) 기준 미만", n="28,000원") == "28,000원은 기준 미만"
     assert fill("{n}(으)로는 안 됩니다", n="500포인트") == "500포인트로는 안 됩니다"
+
+
+def test_accrual_reviews_deadlines_and_refund_days(facts: FactTable, lexicon: Lexicon) -> None:
+    gold = run(facts, lexicon, "accrual", "골드인데 10만원 결제하면 적립금 얼마나 쌓여요?")
+    assert "3%" in gold.text and "3,000포인트" in gold.text
+    assert "1,500포인트" in run(facts, lexicon, "review-points", "포토 리뷰 3개 쓰면 몇 포인트?").text
+    late = run(facts, lexicon, "tax-invoice-deadline", "12월 결제한거 세금계산서 1월 15일에 신청해도 되나요?")
+    assert late.verdict == "no" and "1월 10일까지" in late.text
+    ok = run(facts, lexicon, "tax-invoice-deadline", "3월에 산 거 세금계산서 4월 8일에 신청해도 돼요?")
+    assert ok.verdict == "yes" and "4월 10일까지" in ok.text
+    refund = run(facts, lexicon, "refund-days", "반품이 월요일에 물류센터 도착했으면 환불 언제 돼요?")
+    assert "11월 23일 월요일" in refund.text and "11월 26일 목요일까지" in refund.text

@@ -46,7 +46,8 @@ def fill(template: str, **values: str) -> str:
 def compute(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None = None) -> Computed | None:
     return {"threshold": _threshold, "window": _window, "cutoff": _cutoff, "hours": _hours,
             "region_fee": _region_fee, "return_fee": _return_fee, "per_unit": _per_unit,
-            "interest": _interest}[rule.type](rule, q, now, delivered_at)
+            "interest": _interest, "accrual": _accrual, "monthly_deadline": _monthly_deadline,
+            "business_days": _business_days}[rule.type](rule, q, now, delivered_at)
 
 
 def _threshold(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
@@ -170,8 +171,71 @@ def _return_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime |
 def _per_unit(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
     if q.count is None or q.count < 2:
         return None
-    price = int(rule.spec["price"])
-    text = f"{rule.spec['what']} {q.count}개는 1개당 {_won(price)}씩 총 {_won(price * q.count)}입니다."
+    spec = rule.spec
+    price = int(spec["photo_price"]) if "photo_price" in spec and re.search(r"포토|사진", q.text) else int(spec["price"])
+    unit = spec.get("unit", "원")
+    amount = (lambda n: f"{n:,}{unit}") if unit != "원" else _won
+    text = f"{spec['what']} {q.count}개는 1개당 {amount(price)}씩 총 {amount(price * q.count)}입니다."
+    return Computed(text, None, rule.rule_id)
+
+
+TIER = re.compile(r"VIP|vip|브이아이피|골드|실버|일반")
+
+
+def _accrual(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    prices = [a for a in q.amounts if a >= 1000]
+    if not prices:
+        return None
+    rates = {k: int(v) for k, v in rule.spec["rates"].items()}
+    m = TIER.search(q.text)
+    tier = {"vip": "VIP", "브이아이피": "VIP"}.get(m.group(0).lower(), m.group(0)) if m else None
+    amount = prices[0]
+    if tier is not None:
+        rate = rates[tier]
+        text = (f"{tier} 등급은 구매 적립률이 {rate}%라서, 실결제금액 {_won(amount)}이면 구매확정 때 "
+                f"{amount * rate // 100:,}포인트가 적립됩니다.")
+    else:
+        each = ", ".join(f"{t} {amount * r // 100:,}포인트" for t, r in rates.items())
+        text = f"실결제금액 {_won(amount)}이면 구매확정 때 등급별로 {each}가 적립됩니다."
+    return Computed(text, None, rule.rule_id)
+
+
+MONTH_PAID = re.compile(r"(\d{1,2})\s?월(?:에|달)?\s?(?:결제|구매|산|샀|주문)")
+MONTH_DAY = re.compile(r"(\d{1,2})\s?월\s?(\d{1,2})\s?일")
+
+
+def _monthly_deadline(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    paid = MONTH_PAID.search(q.text)
+    if paid is None:
+        return None
+    month = int(paid.group(1))
+    if not 1 <= month <= 12:
+        return None
+    due_month, day = month % 12 + 1, int(rule.spec["day"])
+    text = f"{month}월에 결제하신 주문의 {rule.spec['what']}는 {due_month}월 {day}일까지 신청하셔야 합니다."
+    verdict = None
+    asked = [m for m in MONTH_DAY.finditer(q.text) if m.start() != paid.start()]
+    if asked:
+        am, ad = int(asked[-1].group(1)), int(asked[-1].group(2))
+        # months counted from the payment month (12월 → 1월 is one month later)
+        late = ((am - month) % 12, ad) > ((due_month - month) % 12, day)
+        text += (f" {am}월 {ad}일은 기한이 지나 발급이 어렵습니다." if late
+                 else f" {am}월 {ad}일이면 기한 안이라 신청하실 수 있습니다.")
+        verdict = ("no" if late else "yes") if q.yesno else None
+    return Computed(text, verdict, rule.rule_id)
+
+
+def _business_days(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    needs = rule.spec.get("needs")
+    if q.moment is None or q.moment.weekday is None or (needs and not any(n in q.text for n in needs)):
+        return None
+    day, _ = _order_day(q, now)
+    if day > now.astimezone(KST).date():  # "월요일에 도착했으면": the last such day, not the next
+        day -= timedelta(days=7)
+    n = int(rule.spec["days"])
+    due = add_business_days(day, n) if day.weekday() < 5 else add_business_days(day, n)
+    text = (f"{weekday_name(day)}에 물류센터에 도착했다면 {n}영업일 이내인 {weekday_name(due)}까지 환불이 진행됩니다"
+            "(공휴일이 없는 경우).")
     return Computed(text, None, rule.rule_id)
 
 

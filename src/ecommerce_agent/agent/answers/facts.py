@@ -24,7 +24,10 @@ RULE_TYPES = {"threshold": ("number", "unit", "above", "below"),
               "region_fee": ("surcharge", "base", "free_from", "round_trip"),
               "return_fee": ("round_trip", "one_way", "free_from"),
               "per_unit": ("price", "what"),
-              "interest": ("rate",)}
+              "interest": ("rate",),
+              "accrual": ("rates",),
+              "monthly_deadline": ("day", "what"),
+              "business_days": ("days",)}
 
 
 @dataclass(frozen=True)

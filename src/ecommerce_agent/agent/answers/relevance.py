@@ -235,6 +235,12 @@ def _rule_usable(rule: Any, q: Question) -> bool:
         return q.count is not None and q.count > 1
     if rule.type == "interest":
         return bool(q.amounts) and q.days is not None
+    if rule.type == "accrual":
+        return any(a >= 1000 for a in q.amounts)
+    if rule.type == "monthly_deadline":
+        return bool(re.search(r"\d{1,2}\s?월", q.text))
+    if rule.type == "business_days":
+        return q.moment is not None and q.moment.weekday is not None
     return False
 
 
