@@ -99,3 +99,13 @@ def test_accrual_reviews_deadlines_and_refund_days(facts: FactTable, lexicon: Le
     assert ok.verdict == "yes" and "4월 10일까지" in ok.text
     refund = run(facts, lexicon, "refund-days", "반품이 월요일에 물류센터 도착했으면 환불 언제 돼요?")
     assert "11월 23일 월요일" in refund.text and "11월 26일 목요일까지" in refund.text
+
+
+def test_deposit_window_points_expiry_and_inquiry_answer(facts: FactTable, lexicon: Lexicon) -> None:
+    still = run(facts, lexicon, "deposit-deadline", "어제 오후 3시에 무통장으로 주문했는데 지금 입금해도 돼요?")
+    assert still.verdict == "yes" and "11월 26일 목요일 15:00까지" in still.text
+    assert run(facts, lexicon, "deposit-deadline", "어제 오전 10시에 주문했는데 지금 입금해도 되나요?").verdict == "no"
+    expiry = run(facts, lexicon, "points-expiry", "작년 12월 1일에 쌓인 포인트 언제까지 써요?")
+    assert "2026년 12월 1일까지" in expiry.text
+    answer = run(facts, lexicon, "inquiry-answer", "금요일 오후 5시에 1:1 문의 남기면 답변 언제 와요?")
+    assert "11월 27일 금요일" in answer.text and "11월 30일 월요일까지" in answer.text

@@ -83,7 +83,7 @@ class PolicyAnswerer:
             others += ranked[1:3]
             rules = [r for r in self.facts.rules
                      if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
-            computed = first_computed(rules, _with_numbers(part, q), now, delivered)
+            computed = first_computed(rules, _with_numbers(part, q), now, delivered, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
                                                       self.words.sentences.get(best.section.key)), best))
         if not blocks:

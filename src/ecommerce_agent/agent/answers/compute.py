@@ -47,7 +47,8 @@ def compute(rule: Rule, q: Question, now: datetime, delivered_at: datetime | Non
     return {"threshold": _threshold, "window": _window, "cutoff": _cutoff, "hours": _hours,
             "region_fee": _region_fee, "return_fee": _return_fee, "per_unit": _per_unit,
             "interest": _interest, "accrual": _accrual, "monthly_deadline": _monthly_deadline,
-            "business_days": _business_days}[rule.type](rule, q, now, delivered_at)
+            "business_days": _business_days, "hours_window": _hours_window,
+            "anniversary": _anniversary}[rule.type](rule, q, now, delivered_at)
 
 
 def _threshold(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
@@ -227,16 +228,60 @@ def _monthly_deadline(rule: Rule, q: Question, now: datetime, delivered_at: date
 
 def _business_days(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
     needs = rule.spec.get("needs")
-    if q.moment is None or q.moment.weekday is None or (needs and not any(n in q.text for n in needs)):
+    if q.moment is None or (q.moment.weekday is None and q.moment.day_offset is None) \
+            or (needs and not any(n in q.text for n in needs)):
         return None
     day, _ = _order_day(q, now)
-    if day > now.astimezone(KST).date():  # "월요일에 도착했으면": the last such day, not the next
+    if rule.spec.get("past") and day > now.astimezone(KST).date() and q.moment.day_offset is None:
+        # "월요일에 도착했으면": the last Monday, not the next
         day -= timedelta(days=7)
     n = int(rule.spec["days"])
-    due = add_business_days(day, n) if day.weekday() < 5 else add_business_days(day, n)
-    text = (f"{weekday_name(day)}에 물류센터에 도착했다면 {n}영업일 이내인 {weekday_name(due)}까지 환불이 진행됩니다"
-            "(공휴일이 없는 경우).")
+    due = add_business_days(day, n)
+    text = fill(rule.spec.get("template", "{start}부터 {n}영업일 이내인 {due}까지입니다."),
+                start=weekday_name(day), n=str(n), due=weekday_name(due))
     return Computed(text, None, rule.rule_id)
+
+
+def _hours_window(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    """"어제 오후 3시에 주문했는데 지금 입금해도 돼요?": the order moment plus the window, against now."""
+    m = q.moment
+    if m is None or m.hour is None or (m.day_offset is None and m.weekday is None):
+        return None
+    local = now.astimezone(KST)
+    day = local.date() + timedelta(days=m.day_offset) if m.day_offset is not None \
+        else local.date() - timedelta(days=(local.weekday() - m.weekday) % 7)
+    ordered = datetime(day.year, day.month, day.day, m.hour, m.minute, tzinfo=KST)
+    if ordered > local:
+        return None
+    hours = int(rule.spec["hours"])
+    deadline = ordered + timedelta(hours=hours)
+    inside = local <= deadline
+    when = f"{weekday_name(deadline.date())} {deadline.hour:02d}:{deadline.minute:02d}"
+    text = (f"{weekday_name(day)} {ordered.hour:02d}:{ordered.minute:02d} 주문의 입금 기한은 주문 후 {hours}시간인 "
+            f"{when}까지라 " + ("아직 입금하실 수 있습니다." if inside else
+                              "이미 지나 주문이 자동 취소되었습니다. 다시 주문해 주세요."))
+    return Computed(text, ("yes" if inside else "no") if q.yesno else None, rule.rule_id)
+
+
+def _anniversary(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    """"작년 12월 1일에 쌓인 포인트 언제까지 써요?": the date plus the validity."""
+    m = MONTH_DAY.search(q.text)
+    if m is None:
+        return None
+    local = now.astimezone(KST).date()
+    year = local.year - 1 if re.search(r"작년|지난\s?해|昨年", q.text) else local.year
+    month, day = int(m.group(1)), int(m.group(2))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    years = int(rule.spec["years"])
+    try:
+        end = date(year + years, month, day)
+    except ValueError:
+        return None
+    text = (f"{year}년 {month}월 {day}일에 적립된 포인트는 적립일부터 {years}년인 {kdate(end)}까지 쓰실 수 있고, "
+            "그 뒤에는 자동으로 소멸됩니다.")
+    verdict = ("yes" if end >= local else "no") if q.yesno else None
+    return Computed(text, verdict, rule.rule_id)
 
 
 def _interest(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
@@ -365,9 +410,12 @@ def applicable(rules: list[Rule], q: Question) -> list[Rule]:
     return [r for r in rules if any(squash(a) in squashed for a in r.applies)]
 
 
-def first_computed(rules: list[Rule], q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
-    # a region named decides the fee before the general free-shipping line does
-    ordered = sorted(applicable(rules, q), key=lambda r: r.type != "region_fee" or q.region is None)
+def first_computed(rules: list[Rule], q: Question, now: datetime, delivered_at: datetime | None,
+                   section: tuple[str, str] | None = None) -> Computed | None:
+    """The first rule that computes something: a region named decides the fee before the
+    general free-shipping line does; then the rules of the section chosen to answer."""
+    ordered = sorted(applicable(rules, q), key=lambda r: (r.type != "region_fee" or q.region is None,
+                                                          (r.doc, r.section) != section))
     for rule in ordered:
         out = compute(rule, q, now, delivered_at)
         if out is not None:

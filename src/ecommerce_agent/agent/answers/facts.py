@@ -27,7 +27,9 @@ RULE_TYPES = {"threshold": ("number", "unit", "above", "below"),
               "interest": ("rate",),
               "accrual": ("rates",),
               "monthly_deadline": ("day", "what"),
-              "business_days": ("days",)}
+              "business_days": ("days",),
+              "hours_window": ("hours",),
+              "anniversary": ("years",)}
 
 
 @dataclass(frozen=True)

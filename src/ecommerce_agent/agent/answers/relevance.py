@@ -240,7 +240,11 @@ def _rule_usable(rule: Any, q: Question) -> bool:
     if rule.type == "monthly_deadline":
         return bool(re.search(r"\d{1,2}\s?월", q.text))
     if rule.type == "business_days":
-        return q.moment is not None and q.moment.weekday is not None
+        return q.moment is not None and (q.moment.weekday is not None or q.moment.day_offset is not None)
+    if rule.type == "hours_window":
+        return q.moment is not None and q.moment.hour is not None
+    if rule.type == "anniversary":
+        return bool(re.search(r"\d{1,2}\s?월\s?\d{1,2}\s?일", q.text))
     return False
 
 
