@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...search.aspects import heading_aspects, question_aspects
+from .compute import applicable
 from .facts import FactTable
 from .lexicon import Lexicon, squash
 from .question import Question
@@ -198,7 +199,7 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
     squashed_q = squash(q.text)
     rarest = max((sw.weight(w) for w in words), default=0.0)
     top = [w for w in words if sw.weight(w) >= rarest]
-    usable = [r for r in facts.rules if any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q)]
+    usable = [r for r in applicable(facts.rules, q) if _rule_usable(r, q)]
     for c in candidates:
         key = c.section.key
         c.cover = coverage(words, key, sw, emap)
@@ -256,15 +257,11 @@ def answerable(best: Candidate, cal: Calibration) -> bool:
     return best.cover >= cal.min_evidence and ((cal.top_rank_evidence and best.rank == 0) or best.rule > 0)
 
 
-_SPECIAL = re.compile(r"불량|파손|오배송|제주|도서산간|주문 제작|예약|가상계좌|간편결제|부분")
-
-
 def rule_sections(q: Question, facts: FactTable, store: SectionStore) -> list[Section]:
     """Sections whose computation rule applies to the question and has its numbers."""
-    squashed_q = squash(q.text)
     out = []
-    for r in facts.rules:
-        if any(squash(a) in squashed_q for a in r.applies) and _rule_usable(r, q):
+    for r in applicable(facts.rules, q):
+        if _rule_usable(r, q):
             section = store.get(r.doc, r.section)
             if section is not None:
                 out.append(section)
