@@ -21,9 +21,11 @@ from ecommerce_agent.config import load_settings
 from .conftest import POLICIES, ROOT
 
 DATA = ROOT / "tests" / "data"
-# (correct ≥, wrong ≤, false non-answer ≤, honest ≥)
-FLOORS = {"answers_dev.jsonl": (0.74, 0.16, 0.05, 0.77),
-          "answers_holdout.jsonl": (0.0, 1.0, 1.0, 0.0)}
+# (correct ≥, wrong ≤, false non-answer ≤, honest ≥): measured minus about two questions
+# dev (tuned on):    0.788 / 0.112 / 0.030 / 0.852 (269 answerable, 27 not)
+# holdout (never):   0.638 / 0.169 / 0.131 / 0.800 (130 answerable, 20 not)
+FLOORS = {"answers_dev.jsonl": (0.77, 0.12, 0.04, 0.81),
+          "answers_holdout.jsonl": (0.62, 0.18, 0.145, 0.75)}
 
 
 @pytest.fixture(scope="module")
