@@ -41,8 +41,9 @@ class Dialogue:
             outcome = patterns.continue_frame(self.env, u, state, self.route)
         if outcome is None:
             fresh = _without_waiting(state)
+            top = state.top
             outcome = self.route(u, fresh, just_done=just_done,
-                                 carried=pending.order_id if pending else carried)
+                                 carried=pending.order_id if pending else top.order_id if top else carried)
             if pending is not None and not any(f.frame_id == pending.id for f in outcome.state.stack) and not (
                     outcome.actions and outcome.actions[0].get("order_id") == pending.order_id):
                 label_ = R.josa(label(pending.action), "은/는")
@@ -57,6 +58,8 @@ class Dialogue:
     def route(self, u: Understanding, state: DialogueState, *, just_done: str | None = None,
               carried: str | None = None) -> Outcome:
         env, acts = self.env, u.acts
+        if acts.ack and not acts.question and u.intent in ("dialog.confirm", "dialog.deny", "general"):
+            return support.small_talk(u, state) or Outcome(say("acknowledged"), state)  # "네 알겠어요"
         if u.intent == "dialog.confirm":
             if just_done:
                 return Outcome(say("done.already", what=R.josa(just_done, "은/는")), state)
@@ -70,6 +73,8 @@ class Dialogue:
             return checked.then(rest) if rest is not None else checked
         if acts.lost_parcel and u.intent not in ("product.search",):
             return support.lost_parcel(env, u, state)
+        if u.intent == "handoff" and acts.ack and not acts.person:  # "알겠어요 이따 전화할게요"
+            return Outcome(say("acknowledged"), state)
         if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
             if acts.asks:  # "상담원 토요일에도 있어요?": a question about people, not a request
                 answered = info.policy_answer(env, u.text, state)
@@ -87,7 +92,8 @@ class Dialogue:
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
-        if asked and acts.asks and acts.can and not acts.how and (task or u.intent in ("policy", "general")
+        if asked and acts.asks and acts.can and not acts.how and not acts.conditional and (
+                task or u.intent in ("policy", "general")
                                                                    or u.uncertain or asked == "change_address"):
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
         if task is not None and not u.uncertain:
@@ -102,6 +108,14 @@ class Dialogue:
         if u.intent in ("order.detail", "order.status"):
             return orders.lookup(env, u, state)
         if u.intent == "ticket.status":
+            if acts.asks and not u.slots.ticket_id and not u.slots.anaphora and (
+                    acts.conditional or not acts.ticket_words) and not env.finder.product_words(acts.nouns):
+                return self._policy(u, state)  # "토스로 결제했는데 환불 언제 들어와요?": a rule, not a ticket
+            if not acts.ticket_words and not u.slots.ticket_id and env.finder.product_words(acts.nouns):
+                if acts.asks and acts.how and not acts.actions:  # "후라이팬 산 거 어떻게 됐어요?"
+                    return orders.lookup(env, replace(u, intent="order.status"), state)
+                if acts.asks:  # "커튼 취소한 건 환불 어디로 들어와요?"
+                    return info.policy(env, u, state)
             return support.tickets(env, u, state)
         if u.intent == "product.search":
             return support.products(env, u, state)
@@ -140,6 +154,8 @@ class Dialogue:
             answered = info.policy_answer(self.env, u.text, state)
             if answered is not None:
                 return answered[0]
+        if not u.acts.question and not u.acts.request:  # a remark ("아 다른 데서 샀나 보네요")
+            return Outcome(say("acknowledged"), state)
         return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
 
     def _unsure(self, u: Understanding, state: DialogueState) -> Outcome:

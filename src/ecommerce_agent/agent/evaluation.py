@@ -25,6 +25,7 @@ from ..domain.clock import KST
 from ..domain.orders import Order, OrderStatus
 from ..storage import open_sqlite
 from ..storage.sql import SqlRepository
+from .checks import check_end, check_turn, shop_state
 
 ANCHOR = datetime(2026, 11, 26, 12, 0, tzinfo=KST)
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?\.\d+)\}")
@@ -36,6 +37,9 @@ class ScenarioResult:
     name: str
     file: str
     failures: list[str] = field(default_factory=list)
+    patterns: tuple[str, ...] = ()
+    unconfirmed_writes: int = 0  # turns that changed the shop without being allowed to (no explicit yes)
+    disclosures: int = 0  # replies naming another customer's order
 
     @property
     def passed(self) -> bool:
@@ -109,7 +113,10 @@ def shop_copy(template: Path) -> Iterator[SqlRepository]:
 
 
 def run_scenario(scenario: dict[str, Any], file: str, template: Path, make_agent: AgentFactory) -> ScenarioResult:
-    result = ScenarioResult(scenario.get("name", file), file)
+    """Run one conversation; a conversation with ``patterns`` (tests/conversations) is also
+    checked for writes in turns that were not allowed one (``expect.writes``)."""
+    result = ScenarioResult(scenario.get("name", file), file, patterns=tuple(scenario.get("patterns") or ()))
+    strict = "patterns" in scenario
     emails = {a.email: a.user_id for a in DEMO_ACCOUNTS}
     with shop_copy(template) as repo:
         user = repo.get_user_by_email(scenario.get("user", "demo@example.com"))
@@ -129,92 +136,23 @@ def run_scenario(scenario: dict[str, Any], file: str, template: Path, make_agent
         waited = [timedelta(0)]  # `wait_minutes` on a turn moves the clock on (confirmations expire)
         agent = make_agent(repo, lambda: ANCHOR + waited[0] + timedelta(seconds=30 * next(tick)))
         session = None
+        theirs = {v for k, v in refs.items() if k.startswith("other.")}
         for n, turn in enumerate(turns, 1):
             waited[0] += timedelta(minutes=float(turn.get("wait_minutes", 0)))
+            shop_before = shop_state(repo) if strict else None
             reply = agent.handle(user, session, turn["say"])
             session = reply.session_id
-            for problem in _check_turn(reply, turn.get("expect", {})):
+            expect = turn.get("expect", {})
+            problems = list(check_turn(reply, expect))
+            if shop_before is not None and not expect.get("writes") and shop_state(repo) != shop_before:
+                result.unconfirmed_writes += 1
+                problems.append("the shop changed in a turn without an explicit yes")
+            if any(order_id in reply.reply for order_id in theirs):
+                result.disclosures += 1
+                problems.append("another customer's order named in the reply")
+            for problem in problems:
                 result.failures.append(f"turn {n} ({turn['say']!r}): {problem} — reply: {reply.reply[:160]!r}")
-        result.failures += _check_end(repo, end, before, tickets_before, addresses_before)
+        result.failures += check_end(repo, end, before, tickets_before, addresses_before)
     return result
 
 
-def _check_turn(turn: Any, expect: dict[str, Any]) -> Iterator[str]:
-    if "intent" in expect:
-        allowed = expect["intent"] if isinstance(expect["intent"], list) else [expect["intent"]]
-        if turn.intent not in allowed:
-            yield f"intent {turn.intent} not in {allowed}"
-    for phrase in map(str, expect.get("reply_has", [])):
-        if phrase not in turn.reply:
-            yield f"reply lacks {phrase!r}"
-    any_of = [str(p) for p in expect.get("reply_has_any", [])]
-    if any_of and not any(phrase in turn.reply for phrase in any_of):
-        yield f"reply has none of {any_of!r}"
-    for phrase in map(str, expect.get("reply_lacks", [])):
-        if phrase in turn.reply:
-            yield f"reply has {phrase!r}"
-    if "pending" in expect:
-        got = turn.pending_action["action"] if turn.pending_action else None
-        if got != expect["pending"]:
-            yield f"pending {got} != {expect['pending']}"
-    if "handoff" in expect and turn.handoff != expect["handoff"]:
-        yield f"handoff {turn.handoff} != {expect['handoff']}"
-    if expect.get("citations") is True and not turn.citations:
-        yield "no citations"
-    if expect.get("citations") is False and turn.citations:
-        yield f"citations {[c['doc_id'] for c in turn.citations]} where none were expected"
-    if "cites" in expect:  # the quoted (first) citation comes from one of these documents
-        allowed = expect["cites"] if isinstance(expect["cites"], list) else [expect["cites"]]
-        first = turn.citations[0]["doc_id"] if turn.citations else None
-        if first not in allowed:
-            yield f"cited {first} not in {allowed}"
-    if "cards" in expect and len(turn.cards) < expect["cards"]:
-        yield f"{len(turn.cards)} cards < {expect['cards']}"
-    if "cards_at_most" in expect and len(turn.cards) > expect["cards_at_most"]:
-        yield f"{len(turn.cards)} cards > {expect['cards_at_most']}"
-    orders = [c for c in turn.cards if c.get("type") == "order"]
-    if "card_statuses" in expect:  # every order card is in one of these statuses
-        wrong = [(c["order_id"], c["status"]) for c in orders if c["status"] not in expect["card_statuses"]]
-        if wrong:
-            yield f"order cards outside {expect['card_statuses']}: {wrong}"
-    for phrase in expect.get("card_orders_lack", []):
-        if any(c["order_id"] == phrase for c in orders):
-            yield f"order card {phrase} shown"
-    products = [c for c in turn.cards if c.get("type") == "product"]
-    if "products" in expect and len(products) < expect["products"]:
-        yield f"{len(products)} product cards < {expect['products']}"
-    if "max_price" in expect:
-        over = [(c["title"], c["price"]) for c in products if (c.get("price") or 0) > expect["max_price"]]
-        if over:
-            yield f"products over {expect['max_price']}: {over}"
-    if "min_price" in expect:
-        under = [(c["title"], c["price"]) for c in products if (c.get("price") or 0) < expect["min_price"]]
-        if under:
-            yield f"products under {expect['min_price']}: {under}"
-
-
-def _check_end(repo: SqlRepository, end: dict[str, Any], before: dict[str, str],
-               tickets_before: set[str], addresses_before: dict[str, str]) -> list[str]:
-    failures = []
-    rows = list(repo.iter_rows("orders"))
-    after = {r["order_id"]: r["status"] for r in rows}
-    expected = dict(before) | dict(end.get("orders", {}))
-    for order_id, status in expected.items():
-        if after.get(order_id) != status:
-            failures.append(f"order {order_id}: {after.get(order_id)} != {status}")
-    # addresses: the listed orders' new address contains the text; every other is unchanged
-    moved = dict(end.get("addresses", {}))
-    for row in rows:
-        order_id, address = row["order_id"], row["shipping_address"]
-        if order_id in moved:
-            if moved[order_id] not in address:
-                failures.append(f"order {order_id}: address {address!r} lacks {moved[order_id]!r}")
-        elif address != addresses_before.get(order_id):
-            failures.append(f"order {order_id}: address changed to {address!r}")
-    created = [r for r in repo.iter_rows("tickets") if r["ticket_id"] not in tickets_before]
-    wanted = end.get("tickets", [])
-    got = sorted((t["issue_type"], t["order_id"] or "", t["source"]) for t in created)
-    want = sorted((w["issue_type"], w.get("order") or "", w.get("source", "chat")) for w in wanted)
-    if got != want:
-        failures.append(f"tickets created {got} != {want}")
-    return failures

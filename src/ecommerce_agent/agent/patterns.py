@@ -53,7 +53,8 @@ def continue_frame(env: Env, u: Understanding, state: DialogueState, route: Rout
     frame = state.top
     assert frame is not None
     handler = {Expecting.CONFIRM: _confirm, Expecting.OFFER: _offer, Expecting.ORDER: _order,
-               Expecting.OPTION: _option, Expecting.ADDRESS: _address}.get(Expecting(frame.waiting or "confirm"))
+               Expecting.ITEM: _item, Expecting.OPTION: _option,
+               Expecting.ADDRESS: _address}.get(Expecting(frame.waiting or "confirm"))
     if handler is None:
         return None
     return handler(env, frame, u, state, route)
@@ -67,20 +68,18 @@ def resume_question(env: Env, frame: Frame) -> str:
     if frame.waiting == Expecting.ADDRESS.value:
         return say("ask.address", summary=frame.summary)
     if frame.waiting == Expecting.ORDER.value:
-        return say("ask.order_again")
-    if frame.waiting == Expecting.OFFER.value:
-        return ""
-    return say("ask.order_again") if frame.waiting == Expecting.ITEM.value else ""
+        return "" if frame.intent == "offer" or not frame.candidates else say("ask.order_again")
+    if frame.waiting == Expecting.ITEM.value:
+        order = env.tools.get_order(frame.order_id) if frame.order_id else None
+        titles = [i.title for i in (order.item(c) for c in frame.candidates) if i] if order else []
+        return say("ask.item_again", items=", ".join(titles))
+    return ""
 
 
 def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
     """Answer a side question; the frame stays on the stack and its question is asked again."""
     answered = route(u, state)
-    kept = answered.state
-    if not any(f.frame_id == frame.frame_id for f in kept.stack):  # the side answer must not drop the task
-        kept = replace(kept, stack=(*[f for f in kept.stack if f.task != "offer"], frame))
-    else:
-        kept = replace(kept, stack=tuple(f for f in kept.stack if f.task != "offer" or f is frame))
+    kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
     return answered.with_state(kept).suffixed(resume_question(env, frame))
 
 
@@ -106,20 +105,33 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
                                label=R.josa(label(frame.task), "은/는")),
                            replace(drop(state, frame), last_order_id=frame.order_id))
         return _confirmed(env, frame, u, state)
+    if _same_request(env, frame, u, state):  # "그래도 지금 취소해 주세요" to "취소할까요?"
+        return _confirmed(env, frame, u, state)
     if (acts.correction or u.intent == "dialog.deny" or acts.all) and _names_target(env, u, state):
         corrected = correction(env, frame, u, state)
         if corrected is not None:
             return corrected
-    if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
-        return _declined(env, frame, u, state)
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
-    if order is not None and not env.finder.points(u, state):
+    if order is not None and not env.finder.points(u, state) and not (acts.abort and not acts.quantity):
         updated = _refine(env, frame, order, u, state)
         if updated is not None:
             return updated
+    if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
+        return _declined(env, frame, u, state)
     if _is_side(u):
         return digression(env, frame, u, state, route)
     return None
+
+
+def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> bool:
+    """A request for exactly what the open question proposes is an explicit yes."""
+    acts = u.acts
+    asked_for = TASK_OF_INTENT.get(u.intent) == frame.task or frame.task in acts.actions[:1]
+    if frame.task == "change_address":
+        asked_for = "change_address" in acts.actions and not acts.address
+    other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
+    return bool(asked_for and acts.request and not acts.asks and not acts.correction and not other_order
+                and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
 
 
 def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome | None:
@@ -135,6 +147,14 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
         refined = writes.proceed(env, replace(frame, option=None), order, u, state)
         if refined.state.top is not None and (refined.state.top.option or refined.state.top.waiting == "option"):
             return refined
+    if frame.task != "change_address" and acts.quantity and not acts.asks and not acts.nouns:
+        open_items = [i for i in order.items if i.status.value == "ordered"]
+        target = frame.items[0][0] if len(frame.items) == 1 else (open_items[0].item_id if len(open_items) == 1
+                                                                  else None)
+        if target is not None:  # "1개만요": how many of the item in question
+            item = order.item(target)
+            if item is not None and acts.quantity <= item.quantity:
+                return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
         named = env.finder.items_named(acts.nouns, order)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
@@ -238,6 +258,10 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if frame.intent == "lost_parcel" and frame.order_id:
             return support.file_lost_parcel(env, frame.order_id, u.text, state)
         if frame.intent in writes.ACTIONS:
+            order = env.tools.get_order(frame.order_id) if frame.order_id else None
+            if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
+                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason),
+                                      order, None, state)
             return writes.start(env, frame.intent, u, state, order_id=frame.order_id)
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return Outcome(say("nothing_open"), state)
@@ -258,21 +282,28 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             return _chosen(env, frame, order, u, state)
     if acts.all and frame.task != "lookup" and listed:
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
-    if acts.nouns:
-        candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None]
-        word, named = env.finder.orders_naming(acts.nouns, candidates)
+    candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \
+        env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
+    words = acts.nouns if listed else env.finder.product_words(acts.nouns)
+    if words:
+        word, named = env.finder.orders_naming(words, candidates)
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
-        if not named and not _is_side(u):
+        if not named and not _is_side(u) and listed:
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
             return writes.ask_which(env, frame, u, drop(state, frame))
+    by_option = env.finder.by_option(u.text, candidates) if listed else []
+    if len(by_option) == 1:  # "화이트 거요"
+        return _chosen(env, frame, by_option[0], u, state)
     if u.slots.date_range is not None and listed:
         window = u.slots.date_range
         dated = [o for o in (env.tools.get_order(i) for i in listed)
                  if o is not None and window.start <= R.kst(o.order_date) <= window.end]
         if len(dated) == 1:
             return _chosen(env, frame, dated[0], u, state)
+    if not listed:  # a retry after a refusal: anything else is a new message
+        return None
     if u.intent == "dialog.deny" or acts.abort:
         return Outcome(say("nothing_open"), drop(state, frame))
     if _is_side(u) and u.intent not in ("order.list", "order.detail", "order.status"):
@@ -287,10 +318,45 @@ def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
     return writes.proceed(env, replace(frame, waiting=None), order, u, state)
 
 
+def _item(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
+    """Which item(s) of the order: a product word, a position in the list, "전부"."""
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if order is None:
+        return None
+    acts = u.acts
+    listed = [i for i in (order.item(c) for c in frame.candidates) if i is not None]
+    chosen: list = []
+    if acts.all:
+        chosen = listed
+    elif position(u) and 0 < (position(u) or 0) <= len(listed):
+        chosen = [listed[(position(u) or 1) - 1]]
+    elif acts.nouns:
+        chosen = [i for i in env.finder.items_named(acts.nouns, order) if i in listed]
+    if any(a != frame.task for a in acts.actions if a in writes.ACTIONS) and acts.request:
+        return None  # "아 그냥 환불로 해주세요": another request for the same order
+    if chosen:
+        quantity = acts.quantity if len(chosen) == 1 and acts.quantity else None
+        items = () if len(chosen) == len(listed) and quantity is None else tuple(
+            (i.item_id, min(quantity, i.quantity) if quantity else i.quantity) for i in chosen)
+        return writes.proceed(env, replace(frame, items=items, waiting=None, candidates=()), order,
+                              replace(u, acts=replace(acts, nouns=(), quantity=None, all=False, partial=False)),
+                              state)
+    if u.intent == "dialog.deny" or acts.abort:
+        return _declined(env, frame, u, state)
+    if _is_side(u):
+        return digression(env, frame, u, state, route)
+    if TASK_OF_INTENT.get(u.intent) and acts.request:
+        return None
+    return Outcome(say("ask.item_again", items=", ".join(i.title for i in listed)), state)
+
+
 def _option(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
     if order is None:
         return None
+    named = writes.option_named(env, frame, order, u.text)
+    if named is not None:  # "화이트로요"
+        return writes.propose(env, replace(frame, option=named), order, state)
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return _declined(env, frame, u, state)
     if _is_side(u) and not u.acts.nouns:

@@ -120,13 +120,27 @@ class OrderFinder:
         """The words the product lexicon knows as things people buy."""
         return tuple(w for w in words if squash(w) in self.lexicon.by_word)
 
-    def item_matches(self, word: str, item: OrderItem) -> bool:
+    def item_matches(self, word: str, item: OrderItem, *, related: bool = True) -> bool:
+        """Whether ``word`` names the item: in its title, or (``related``) a word of its
+        lexicon group in its title or category."""
+        if squash(word) in squash(item.title):
+            return True
+        if not related:
+            return False
         haystack = squash(f"{item.title} {self.tools.product_category(item.product_id)}")
         return any(w in haystack for w in self.lexicon.related(word) if len(w) >= 2 or w in {"옷", "책", "꿀", "팬"})
 
+    def _matching(self, word: str, items: list[OrderItem]) -> list[OrderItem]:
+        """The items the word names: by its own letters first ("그림책" is not every book),
+        then by its lexicon group ("후라이팬" → 프라이팬, "책" → the 도서 category)."""
+        direct = [i for i in items if self.item_matches(word, i, related=False)]
+        return direct or [i for i in items if self.item_matches(word, i)]
+
     def items_named(self, words: tuple[str, ...], order: Order) -> list[OrderItem]:
         """The order's items that the words name (lexicon, then e5 when nothing matched)."""
-        found = [i for i in order.items if any(self.item_matches(w, i) for w in words)]
+        found: list[OrderItem] = []
+        for word in words:
+            found += [i for i in self._matching(word, list(order.items)) if i not in found]
         if found or not words:
             return found
         best = self._e5_best(words, list(order.items))
@@ -135,7 +149,8 @@ class OrderFinder:
     def orders_naming(self, words: tuple[str, ...], orders: list[Order]) -> tuple[str | None, list[Order]]:
         """(the word that matched, the orders holding an item it names)."""
         for word in words:
-            found = [o for o in orders if any(self.item_matches(word, i) for i in o.items)]
+            items = self._matching(word, [i for o in orders for i in o.items])
+            found = [o for o in orders if any(i in items for i in o.items)]
             if found:
                 return word, found
         if not words:
@@ -163,6 +178,15 @@ class OrderFinder:
             return None
         title = titles[int(order[0])]
         return next(i for i in items if i.title == title)
+
+    @staticmethod
+    def by_option(text: str, orders: list[Order]) -> list[Order]:
+        """The orders with an item whose option the text names ("화이트 거요")."""
+        from ..domain.claims import option_parts
+
+        folded = squash(text)
+        return [o for o in orders if any(v and squash(v) in folded for i in o.items
+                                         for v in option_parts(i.option).values() if len(v) >= 2)]
 
     @staticmethod
     def by_purpose(orders: list[Order], purpose: str) -> list[Order]:

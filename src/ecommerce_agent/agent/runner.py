@@ -132,7 +132,7 @@ class Agent:
                 mark = step("llm_phrase", mark)
             if verdict.preface:
                 outcome = replace(outcome, text=f"{verdict.preface} {outcome.text}")
-        reply = self.output_guard.check(outcome.text, self._scope(user, outcome)).text
+        reply = self.output_guard.check(outcome.text, self._scope(user, outcome, state)).text
         mark = step("output_guardrails", mark)
         new_state = outcome.state.with_history("user", masked).with_history("assistant", reply)
         trace_id = uuid.uuid4().hex
@@ -172,9 +172,12 @@ class Agent:
         return conversation
 
     @staticmethod
-    def _scope(user: User, outcome: Outcome) -> UserScope:
-        """What the reply may mention: this user and what this turn showed them."""
+    def _scope(user: User, outcome: Outcome, before: DialogueState) -> UserScope:
+        """What the reply may mention: this user and what this turn or the conversation so
+        far showed them (every id there was checked to be theirs when it was shown)."""
         orders = {c["order_id"] for c in outcome.cards if c.get("order_id")}
+        orders |= {f.order_id for f in before.stack if f.order_id} | set(before.last_list)
+        orders |= {before.last_order_id or ""} - {""}
         orders |= {a["order_id"] for a in outcome.actions if a.get("order_id")}
         orders |= set(outcome.state.last_list) | {outcome.state.last_order_id or ""} - {""}
         orders |= {f.order_id for f in outcome.state.stack if f.order_id}

@@ -12,7 +12,8 @@ from ..errors import AppError, ConfigError
 from ..storage import open_repository
 from .output import table
 
-DEFAULT_SCENARIOS = Path("tests/scenarios")
+# The scenario suite, then the shopper conversations: development and held-out sets.
+DEFAULT_SCENARIOS = (Path("tests/scenarios"), Path("tests/conversations/dev"), Path("tests/conversations/holdout"))
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +22,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=chat)
 
     p = commands.add_parser("eval", help="대화 시나리오 평가: 성공률과 pass^k")
-    p.add_argument("--scenarios", type=Path, default=DEFAULT_SCENARIOS, help="시나리오 디렉터리")
+    p.add_argument("--scenarios", type=Path, action="append",
+                   help="시나리오 디렉터리 (여러 번 지정 가능; 기본: tests/scenarios와 tests/conversations의 dev·holdout)")
     p.add_argument("-k", type=int, default=4, help="시나리오별 반복 횟수 (기본 4)")
     p.set_defaults(handler=evaluate)
 
@@ -82,30 +84,55 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from ..agent.evaluation import load_scenarios, run_scenario, seed_template
     from ..agent.factory import AgentParts
 
-    scenarios = load_scenarios(args.scenarios)
-    if not scenarios:
-        raise ConfigError(f"시나리오가 없습니다: {args.scenarios}/*.yaml")
+    sets = [(directory, load_scenarios(directory)) for directory in (args.scenarios or DEFAULT_SCENARIOS)]
+    for directory, scenarios in sets:
+        if not scenarios:
+            raise ConfigError(f"시나리오가 없습니다: {directory}/*.yaml")
+    all_passed = True
     with tempfile.TemporaryDirectory(prefix="eval-") as tmp:
         template = Path(tmp) / "template.db"
         seed_template(template)
         parts = AgentParts.load(settings, search=_scenario_search(settings, template, Path(tmp) / "index"))
-        passes: dict[str, int] = {}
-        failures: dict[str, list[str]] = {}
-        for _ in range(args.k):
-            for path, scenario in scenarios:
-                result = run_scenario(scenario, path.name, template,
-                                      lambda repo, clock: parts.agent(repo, clock=clock))
-                passes[result.name] = passes.get(result.name, 0) + result.passed
-                if not result.passed:
-                    failures.setdefault(result.name, result.failures)
-    runs = len(scenarios) * args.k
+        for directory, scenarios in sets:
+            all_passed &= _evaluate_set(directory, scenarios, args.k, template, parts, run_scenario)
+    return 0 if all_passed else 1
+
+
+def _evaluate_set(directory: Path, scenarios: list, k: int, template: Path, parts: object,  # noqa: ANN001
+                  run_scenario) -> bool:
+    passes: dict[str, int] = {}
+    failures: dict[str, list[str]] = {}
+    patterns: dict[str, str] = {}
+    unconfirmed = disclosures = 0
+    for _ in range(k):
+        for path, scenario in scenarios:
+            result = run_scenario(scenario, path.name, template,
+                                  lambda repo, clock: parts.agent(repo, clock=clock))  # type: ignore[attr-defined]
+            key = f"{path.name}: {result.name}"
+            passes[key] = passes.get(key, 0) + result.passed
+            unconfirmed += result.unconfirmed_writes
+            disclosures += result.disclosures
+            for pattern in result.patterns:
+                patterns.setdefault(key + "\0" + pattern, pattern)
+            if not result.passed:
+                failures.setdefault(key, result.failures)
+    runs = len(scenarios) * k
     success = sum(passes.values()) / runs
     pass1 = sum(1 for n in passes.values() if n > 0) / len(scenarios)
-    passk = sum(1 for n in passes.values() if n == args.k) / len(scenarios)
+    passk = sum(1 for n in passes.values() if n == k) / len(scenarios)
+    print(f"\n== {directory}")
     for name, problems in failures.items():
         print(f"실패: {name}\n  " + "\n  ".join(problems[:3]))
     rows = [("시나리오", len(scenarios)), ("실행", runs), ("성공률", f"{success:.1%}"), ("pass^1", f"{pass1:.1%}")]
-    if args.k != 1:
-        rows.append((f"pass^{args.k}", f"{passk:.1%}"))
+    if k != 1:
+        rows.append((f"pass^{k}", f"{passk:.1%}"))
+    rows += [("확인 없는 변경", unconfirmed), ("다른 고객 정보 노출", disclosures)]
     print(table(rows, ("항목", "값")))
-    return 0 if passk == 1.0 else 1
+    if patterns:
+        per: dict[str, list[int]] = {}
+        for joined, pattern in patterns.items():
+            key = joined.split("\0")[0]
+            per.setdefault(pattern, []).append(passes[key] == k)
+        print(table([(p, len(v), f"{sum(v) / len(v):.1%}") for p, v in sorted(per.items())],
+                    ("패턴", "대화", f"pass^{k}")))
+    return passk == 1.0 and unconfirmed == 0 and disclosures == 0

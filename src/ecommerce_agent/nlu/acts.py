@@ -48,6 +48,11 @@ class Acts:
     also: bool = False  # "ORD-…도": another order besides the one in question
     ack: bool = False  # "네 알겠어요": an acknowledgement, not a yes to act
     elliptical: bool = False  # "교환은요?": leans on the previous question
+    partial: bool = False  # only part of an order ("하나만 빼고 싶어요")
+    ticket_words: bool = False  # names a request already made ("문의", "접수한 거")
+    view: bool = False  # asks to be shown or told ("보여줘", "알려줘")
+    shopping: bool = False  # price, stock, whether it is sold
+    conditional: bool = False  # "반품하면 …?": about the rules, not a request
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -107,6 +112,11 @@ def read_acts(text: str) -> Acts:
         another=bool(lex.another.search(plain)),
         ack=bool(lex.ack.search(plain)),
         elliptical=bool(lex.elliptical.search(plain)),
+        partial=bool(lex.partial.search(plain)),
+        ticket_words=bool(lex.ticket_words.search(plain)),
+        view=bool(lex.view.search(plain)),
+        shopping=bool(lex.shopping.search(plain)),
+        conditional=bool(lex.conditional.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

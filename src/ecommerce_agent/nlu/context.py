@@ -33,6 +33,7 @@ DIALOG = ("dialog.confirm", "dialog.deny")
 
 
 WRITE_INTENTS = frozenset(ACTION_INTENTS.values())
+LOOKUPS = frozenset({"order.status", "order.detail", "order.list", "product.search", "general"})
 
 
 def reread(u: Understanding, expecting: str | None) -> str:
@@ -42,6 +43,8 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if u.intent in WRITE_INTENTS and len(named) == 1 and acts.request and ACTION_INTENTS[named[0]] != u.intent \
             and named[0] != "defect":
         return ACTION_INTENTS[named[0]]  # "그 주문 없애 주세요": the write named, not the classifier's guess
+    if named and u.intent in LOOKUPS and acts.request and not (acts.asks or acts.view or acts.statuses):
+        return ACTION_INTENTS[named[0]]  # "마루 시계 안 받을래요": a write, whatever the classifier guessed
     if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
         return u.intent
     if acts.person and acts.request and not acts.asks:

@@ -31,7 +31,7 @@ def data_path(path: Path) -> Path:
 # Cues every dialogue lexicon must define (a missing one would silently never fire).
 FLAT_KEYS = ("question", "request", "correction", "abort", "negative", "greeting", "thanks", "bye",
              "identity", "capabilities", "all", "person", "lost_parcel", "count", "cheapest", "priciest",
-             "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical")
+             "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical", "partial", "ticket_words", "view", "shopping", "conditional")
 NESTED_KEYS = ("status_words", "actions")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 

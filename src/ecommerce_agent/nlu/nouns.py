@@ -39,10 +39,11 @@ def content_nouns(text: str, *, generic: frozenset[str], min_len: int = 2) -> li
 
     for token in tokens(text):
         tag = token.tag.split("-")[0]
-        if tag in NOUN_TAGS or (tag == "XR" and len(token.form) >= 2):
+        glued_latin = tag == "SL" and token.form.lower() not in LEXICON  # "RC카", "LED스탠드", "USB케이블"
+        if tag in NOUN_TAGS or (tag == "XR" and len(token.form) >= 2) or glued_latin:
             if token.start != end:
                 flush()
-            run.append((token.form, tag))
+            run.append((token.form, "NNG" if glued_latin else tag))
             end = token.start + token.len
             continue
         flush()

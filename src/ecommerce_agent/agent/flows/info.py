@@ -51,11 +51,18 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
         order, missing = env.finder.referenced(u, state)
         if missing:
             return not_found(state)
-        if order is not None:
-            prefix = R.order_status(order) + "\n\n"
-            state = replace(state, last_order_id=order.order_id)
+    elif u.acts.nouns:  # "커튼 취소한 건 환불 어디로 들어와요?": about the order holding it
+        _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
+        order = named[0] if len(named) == 1 else None
+    if order is not None:
+        prefix = R.order_status(order) + "\n\n"
+        state = replace(state, last_order_id=order.order_id)
     answered = policy_answer(env, question, state, order=order)
     if answered is None:
+        if env.finder.product_words(u.acts.nouns) and order is None and u.acts.shopping:  # "김치 얼마예요?"
+            from .support import products
+
+            return products(env, u, state)
         return no_answer(state)
     outcome = answered[0].prefixed(prefix.strip() + ("\n\n" if prefix else ""))
     if maybe:
@@ -64,8 +71,10 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
 
 
 def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcome:
-    """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered, then offered."""
+    """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
+    then offered."""
     action = ACTIONS[task]
+    state = replace(state, last_question=u.text)
     order, missing = env.finder.referenced(u, state)
     if missing:
         return not_found(state)
@@ -77,28 +86,43 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcom
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
                   waiting=Expecting.OFFER.value)
+    in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
         decision = decide(order, action, env.now)
+        cited = policy_text.citations if policy_text is not None else []
         if isinstance(decision, Denied):
             text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                        message=decision.message)
-            out = Outcome(text, state, cards=[R.order_card(order)])
+            out = Outcome(text, state, cards=[R.order_card(order)], citations=cited)
             return out.then(policy_text) if policy_text is not None and verdict != "yes" else out
-        if verdict == "no" and policy_text is not None:
-            return policy_text.with_state(state)
+        if verdict == "no" and policy_text is not None and u.acts.because:
+            return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
-        out = Outcome(lead, state, cards=[R.order_card(order)])
-        if policy_text is not None:
-            out = out.then(policy_text)
+        out = Outcome(lead, state, cards=[R.order_card(order)], citations=cited)
+        if policy_text is not None and verdict != "no":
+            out = Outcome(lead, state, cards=[R.order_card(order)]).then(policy_text)
+        if in_task:
+            return out
         return out.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
             put(state, offer))
     if policy_text is None:
         return no_answer(state)
-    if verdict == "no":
+    if verdict == "no" or in_task or u.acts.conditional:
         return policy_text.with_state(state)
-    return policy_text.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
-        put(state, offer))
+    # the answer, then the orders it could be done for: choosing one is taking the offer up
+    from .writes import ask_which
+
+    listed = ask_which(env, Frame(task=task, intent="offer"), replace(u, acts=replace(u.acts, nouns=())), state)
+    top = listed.state.top
+    if top is None or top.waiting not in (Expecting.ORDER.value, Expecting.CONFIRM.value) or \
+            top.waiting == Expecting.CONFIRM.value:
+        return policy_text.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
+            put(state, offer))
+    listed_text = listed.text.split("\n", 1)[1] if "\n" in listed.text else ""
+    return Outcome(f"{policy_text.text}\n\n{say('eligibility.choose', able=R.josa(label(task), '이/가'))}\n"
+                   f"{listed_text}", listed.state, cards=policy_text.cards + listed.cards,
+                   citations=policy_text.citations)
 
 
 def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:

@@ -57,6 +57,10 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         return not_found(state)
     if order is not None:
         return show(order, intent, state)
+    if state.last_order_id and not u.acts.nouns and not u.acts.statuses and not state.last_list[1:]:
+        last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
+        if last is not None:
+            return show(last, intent, state)
     recent = env.tools.list_orders(limit=20)
     if not recent:
         return Outcome(say("orders.no_orders"), state)

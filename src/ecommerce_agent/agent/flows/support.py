@@ -83,8 +83,8 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
         return not_found(state)
     if order is None:
         recent = env.tools.list_orders(limit=20)
-        if u.acts.nouns:
-            _, recent = env.finder.orders_naming(u.acts.nouns, recent)
+        _, named = env.finder.orders_naming(u.acts.nouns, recent) if u.acts.nouns else (None, [])
+        recent = named or recent
         fitting = env.finder.by_purpose(recent, "lost_parcel")
         delivered = [o for o in fitting if o.status is OrderStatus.DELIVERED]
         order = (delivered or fitting or [None])[0]
@@ -97,7 +97,8 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),
                carrier=order.carrier or "택배사", tracking=order.tracking_number or "-")
-    return Outcome(text, put(state, offer), cards=[R.order_card(order)])
+    cited = [R.citation(r) for r in env.tools.search_policies("배송완료 상품 미수령 분실", top_k=1)[:1]]
+    return Outcome(text, put(state, offer), cards=[R.order_card(order)], citations=cited)
 
 
 def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -> Outcome:

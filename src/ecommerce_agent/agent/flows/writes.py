@@ -52,10 +52,11 @@ def drop(state: DialogueState, frame: Frame) -> DialogueState:
 
 
 def reason_of(u: Understanding) -> str | None:
-    """The shopper's stated reason: the tagged span, or a whole statement of a cause."""
+    """The shopper's stated reason: the tagged span, or the whole message when it states
+    a cause or describes a defect ("실밥이 다 터져서 왔어요")."""
     if u.slots.reason:
         return u.slots.reason
-    if u.acts.because and not u.acts.asks:
+    if (u.acts.because or "defect" in u.acts.actions) and not u.acts.asks:
         return u.text.strip()[:200]
     return None
 
@@ -97,7 +98,7 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
             lead = say("ask.product_one_lead" if len(named) == 1 else "ask.product_only_lead", word=word, able=able)
             return proceed(env, frame, allowed[0], u, state).prefixed(lead)
         if not allowed:  # the product's orders do not allow it: say why rather than list others
-            outcome = refused(named[0], decide(named[0], action, env.now), state)  # type: ignore[arg-type]
+            outcome = refused(named[0], decide(named[0], action, env.now), state, env)  # type: ignore[arg-type]
             for more in named[1:3]:
                 outcome = outcome.then(refused(more, decide(more, action, env.now), state))  # type: ignore[arg-type]
             return outcome.with_state(replace(outcome.state, last_order_id=named[0].order_id))
@@ -132,20 +133,17 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
     action = ACTIONS[frame.task]
     state = replace(state, last_order_id=order.order_id)
     decision = decide(order, action, env.now)
-    if isinstance(decision, Denied):
-        return refused(order, decision, drop(state, frame))
+    if isinstance(decision, Denied):  # the task stays open for another order ("아 잘못 봤네요 ORD-…이요")
+        retry = Frame(task=frame.task, reason=frame.reason, waiting=Expecting.ORDER.value)
+        return refused(order, decision, put(drop(state, frame), retry), env)
     frame = replace(frame, order_id=order.order_id, summary=R.order_summary(order), candidates=())
     open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
     if u is not None and frame.task != "change_address":
-        named = env.finder.items_named(u.acts.nouns, order) if u.acts.nouns and not u.acts.all else []
-        named = [i for i in named if i in open_items]
-        if named and len(named) < len(open_items) or (named and u.acts.quantity):
-            quantity = u.acts.quantity
-            frame = replace(frame, items=tuple((i.item_id, min(quantity, i.quantity) if quantity else i.quantity)
-                                               for i in named))
-        elif u.acts.quantity and len(open_items) == 1 and u.acts.quantity < open_items[0].quantity:
-            frame = replace(frame, items=((open_items[0].item_id, u.acts.quantity),))
+        frame = _with_items(env, frame, open_items, u)
         frame = replace(frame, reason=reason_of(u) or frame.reason)
+        if not frame.items and len(open_items) > 1 and not u.acts.all and (
+                u.acts.partial or frame.task == "exchange"):  # "하나만 빼고 싶어요": which one?
+            return ask_item(frame, order, open_items, state)
     if frame.task == "exchange" and frame.option is None:
         asked = _exchange_option(env, frame, order, open_items, u, state)
         if isinstance(asked, Outcome):
@@ -163,6 +161,37 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
     return propose(env, frame, order, state)
 
 
+def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
+    """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
+    quantity = u.acts.quantity
+    if u.acts.all:
+        return replace(frame, items=())
+    named = env.finder.items_named(u.acts.nouns, _as_order(open_items)) if u.acts.nouns else []
+    named = [i for i in named if i in open_items]
+    if named and (len(named) < len(open_items) or quantity):
+        return replace(frame, items=tuple((i.item_id, min(quantity, i.quantity) if quantity else i.quantity)
+                                          for i in named))
+    if quantity and len(open_items) == 1 and quantity < open_items[0].quantity:
+        return replace(frame, items=((open_items[0].item_id, quantity),))
+    if quantity and len(frame.items) == 1:  # "1개만요" narrows the item already chosen
+        item_id, had = frame.items[0]
+        return replace(frame, items=((item_id, min(quantity, had)),))
+    return frame
+
+
+def _as_order(items: list) -> Order:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(items=tuple(items))  # type: ignore[return-value]
+
+
+def ask_item(frame: Frame, order: Order, open_items: list, state: DialogueState) -> Outcome:
+    lines = [f"{n}. {i.title}({i.option}) {i.quantity}개 · {R.won(i.subtotal)}" for n, i in enumerate(open_items, 1)]
+    waiting = replace(frame, waiting=Expecting.ITEM.value, candidates=tuple(i.item_id for i in open_items))
+    text = say("ask.which_item", summary=frame.summary, count=len(open_items), verb=say(f"verbs.{frame.task}"))
+    return Outcome("\n".join([text, *lines]), put(state, waiting), cards=[R.order_card(order)])
+
+
 def _exchange_option(env: Env, frame: Frame, order: Order, open_items: list, u: Understanding | None,
                      state: DialogueState) -> Frame | Outcome:
     """The replacement option: named in the message, or asked when the shopper
@@ -175,16 +204,29 @@ def _exchange_option(env: Env, frame: Frame, order: Order, open_items: list, u: 
     wanted = _named_option(u.text, item.option, options)
     if wanted is not None:
         return replace(frame, option=wanted, items=frame.items or ((item.item_id, item.quantity),))
-    if not (u.acts.other_option or frame.waiting == Expecting.OPTION.value):
-        return frame
     in_stock = [o.option for o in options if o.in_stock]
+    if not options:  # a product with one option only: the same item again
+        return frame
     frame = replace(frame, items=frame.items or ((item.item_id, item.quantity),))
-    if not in_stock:
-        return Outcome(say("ask.option_none", title=item.title), drop(state, frame))
+    if not in_stock:  # nothing to exchange to: a return is offered instead
+        offer = Frame(task="offer", intent="return", order_id=frame.order_id, items=frame.items, reason=frame.reason,
+                      waiting=Expecting.OFFER.value)
+        return Outcome(say("ask.option_none", title=item.title), put(drop(state, frame), offer))
     key = "ask.option_unknown" if frame.waiting == Expecting.OPTION.value else "ask.option"
     waiting = replace(frame, waiting=Expecting.OPTION.value)
     return Outcome(say(key, title=item.title, current=item.option, options=", ".join(in_stock[:8])),
                    put(state, waiting))
+
+
+def option_named(env: Env, frame: Frame, order: Order, text: str) -> str | None:
+    """The replacement option ``text`` names for the frame's item, if any."""
+    open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
+    targets = [i for i in open_items if i.item_id in {x for x, _ in frame.items}] or open_items
+    if len(targets) != 1:
+        return None
+    item = targets[0]
+    options = [o for o in env.tools.product_options(item.product_id) if o.option != item.option]
+    return _named_option(text, item.option, options)
 
 
 def _named_option(text: str, current: str, options: list) -> str | None:
@@ -192,6 +234,8 @@ def _named_option(text: str, current: str, options: list) -> str | None:
     folded = squash(text)
     found = [v for v in values if (re.search(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])", text.lower())
                                    if re.fullmatch(r"[A-Za-z0-9]+", v) else squash(v) in folded)]
+    current_values = set(option_parts(current).values())
+    found = [v for v in found if v not in current_values] or found  # "네이비가 칙칙해서 블랙으로": the new one
     if not found:
         return None
     option = resolve_option(current, " ".join(found), options)
@@ -201,7 +245,8 @@ def _named_option(text: str, current: str, options: list) -> str | None:
 def propose(env: Env, frame: Frame, order: Order, state: DialogueState, lead: str = "") -> Outcome:
     action = ACTIONS[frame.task]
     lines = tuple(ClaimLine(i, q) for i, q in frame.items) or None
-    options = env.tools.product_options(order.items[0].product_id) if frame.option else None
+    claimed = order.item(frame.items[0][0]) if frame.items else order.items[0]
+    options = env.tools.product_options((claimed or order.items[0]).product_id) if frame.option else None
     plan = plan_order_action(order, action, env.now, lines=lines, replacement_option=frame.option,
                              options=options, reason=frame.reason, new_address=frame.address)
     if isinstance(plan, Denied):
@@ -255,10 +300,15 @@ def not_found(state: DialogueState) -> Outcome:
     return Outcome(say("not_found"), state)
 
 
-def refused(order: Order, decision: Denied, state: DialogueState) -> Outcome:
+def refused(order: Order, decision: Denied, state: DialogueState, env: Env | None = None) -> Outcome:
+    """Why not, the next step, and the rule it rests on (its source)."""
     text = say("refused", summary=R.order_summary(order), label=R.josa(R.action_label(decision.action), "이/가"),
                message=decision.message)
-    return Outcome(text, state, cards=[R.order_card(order)])
+    cited = []
+    if env is not None:
+        found = env.tools.search_policies(f"{R.action_label(decision.action)} {decision.message}", top_k=1)
+        cited = [R.citation(r) for r in found[:1]]
+    return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
 
 
 def refund_note(order: Order, amount: int | None = None) -> str:
