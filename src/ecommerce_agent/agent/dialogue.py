@@ -76,7 +76,7 @@ class Dialogue:
         if u.intent == "handoff" and acts.ack and not acts.person:  # "알겠어요 이따 전화할게요"
             return Outcome(say("acknowledged"), state)
         if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
-            if acts.asks:  # "상담원 토요일에도 있어요?": a question about people, not a request
+            if acts.question and (not acts.request or acts.conditional):  # "상담원 토요일에도 있어요?"
                 answered = info.policy_answer(env, u.text, state)
                 return support.hours_question(env, u, state, answered[0] if answered else None)
             return support.handoff(env, u, u.text, state)
@@ -84,7 +84,8 @@ class Dialogue:
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
-        if "change_address" in acts.actions and u.intent not in ("policy",) and not (acts.asks and acts.how):
+        if "change_address" in acts.actions and (u.intent != "policy" or not acts.asks) and not (
+                acts.asks and acts.how):
             if acts.asks:
                 return info.can_i(env, "change_address", u, state)
             return writes.start(env, "change_address", u, state, carried=carried)
@@ -92,9 +93,10 @@ class Dialogue:
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
-        if asked and acts.asks and acts.can and not acts.how and not acts.conditional and (
-                task or u.intent in ("policy", "general")
-                                                                   or u.uncertain or asked == "change_address"):
+        if asked and acts.asks and acts.can and not acts.how and (
+                not acts.conditional or env.finder.points(u, state)) and (
+                task or u.intent in ("policy", "general", "ticket.status", "order.status", "order.detail",
+                                     "order.list") or u.uncertain or asked == "change_address"):
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
         if task is not None and not u.uncertain:
             return self._write_request(task, u, state, carried)
@@ -103,13 +105,20 @@ class Dialogue:
             return followed
         if u.uncertain:
             return self._unsure(u, state)
+        points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns))
+        if u.intent in ("order.list", "order.detail", "order.status") and acts.asks and not points and not (
+                acts.view or acts.statuses) and (acts.conditional or acts.timed or u.intent == "order.list"):
+            answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
+            if answered is not None:
+                return answered[0]
         if u.intent == "order.list":
             return orders.list_orders(env, u, state)
         if u.intent in ("order.detail", "order.status"):
             return orders.lookup(env, u, state)
         if u.intent == "ticket.status":
             if acts.asks and not u.slots.ticket_id and not u.slots.anaphora and (
-                    acts.conditional or not acts.ticket_words) and not env.finder.product_words(acts.nouns):
+                    acts.conditional or not acts.ticket_words or not acts.mine) and \
+                    not env.finder.product_words(acts.nouns):
                 return self._policy(u, state)  # "토스로 결제했는데 환불 언제 들어와요?": a rule, not a ticket
             if not acts.ticket_words and not u.slots.ticket_id and env.finder.product_words(acts.nouns):
                 if acts.asks and acts.how and not acts.actions:  # "후라이팬 산 거 어떻게 됐어요?"
@@ -118,6 +127,11 @@ class Dialogue:
                     return info.policy(env, u, state)
             return support.tickets(env, u, state)
         if u.intent == "product.search":
+            if acts.question and not env.finder.product_words(acts.nouns) and u.slots.price_min is None and \
+                    u.slots.price_max is None:  # "아이디를 까먹었어요 어떻게 찾아요": not a product
+                answered = info.policy_answer(env, u.text, state)
+                if answered is not None:
+                    return answered[0]
             return support.products(env, u, state)
         if u.intent == "policy":
             return self._policy(u, state)
@@ -130,6 +144,9 @@ class Dialogue:
                 return info.can_i(env, task, u, state)
             answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
             return answered
+        if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \
+                not env.finder.points(u, state) and not carried:  # a report ("사은품이 안 들어있어요")
+            return info.can_i(env, task, u, state)
         named = list(u.slots.order_ids)
         if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
             return writes.start_many(env, task, named, u, state,
@@ -165,7 +182,7 @@ class Dialogue:
         if u.intent == "policy" or u.acts.question or u.acts.nouns:
             answered = info.policy_answer(self.env, u.text, state)
             if answered is not None:
-                return answered[0].prefixed(say("policy.maybe") + "\n")
+                return answered[0].suffixed(say("policy.maybe"))
         options = [INTENT_HINTS[a.intent] for a in (u, *u.alternatives)
                    if getattr(a, "intent", None) in INTENT_HINTS][:3]
         hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"

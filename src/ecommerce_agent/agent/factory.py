@@ -49,6 +49,7 @@ class AgentParts:
         """``llm_config``: default ``configs/llm.yaml`` with LLM_BASE_URL/LLM_MODEL
         from the environment and the key from ``settings.secrets``."""
         guards = load_guardrails_config()
+        check_agent_data()  # a broken lexicon or template stops the agent now, not on a shopper's turn
         # one e5 model per process: the NLU's second stage shares the search index's
         nlu = Nlu.from_settings(settings, encoder=getattr(search, "encoder", None))
         if llm_config is None:
@@ -73,6 +74,15 @@ class AgentParts:
         if self.llm is not None:
             return self.llm.health()
         return self.llm_config.disabled_health() if self.llm_config is not None else {"status": "disabled"}
+
+
+def check_agent_data() -> None:
+    """Load and validate the agent's data files (lexicons, reply templates) once."""
+    from ..nlu.lexicon import dialogue_lexicon, noun_lexicon
+    from .resolve import product_lexicon
+    from .templates import templates
+
+    dialogue_lexicon(), noun_lexicon(), product_lexicon(), templates()
 
 
 def build_llm(config: LlmConfig, nlu: Nlu | None = None) -> LlmLayer | None:

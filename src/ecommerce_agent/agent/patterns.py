@@ -143,6 +143,9 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
         return writes.propose(env, refined, order, state)
     if frame.task == "change_address" and acts.address and not acts.asks:
         return writes.propose(env, replace(frame, address=acts.address), order, state)
+    named_option = writes.option_named(env, frame, order, u.text) if frame.task == "exchange" else None
+    if named_option is not None and named_option != frame.option and not acts.asks:  # "아니다 그레이로 해주세요"
+        return writes.propose(env, replace(frame, option=named_option), order, state)
     if frame.task == "exchange" and not acts.asks and (acts.nouns or acts.other_option):
         refined = writes.proceed(env, replace(frame, option=None), order, u, state)
         if refined.state.top is not None and (refined.state.top.option or refined.state.top.waiting == "option"):
@@ -168,7 +171,7 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
 def _names_target(env: Env, u: Understanding, state: DialogueState) -> bool:
     """Whether a "no" or a correction names what is meant instead ("아니 전기포트요")."""
     return bool(u.slots.order_id or (position(u) and state.last_list) or u.acts.all or
-                env.finder.product_words(u.acts.nouns))
+                env.finder.product_words(u.acts.replacement or u.acts.nouns))
 
 
 def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
@@ -190,18 +193,20 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
         others = [o for o in state.last_list if o != frame.order_id]
         if others:  # both listed orders
             return writes.start_many(env, frame.task, [frame.order_id, *others], u, drop(state, frame))
-    if u.acts.nouns and current is not None:
-        named = env.finder.items_named(u.acts.nouns, current)
+    words = u.acts.replacement or u.acts.nouns  # "레고 말고 프라이팬이요": the one meant instead
+    if words and current is not None:
+        named = env.finder.items_named(words, current)
         if named and len(current.items) > 1:
             items = tuple((i.item_id, i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), current, state)
-        word, orders = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
+        word, orders = env.finder.orders_naming(words, env.tools.list_orders(limit=20))
         orders = [o for o in orders if o.order_id != frame.order_id]
         if len(orders) == 1:
             fresh = Frame(task=frame.task, reason=frame.reason)
-            return writes.proceed(env, fresh, orders[0], u, drop(state, frame)).prefixed(lead)
-        if not orders and word is None:
-            return Outcome(say("ask.product_none", word=u.acts.nouns[0]), state).suffixed(
+            narrowed = replace(u, acts=replace(u.acts, nouns=words))
+            return writes.proceed(env, fresh, orders[0], narrowed, drop(state, frame)).prefixed(lead)
+        if not orders and word is None and env.finder.product_words(words):
+            return Outcome(say("ask.product_none", word=words[0]), state).suffixed(
                 resume_question(env, frame))
     return None
 
@@ -248,6 +253,13 @@ def _declined(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
 
 def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     state = drop(state, frame)
+    if frame.intent == "lost_parcel" and u.acts.found:  # "아 경비실에 있네요"
+        return Outcome(say("lost_parcel.found"), state)
+    if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
+        return support.handoff(env, u, u.text, state)
+    if frame.intent == "lost_parcel" and frame.order_id and (u.acts.request or u.acts.lost_parcel) and not (
+            u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
+        return support.file_lost_parcel(env, frame.order_id, u.text, state)
     if u.acts.ack or u.acts.thanks:  # "네 알겠어요": heard, not a request to act
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     taken_up = TASK_OF_INTENT.get(u.intent) == frame.intent and not env.finder.points(u, state) and not (
@@ -272,6 +284,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     listed = frame.candidates
     acts = u.acts
     wanted = TASK_OF_INTENT.get(u.intent)
+    if not listed and (u.slots.order_id or acts.nouns):  # a retry after a refusal names another order
+        frame = replace(frame, order_id=None, summary="")
     if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
         return None  # another request: routed afresh
     if u.slots.order_id or position(u) or u.slots.anaphora:

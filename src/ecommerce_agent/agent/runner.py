@@ -160,7 +160,8 @@ class Agent:
         return Turn(session_id=conversation.conversation_id, reply=reply, intent=intent,
                     confidence=round(confidence, 4), slots=slots,
                     pending_action=asdict(pending) if pending else None, actions=outcome.actions,
-                    cards=outcome.cards, citations=outcome.citations, handoff=outcome.handoff,
+                    cards=outcome.cards, citations=outcome.citations,
+                    handoff=outcome.handoff or new_state.handed_off,
                     trace_id=trace_id, trace=trace)
 
     def _conversation(self, user: User, session_id: str | None, now: datetime):  # noqa: ANN202

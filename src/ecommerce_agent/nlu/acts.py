@@ -53,6 +53,11 @@ class Acts:
     view: bool = False  # asks to be shown or told ("보여줘", "알려줘")
     shopping: bool = False  # price, stock, whether it is sold
     conditional: bool = False  # "반품하면 …?": about the rules, not a request
+    found: bool = False  # the missing parcel turned up
+    timed: bool = False  # names a time or day ("화요일 오전 10시", "4일째")
+    mine: bool = False  # the shopper's own request ("제가 접수한", "남긴 문의")
+    polite_request: bool = False  # "취소해 주실 수 있나요?"
+    final_question: bool = False  # ends as a question ("…기다려도 되나요")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -63,10 +68,14 @@ class Acts:
     address: str | None = None
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
 
+    replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
+    removal: tuple[str, ...] = ()  # nouns before "빼고 / 빼 주세요": the items taken out of the order
+
     @property
     def asks(self) -> bool:
-        """A question that is not also a request."""
-        return self.question and not self.request
+        """A question that is not also a request ("다시 보내줘요?" after "분실이면" asks)."""
+        return self.question and (not self.request or self.conditional or
+                                  (self.final_question and not self.polite_request))
 
     @property
     def small_talk(self) -> bool:
@@ -82,6 +91,37 @@ def _number(match: re.Match[str] | None) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
+_INSTEAD = re.compile(r"말고|말구|아니고|아니구|아니라|대신")
+
+
+def _keep(word: str, cue_words: list[re.Pattern[str]]) -> bool:
+    return (len(word) >= 2 or word in "옷책꿀팬컵") and not any(p.search(word) for p in cue_words)
+
+
+def _replacement(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]:
+    """The nouns after the last "말고 / 아니고": "레고 말고 프라이팬이요" → 프라이팬."""
+    parts = _INSTEAD.split(mask_ids(text, " ", " "))
+    if len(parts) < 2:
+        return ()
+    lex = noun_lexicon()
+    tail = content_nouns(parts[-1], generic=lex.generic | lex.order_words, min_len=1)
+    return tuple(dict.fromkeys(forms[0] for forms, _ in tail if _keep(forms[0], cue_words)))
+
+
+_TAKE_OUT = re.compile(r"빼")
+
+
+def _removal(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]:
+    """The nouns right before "빼": "스마트워치는 빼고 수납박스만" → 스마트워치."""
+    parts = _TAKE_OUT.split(mask_ids(text, " ", " "), maxsplit=1)
+    if len(parts) < 2:
+        return ()
+    lex = noun_lexicon()
+    head = content_nouns(parts[0], generic=lex.generic | lex.order_words, min_len=1)
+    kept = [forms[0] for forms, _ in head if _keep(forms[0], cue_words)]
+    return tuple(kept[-1:])
+
+
 def read_acts(text: str) -> Acts:
     lex = dialogue_lexicon()
     folded = fold(text).strip()
@@ -94,7 +134,8 @@ def read_acts(text: str) -> Acts:
         question=bool(lex.question.search(plain)),
         request=bool(lex.request.search(plain)),
         correction=bool(lex.correction.search(plain)),
-        abort=bool(lex.abort.search(plain)),
+        # "입금 안 해도 되는 거죠?" asks; it does not give up anything
+        abort=bool(lex.abort.search(plain)) and not (lex.question.search(plain) and lex.final_question.search(plain)),
         negative=bool(lex.negative.search(plain)),
         greeting=bool(lex.greeting.search(plain)),
         thanks=bool(lex.thanks.search(plain)),
@@ -117,6 +158,11 @@ def read_acts(text: str) -> Acts:
         view=bool(lex.view.search(plain)),
         shopping=bool(lex.shopping.search(plain)),
         conditional=bool(lex.conditional.search(plain)),
+        found=bool(lex.found.search(plain)),
+        timed=bool(lex.timed.search(plain)),
+        mine=bool(lex.mine.search(plain)),
+        polite_request=bool(lex.polite_request.search(plain)),
+        final_question=bool(lex.final_question.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
@@ -126,7 +172,7 @@ def read_acts(text: str) -> Acts:
         quantity=_number(lex.quantity.search(plain)),
         list_number=int(next(g for g in list_number.groups() if g)) if list_number else None,
         address=find_address(text),
-        nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns
-                                  if (len(forms[0]) >= 2 or forms[0] in "옷책꿀팬컵")
-                                  and not any(p.search(forms[0]) for p in cue_words))),
+        replacement=_replacement(text, cue_words),
+        removal=_removal(text, cue_words),
+        nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
     )

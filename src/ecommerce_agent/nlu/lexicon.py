@@ -31,7 +31,8 @@ def data_path(path: Path) -> Path:
 # Cues every dialogue lexicon must define (a missing one would silently never fire).
 FLAT_KEYS = ("question", "request", "correction", "abort", "negative", "greeting", "thanks", "bye",
              "identity", "capabilities", "all", "person", "lost_parcel", "count", "cheapest", "priciest",
-             "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical", "partial", "ticket_words", "view", "shopping", "conditional")
+             "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical", "partial", "ticket_words", "view", "shopping", "conditional", "found", "timed", "mine", "polite_request",
+             "final_question")
 NESTED_KEYS = ("status_words", "actions")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 

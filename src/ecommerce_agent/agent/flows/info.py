@@ -58,6 +58,13 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
         prefix = R.order_status(order) + "\n\n"
         state = replace(state, last_order_id=order.order_id)
     answered = policy_answer(env, question, state, order=order)
+    if order is not None and "return" in u.acts.actions and order.status.value in (
+            "cancelled", "return_requested", "returned"):  # "커튼 취소한 건 환불 어디로 들어와요?": from its data
+        note = say("refund.of_order", summary=R.order_summary(order), method=order.payment_method.label,
+                   note=refund_note(order))
+        base = answered[0] if answered else Outcome("", state)
+        return Outcome(note, state, cards=[R.order_card(order)]).then(base) if base.text else Outcome(
+            note, state, cards=[R.order_card(order)])
     if answered is None:
         if env.finder.product_words(u.acts.nouns) and order is None and u.acts.shopping:  # "김치 얼마예요?"
             from .support import products
@@ -66,7 +73,7 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
         return no_answer(state)
     outcome = answered[0].prefixed(prefix.strip() + ("\n\n" if prefix else ""))
     if maybe:
-        outcome = outcome.prefixed(say("policy.maybe") + "\n")
+        outcome = outcome.suffixed(say("policy.maybe"))
     return outcome
 
 
@@ -80,7 +87,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcom
         return not_found(state)
     if order is None and u.acts.nouns:
         _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
-        order = named[0] if len(named) == 1 else None
+        allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
+        order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
     answered = policy_answer(env, u.text, state, order=order)
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
@@ -93,7 +101,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcom
         cited = policy_text.citations if policy_text is not None else []
         if isinstance(decision, Denied):
             text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
-                       message=decision.message)
+                       message=decision.message, status=order.status_label)
             out = Outcome(text, state, cards=[R.order_card(order)], citations=cited)
             return out.then(policy_text) if policy_text is not None and verdict != "yes" else out
         if verdict == "no" and policy_text is not None and u.acts.because:
@@ -142,9 +150,11 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     the next steps of that, not a search."""
     if state.topic is None or u.acts.nouns or u.slots.order_id or not (u.acts.question or u.uncertain):
         return None
-    if state.topic == "handoff":
-        return Outcome(say("followup.handoff", ticket=state.handoff_ticket_id or "-", hours=say("service_hours"),
-                           when=R.service_now(env.now)), state)
+    if state.topic in ("handoff", "lost_parcel"):
+        return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
+                           hours=say("service_hours"), when=R.service_now(env.now)), state)
+    if state.topic == "cancel_unpaid":
+        return Outcome(say("followup.cancel_unpaid"), state)
     if state.topic == "cancel":
         order = env.tools.get_order(state.last_order_id) if state.last_order_id else None
         if order is not None and order.payment_method and order.status.value == "cancelled":

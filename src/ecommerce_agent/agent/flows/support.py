@@ -104,8 +104,11 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
 def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -> Outcome:
     ticket = env.tools.create_ticket(IssueType.SHIPPING, f"[분실 신고] 배송완료 처리되었으나 미수령: {text}"[:2000],
                                      order_id=order_id, source=TicketSource.CHAT)
-    state = replace(state, last_ticket_id=ticket.ticket_id, topic="defect")
-    return Outcome(say("lost_parcel.filed", ticket=ticket.ticket_id), state, cards=[R.ticket_card(ticket)],
+    order = env.tools.get_order(order_id)
+    carrier = (order.carrier if order else None) or ""
+    state = replace(state, last_ticket_id=ticket.ticket_id, topic="lost_parcel")
+    return Outcome(say("lost_parcel.filed", ticket=ticket.ticket_id, carrier=carrier), state,
+                   cards=[R.ticket_card(ticket)],
                    actions=[{"type": "lost_parcel", "order_id": order_id, "ticket_id": ticket.ticket_id,
                              "status": "completed"}])
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from ...domain.claims import ClaimLine, option_parts, plan_order_action, resolve_option
-from ...domain.orders import Action, Denied, ItemStatus, Order, PaymentMethod, decide
+from ...domain.orders import Action, Denied, ItemStatus, Order, OrderStatus, PaymentMethod, decide
 from ...domain.tickets import IssueType
 from ...nlu.context import Expecting
 from ...nlu.nouns import squash
@@ -134,7 +134,8 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
     state = replace(state, last_order_id=order.order_id)
     decision = decide(order, action, env.now)
     if isinstance(decision, Denied):  # the task stays open for another order ("아 잘못 봤네요 ORD-…이요")
-        retry = Frame(task=frame.task, reason=frame.reason, waiting=Expecting.ORDER.value)
+        retry = Frame(task=frame.task, reason=frame.reason, waiting=Expecting.ORDER.value, order_id=order.order_id,
+                      summary=R.order_summary(order))
         return refused(order, decision, put(drop(state, frame), retry), env)
     frame = replace(frame, order_id=order.order_id, summary=R.order_summary(order), candidates=())
     open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
@@ -164,9 +165,10 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
 def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
     """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
     quantity = u.acts.quantity
-    if u.acts.all:
+    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.nouns
+    named = env.finder.items_named(words, _as_order(open_items)) if words else []
+    if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())
-    named = env.finder.items_named(u.acts.nouns, _as_order(open_items)) if u.acts.nouns else []
     named = [i for i in named if i in open_items]
     if named and (len(named) < len(open_items) or quantity):
         return replace(frame, items=tuple((i.item_id, min(quantity, i.quantity) if quantity else i.quantity)
@@ -303,7 +305,7 @@ def not_found(state: DialogueState) -> Outcome:
 def refused(order: Order, decision: Denied, state: DialogueState, env: Env | None = None) -> Outcome:
     """Why not, the next step, and the rule it rests on (its source)."""
     text = say("refused", summary=R.order_summary(order), label=R.josa(R.action_label(decision.action), "이/가"),
-               message=decision.message)
+               message=decision.message, status=order.status_label)
     cited = []
     if env is not None:
         found = env.tools.search_policies(f"{R.action_label(decision.action)} {decision.message}", top_k=1)
@@ -349,8 +351,10 @@ def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
     assert isinstance(result, ActionApplied)
     ticket_id = result.ticket.ticket_id if result.ticket else None
     text = _done_text(frame, before or result.order, result)
+    unpaid = frame.task == "cancel" and (before or result.order).status is OrderStatus.PENDING
     state = replace(state, completed=(*state.completed, key)[-20:], last_order_id=frame.order_id,
-                    last_ticket_id=ticket_id or state.last_ticket_id, topic=frame.task,
+                    last_ticket_id=ticket_id or state.last_ticket_id,
+                    topic="cancel_unpaid" if unpaid else frame.task,
                     just_done=f"{frame.summary} {label(frame.task)}")
     cards = [R.order_card(result.order)] + ([R.ticket_card(result.ticket)] if result.ticket else [])
     return Outcome(text, state, cards=cards, actions=[{"type": frame.task, "order_id": frame.order_id,
