@@ -217,7 +217,8 @@ def test_outcomes_chain() -> None:
 
 def test_a_yes_that_names_another_action_is_not_a_yes_to_the_first(shop: Shop) -> None:
     delivered = shop.orders["delivered_recent"][0]
-    shop.say(said("claim.exchange", f"{delivered} 교환", order_id=delivered))
+    asked = shop.say(said("claim.exchange", f"{delivered} 프라이팬 화이트로 교환", order_id=delivered))
+    assert asked.state.pending is not None and asked.state.pending.replacement_option == "색상: 화이트"
     outcome = shop.say(said("dialog.confirm", "네 근데 환불로 해주세요"))
     assert shop.status(delivered) == "delivered" and shop.tickets() == 3  # the seeded ones only
     assert outcome.state.pending is not None and outcome.state.pending.action == "return"

@@ -146,7 +146,7 @@ class Dialogue:
             return answered
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \
                 not env.finder.points(u, state) and not carried:  # a report ("사은품이 안 들어있어요")
-            return info.can_i(env, task, u, state)
+            return info.can_i(env, task, u, state, report=True)
         named = list(u.slots.order_ids)
         if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
             return writes.start_many(env, task, named, u, state,

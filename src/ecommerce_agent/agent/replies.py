@@ -1,5 +1,6 @@
-"""Korean 존댓말 replies from templates, with numbers and dates formatted, and
-the structured cards and citations that accompany them."""
+"""Formatting for replies: Korean particles, money and dates, order and ticket
+lines, and the structured cards and citations that accompany a reply. The
+wording itself is data (``data/agent/replies.yaml``, ``templates.say``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from typing import Any
 from ..domain.clock import KST
 from ..domain.orders import ACTION_LABELS, Action, Order
 from ..domain.tickets import IssueType, Ticket
-
-SERVICE_HOURS = "평일 09:00~18:00(점심시간 12:00~13:00 제외, 주말·공휴일 휴무)"
-CAPABILITIES = "주문 조회·배송 확인·주문 취소, 환불·교환·불량 접수, 정책 안내, 상품 검색, 상담원 연결"
+from .templates import say
 
 
 # How each digit is read, for the particle after a number ("1로", "3으로").
@@ -55,10 +54,8 @@ def service_now(now: datetime) -> str:
     local = now.astimezone(KST)
     minutes = local.hour * 60 + local.minute
     if local.weekday() < 5 and 9 * 60 <= minutes < 18 * 60:
-        if 12 * 60 <= minutes < 13 * 60:
-            return "지금은 점심시간이라 13:00 이후 순서대로 연락드리겠습니다."
-        return "지금은 상담 시간이라 순서대로 연락드리겠습니다."
-    return "지금은 상담 시간이 아니어서 다음 영업일 오전부터 순서대로 연락드리겠습니다."
+        return say("handoff.now_lunch" if 12 * 60 <= minutes < 13 * 60 else "handoff.now_open")
+    return say("handoff.now_closed")
 
 
 def won(amount: int) -> str:
@@ -153,32 +150,6 @@ def order_status(order: Order) -> str:
     elif order.status.value in ("paid", "preparing"):
         text += " 영업일 14시까지 결제된 주문은 당일 출고됩니다."
     return text
-
-
-CONFIRM_QUESTIONS = {
-    Action.CANCEL: "{summary} 주문을 취소할까요? 진행하시려면 '네', 아니면 '아니요'라고 답해 주세요.",
-    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'{ro} 변경할까요? ('네'/'아니요')",
-    Action.RETURN: "{summary} 주문의 반품(환불)을 신청할까요? 단순 변심 반품은 왕복 배송비 6,000원이 "
-                   "부과될 수 있습니다. ('네'/'아니요')",
-    Action.EXCHANGE: "{summary} 주문의 교환을 신청할까요? 단순 변심 교환은 왕복 배송비 6,000원이 부과됩니다. "
-                     "('네'/'아니요')",
-    Action.DEFECT: "{summary} 주문을 불량·오배송으로 접수할까요? 회수 배송비는 쇼핑몰이 부담합니다. ('네'/'아니요')",
-}
-
-DONE = {
-    Action.CANCEL: "{summary} 주문을 취소했습니다. 결제하신 수단으로 환불되며, 카드는 카드사 사정에 따라 "
-                   "3~7영업일 뒤에 반영됩니다.",
-    Action.CHANGE_ADDRESS: "{summary} 주문의 배송지를 '{address}'{ro} 변경했습니다.",
-    Action.RETURN: "{summary} 주문의 반품을 접수했습니다(문의 번호 {ticket}). 회수 후 3영업일 안에 환불해 드립니다.",
-    Action.EXCHANGE: "{summary} 주문의 교환을 접수했습니다(문의 번호 {ticket}). 회수 후 교환 상품을 보내 드립니다.",
-    Action.DEFECT: "{summary} 주문을 불량·오배송으로 접수했습니다(문의 번호 {ticket}). 담당자가 확인 후 "
-                   "연락드리겠습니다.",
-}
-
-
-def confirm_question(action: Action, summary: str, address: str | None = None) -> str:
-    """What the agent asks before a write: exactly what it will do, and '네'/'아니요'."""
-    return CONFIRM_QUESTIONS[action].format(summary=summary, address=address, ro=address_particle(address))
 
 
 def action_label(action: Action) -> str:

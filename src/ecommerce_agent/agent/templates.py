@@ -1,6 +1,6 @@
 """Reply templates: data (``data/agent/replies.yaml``), not code.
 
-``say("cancel.done", summary=…)`` formats one template with ``str.format``.
+``say("done.cancel_paid", summary=…, items=…, refund=…)`` formats one template with ``str.format``.
 The file is loaded and checked once per process; a missing template or a
 template with a field the caller does not give fails loudly in tests
 (``tests/agent/test_templates.py``), never with a half-filled reply.

@@ -11,6 +11,7 @@ from typing import Any
 from ...domain.orders import Order
 from .compose import Lead, choose_lead, compose
 from .compute import first_computed
+from ...nlu.lexicon import data_path
 from .facts import DEFAULT_FACTS, FactTable, load_facts
 from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, squash
 from .question import Question, read_question
@@ -55,6 +56,8 @@ class PolicyAnswerer:
             facts_path = policies / DEFAULT_FACTS.name if facts_path == DEFAULT_FACTS else facts_path
             if lexicon_path == DEFAULT_LEXICON:
                 lexicon_path = policies.parent / DEFAULT_LEXICON.parent.name / DEFAULT_LEXICON.name
+        # relative paths are the project's own data when the working directory is elsewhere
+        policies, facts_path, lexicon_path = data_path(policies), data_path(facts_path), data_path(lexicon_path)
         sections = SectionStore.load(policies)
         return cls(search, load_facts(facts_path, sections), sections=sections, lexicon=load_lexicon(lexicon_path),
                    calibration=calibration)

@@ -77,7 +77,7 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     return outcome
 
 
-def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcome:
+def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered."""
     action = ACTIONS[task]
@@ -115,6 +115,10 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState) -> Outcom
         return out.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
             put(state, offer))
     if policy_text is None:
+        if report:  # "사은품이 안 들어있어요" with nothing in the documents: which order, then
+            from .writes import start
+
+            return start(env, task, u, state)
         return no_answer(state)
     if verdict == "no" or in_task or u.acts.conditional:
         return policy_text.with_state(state)

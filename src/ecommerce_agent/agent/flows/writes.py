@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from ...domain.claims import ClaimLine, option_parts, plan_order_action, resolve_option
-from ...domain.orders import Action, Denied, ItemStatus, Order, OrderStatus, PaymentMethod, decide
+from ...domain.orders import Action, Denied, ItemStatus, Order, OrderStatus, decide
 from ...domain.tickets import IssueType
 from ...nlu.context import Expecting
 from ...nlu.nouns import squash
@@ -27,6 +27,9 @@ from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
+from .wording import confirm_question, done_text, refund_note
+
+__all__ = ["confirm_question", "refund_note"]  # re-exported: patterns and info ask through this module
 
 ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.EXCHANGE,
            "defect": Action.DEFECT, "change_address": Action.CHANGE_ADDRESS}
@@ -260,41 +263,6 @@ def propose(env: Env, frame: Frame, order: Order, state: DialogueState, lead: st
                    actions=[{"type": frame.task, "order_id": order.order_id, "status": "awaiting_confirmation"}])
 
 
-def _items_text(frame: Frame, order: Order, *, particle: str = "") -> str:
-    if not frame.items:
-        return ""
-    names = []
-    for item_id, quantity in frame.items:
-        item = order.item(item_id)
-        if item is not None:
-            names.append(f"{item.title}({item.option}) {quantity}개")
-    return f" 중 {', '.join(names)}" if not particle else ", ".join(names)
-
-
-def confirm_question(frame: Frame, order: Order | None, estimate: object | None = None) -> str:
-    """What the agent asks before a write: exactly what it will do, and '네'/'아니요'."""
-    items = _items_text(frame, order) if order is not None else ""
-    hint = " " + say("confirm.partial_hint") if order is not None and not frame.items and len(
-        [i for i in order.items if i.status is ItemStatus.ORDERED]) > 1 and frame.task != "change_address" else ""
-    note = ""
-    if estimate is not None and frame.task in ("cancel", "return") and (frame.items or frame.task == "cancel"):
-        note = " " + estimate.describe() if frame.items else ""  # type: ignore[attr-defined]
-    reason = f" (사유: {frame.reason})" if frame.reason else ""
-    if frame.task == "cancel":
-        return say("confirm.cancel", summary=frame.summary, items=items, estimate=note + hint)
-    if frame.task == "change_address":
-        return say("confirm.change_address", summary=frame.summary, address=frame.address,
-                   ro=R.address_particle(frame.address))
-    if frame.task == "return":
-        fee = " " + say("confirm.return_fee_note") if not note else ""
-        return say("confirm.return", summary=frame.summary, items=items, reason=reason, estimate=note + fee + hint)
-    if frame.task == "exchange":
-        option = f" 교환 옵션: {frame.option}." if frame.option else ""
-        return say("confirm.exchange", summary=frame.summary, items=items, option=option, reason=reason + hint)
-    remedy = {"refund": " 처리 방법: 환불.", "exchange": " 처리 방법: 교환."}.get(frame.remedy or "", "")
-    return say("confirm.defect", summary=frame.summary, items=items, remedy=remedy, reason=reason + hint)
-
-
 # -- outcomes -------------------------------------------------------------------
 
 def not_found(state: DialogueState) -> Outcome:
@@ -311,19 +279,6 @@ def refused(order: Order, decision: Denied, state: DialogueState, env: Env | Non
         found = env.tools.search_policies(f"{R.action_label(decision.action)} {decision.message}", top_k=1)
         cited = [R.citation(r) for r in found[:1]]
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
-
-
-def refund_note(order: Order, amount: int | None = None) -> str:
-    method = order.payment_method
-    if method is PaymentMethod.CARD:
-        text = say("refund.card")
-    elif method is PaymentMethod.BANK_TRANSFER:
-        text = say("refund.bank_transfer")
-    elif method is PaymentMethod.VIRTUAL_ACCOUNT:
-        text = say("refund.virtual_account")
-    else:
-        text = say("refund.easy_pay", method=method.label)
-    return (say("refund.amount", amount=R.won(amount)) + " " + text) if amount else text
 
 
 def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
@@ -350,7 +305,7 @@ def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
                            message=result.message), state)
     assert isinstance(result, ActionApplied)
     ticket_id = result.ticket.ticket_id if result.ticket else None
-    text = _done_text(frame, before or result.order, result)
+    text = done_text(frame, before or result.order, result)
     unpaid = frame.task == "cancel" and (before or result.order).status is OrderStatus.PENDING
     state = replace(state, completed=(*state.completed, key)[-20:], last_order_id=frame.order_id,
                     last_ticket_id=ticket_id or state.last_ticket_id,
@@ -360,36 +315,6 @@ def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
     return Outcome(text, state, cards=cards, actions=[{"type": frame.task, "order_id": frame.order_id,
                                                        "status": "completed", "ticket_id": ticket_id,
                                                        "items": [i for i, _ in frame.items]}])
-
-
-def _done_text(frame: Frame, before: Order, result: ActionApplied) -> str:
-    items = _items_text(frame, before, particle=",")
-    whole = "" if not frame.items else f" 중 {items}"
-    estimate = result.estimate
-    if frame.task == "cancel":
-        unpaid = before.status.value == "pending" or (estimate is not None and not estimate.paid)
-        if frame.items and result.order.status.value != "cancelled":
-            total = R.won(result.order.total_amount)
-            if unpaid:
-                return say("done.cancel_partial_unpaid", summary=frame.summary, items=items, total=total)
-            return say("done.cancel_partial_paid", summary=frame.summary, items=items, total=total,
-                       refund=refund_note(before, estimate.refund_amount if estimate else None))
-        if unpaid:
-            return say("done.cancel_unpaid", summary=frame.summary, items=whole)
-        return say("done.cancel_paid", summary=frame.summary, items=whole,
-                   refund=refund_note(before, estimate.refund_amount if estimate else None))
-    if frame.task == "change_address":
-        return say("done.change_address", summary=frame.summary, address=frame.address,
-                   ro=R.address_particle(frame.address))
-    ticket = result.ticket.ticket_id if result.ticket else "-"
-    if frame.task == "exchange":
-        option = f" 교환 옵션은 {frame.option}입니다." if frame.option else ""
-        return say("done.exchange", summary=frame.summary, items=whole, ticket=ticket, option=option)
-    if frame.task == "defect":
-        remedy = {"refund": " 확인되면 환불해 드립니다.", "exchange": " 확인되면 교환 상품을 보내 드립니다."}.get(
-            frame.remedy or "", "")
-        return say("done.defect", summary=frame.summary, items=whole, ticket=ticket, remedy=remedy)
-    return say("done.return", summary=frame.summary, items=whole, ticket=ticket)
 
 
 def start_many(env: Env, task: str, order_ids: list[str], u: Understanding, state: DialogueState, *,
@@ -403,6 +328,11 @@ def start_many(env: Env, task: str, order_ids: list[str], u: Understanding, stat
         top = step.state.top
         if top is not None and top.waiting == Expecting.CONFIRM.value:
             frame = replace(top, queued=tuple(order_ids[n + 1:]))
-            return outcome.with_state(step.state.replace_top(frame))
+            return outcome.with_state(_without_retries(step.state).replace_top(frame))
     assert outcome is not None
     return outcome
+
+
+def _without_retries(state: DialogueState) -> DialogueState:
+    """Drop the retry frames refusals left: the next order in the list is the retry."""
+    return replace(state, stack=tuple(f for f in state.stack if f.waiting != Expecting.ORDER.value or f.candidates))
