@@ -64,6 +64,7 @@ class PolicyAnswerer:
 
     # -- answering ---------------------------------------------------------------
 
+
     def answer(self, question: str, *, now: datetime, context: AnswerContext | None = None) -> PolicyAnswer | None:
         q = read_question(question, self.lexicon)
         parts = [q]
@@ -89,7 +90,7 @@ class PolicyAnswerer:
             computed = first_computed(rules, _with_numbers(part, q), now, delivered, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
                                                       self.words.sentences.get(best.section.key)), best))
-        if not blocks:
+        if not blocks or not _names_covered(question, blocks[0][0]):
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])
         first_section, first_lead, first = blocks[0]
@@ -166,3 +167,17 @@ def _citation(c: Candidate) -> dict[str, Any]:
     chunk = c.result.chunk_id if c.result is not None else f"{s.doc_id}#{s.order:02d}"
     return {"doc_id": s.doc_id, "title": s.title, "chunk_id": chunk, "section": s.heading,
             "score": round(float(c.score), 4)}
+
+
+# Names of services a shopper may ask about by brand ("애플페이", "PayPal"): a section that
+# does not name them does not answer whether they are supported ("never invent a rule").
+_BRANDS = re.compile(r"[가-힣]{1,6}페이|[A-Za-z][A-Za-z\-]{2,}")
+
+
+def _names_covered(question: str, section: Section) -> bool:
+    haystack = squash(f"{section.heading} {section.text}").lower()
+    from ...search.analysis import LEXICON  # English words shoppers use for Korean ones ("refund")
+
+    names = [m.group(0) for m in _BRANDS.finditer(question)
+             if not m.group(0).isascii() or (len(m.group(0)) > 3 and m.group(0).lower() not in LEXICON)]
+    return all(squash(name).lower() in haystack for name in names)
