@@ -99,15 +99,18 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         state = replace(state, last_order_id=order.order_id)
         decision = decide(order, action, env.now)
         cited = policy_text.citations if policy_text is not None else []
+        source = ("\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
+                  if cited else "")  # the rule the status answer rests on, named when its text is not quoted
         if isinstance(decision, Denied):
             text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                        message=decision.message, status=order.status_label)
-            out = Outcome(text, state, cards=[R.order_card(order)], citations=cited)
-            return out.then(policy_text) if policy_text is not None and verdict != "yes" else out
+            if policy_text is not None and verdict != "yes":
+                return Outcome(text, state, cards=[R.order_card(order)]).then(policy_text)
+            return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
         if verdict == "no" and policy_text is not None and u.acts.because:
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
-        out = Outcome(lead, state, cards=[R.order_card(order)], citations=cited)
+        out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and verdict != "no":
             out = Outcome(lead, state, cards=[R.order_card(order)]).then(policy_text)
         if in_task:

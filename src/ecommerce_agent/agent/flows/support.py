@@ -58,6 +58,10 @@ def handoff(env: Env, u: Understanding | None, text: str, state: DialogueState) 
     if state.handed_off and state.handoff_ticket_id:  # asked again: the same request, not a second ticket
         return Outcome(say("handoff.again", ticket=state.handoff_ticket_id, hours=hours, when=when), state,
                        handoff=True)
+    if state.topic == "lost_parcel" and state.last_ticket_id:  # the lost-parcel report already waits for a person
+        state = replace(state, handed_off=True, handoff_ticket_id=state.last_ticket_id, topic="handoff", stack=())
+        return Outcome(say("handoff.again", ticket=state.last_ticket_id, hours=hours, when=when), state,
+                       handoff=True)
     transcript = "\n".join(f"{role}: {line}" for role, line in (*state.history, ("user", text)))
     ticket = env.tools.handoff(f"[상담원 연결 요청]\n{transcript}"[:2000])
     state = replace(state, handed_off=True, last_ticket_id=ticket.ticket_id, handoff_ticket_id=ticket.ticket_id,
@@ -94,10 +98,14 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     if order.status is OrderStatus.SHIPPED:
         return Outcome(say("lost_parcel.shipped", summary=R.order_summary(order), carrier=order.carrier or "택배사",
                            tracking=order.tracking_number or "-"), state, cards=[R.order_card(order)])
+    if u.acts.request and not u.acts.question and order.status is OrderStatus.DELIVERED:
+        return file_lost_parcel(env, order.order_id, u.text, state)  # "다 찾아봤어요 조사해 주세요": asked for
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),
                carrier=order.carrier or "택배사", tracking=order.tracking_number or "-")
     cited = [R.citation(r) for r in env.tools.search_policies("배송완료 상품 미수령 분실", top_k=1)[:1]]
+    if cited:
+        text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
     return Outcome(text, put(state, offer), cards=[R.order_card(order)], citations=cited)
 
 

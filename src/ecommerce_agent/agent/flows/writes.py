@@ -278,6 +278,8 @@ def refused(order: Order, decision: Denied, state: DialogueState, env: Env | Non
     if env is not None:
         found = env.tools.search_policies(f"{R.action_label(decision.action)} {decision.message}", top_k=1)
         cited = [R.citation(r) for r in found[:1]]
+    if cited:
+        text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
 
 
