@@ -300,7 +300,7 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
     words = acts.nouns if listed else env.finder.product_words(acts.nouns)
     if words:
-        word, named = env.finder.orders_naming(words, candidates)
+        word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
         if not named and not _is_side(u) and listed:
@@ -345,7 +345,7 @@ def _item(env: Env, frame: Frame, u: Understanding, state: DialogueState, route:
     elif position(u) and 0 < (position(u) or 0) <= len(listed):
         chosen = [listed[(position(u) or 1) - 1]]
     elif acts.nouns:
-        chosen = [i for i in env.finder.items_named(acts.nouns, order) if i in listed]
+        chosen = [i for i in env.finder.items_named(acts.nouns, order, meaning=True) if i in listed]
     if any(a != frame.task for a in acts.actions if a in writes.ACTIONS) and acts.request:
         return None  # "아 그냥 환불로 해주세요": another request for the same order
     if chosen:

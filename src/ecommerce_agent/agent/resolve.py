@@ -136,24 +136,27 @@ class OrderFinder:
         direct = [i for i in items if self.item_matches(word, i, related=False)]
         return direct or [i for i in items if self.item_matches(word, i)]
 
-    def items_named(self, words: tuple[str, ...], order: Order) -> list[OrderItem]:
-        """The order's items that the words name (lexicon, then e5 when nothing matched)."""
+    def items_named(self, words: tuple[str, ...], order: Order, *, meaning: bool = False) -> list[OrderItem]:
+        """The order's items that the words name (lexicon; with ``meaning``, then e5 when
+        nothing matched — only where the shopper is picking an item, as it costs a model call)."""
         found: list[OrderItem] = []
         for word in words:
             found += [i for i in self._matching(word, list(order.items)) if i not in found]
-        if found or not words:
+        if found or not words or not meaning:
             return found
         best = self._e5_best(words, list(order.items))
         return [best] if best is not None else []
 
-    def orders_naming(self, words: tuple[str, ...], orders: list[Order]) -> tuple[str | None, list[Order]]:
-        """(the word that matched, the orders holding an item it names)."""
+    def orders_naming(self, words: tuple[str, ...], orders: list[Order], *,
+                      meaning: bool = False) -> tuple[str | None, list[Order]]:
+        """(the word that matched, the orders holding an item it names); ``meaning`` as in
+        ``items_named``."""
         for word in words:
             items = self._matching(word, [i for o in orders for i in o.items])
             found = [o for o in orders if any(i in items for i in o.items)]
             if found:
                 return word, found
-        if not words:
+        if not words or not meaning:
             return None, []
         items = [(o, i) for o in orders for i in o.items]
         best = self._e5_best(words, [i for _, i in items])
