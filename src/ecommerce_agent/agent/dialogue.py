@@ -84,6 +84,8 @@ class Dialogue:
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
+        if acts.address and not acts.question and u.intent not in ("policy", "product.search"):
+            return writes.start(env, "change_address", u, state, carried=carried)  # a new address, said alone
         if "change_address" in acts.actions and (u.intent != "policy" or not acts.asks) and not (
                 acts.asks and acts.how):
             if acts.asks:

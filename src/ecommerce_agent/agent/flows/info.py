@@ -160,6 +160,11 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic in ("handoff", "lost_parcel"):
         return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
                            hours=say("service_hours"), when=R.service_now(env.now)), state)
+    if state.topic in ("cancel", "cancel_unpaid") and u.acts.shopping and state.last_order_id:
+        order = env.tools.get_order(state.last_order_id)  # "남은 금액 얼마예요?" after a partial cancellation
+        if order is not None and order.status.value != "cancelled":
+            return Outcome(say("followup.remaining", summary=R.order_summary(order),
+                               total=R.won(order.total_amount)), state, cards=[R.order_card(order)])
     if state.topic == "cancel_unpaid":
         return Outcome(say("followup.cancel_unpaid"), state)
     if state.topic == "cancel":

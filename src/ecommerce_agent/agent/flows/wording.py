@@ -22,6 +22,11 @@ def items_text(frame: Frame, order: Order, *, particle: str = "") -> str:
     return f" 중 {', '.join(names)}" if not particle else ", ".join(names)
 
 
+def _eul(before: str) -> str:
+    """The object particle after ``before`` ("주문을", "2개를")."""
+    return R.josa(before or "주문", "을/를")[len(before or "주문"):]
+
+
 def confirm_question(frame: Frame, order: Order | None, estimate: object | None = None) -> str:
     """What the agent asks before a write: exactly what it will do, and '네'/'아니요'."""
     items = items_text(frame, order) if order is not None else ""
@@ -32,7 +37,8 @@ def confirm_question(frame: Frame, order: Order | None, estimate: object | None 
         note = " " + estimate.describe() if frame.items else ""  # type: ignore[attr-defined]
     reason = f" (사유: {frame.reason})" if frame.reason else ""
     if frame.task == "cancel":
-        return say("confirm.cancel", summary=frame.summary, items=items, estimate=note + hint)
+        return say("confirm.cancel", summary=frame.summary, items=items, estimate=note + hint,
+                   eul=_eul(items))
     if frame.task == "change_address":
         return say("confirm.change_address", summary=frame.summary, address=frame.address,
                    ro=R.address_particle(frame.address))
@@ -43,7 +49,8 @@ def confirm_question(frame: Frame, order: Order | None, estimate: object | None 
         option = f" 교환 옵션: {frame.option}." if frame.option else ""
         return say("confirm.exchange", summary=frame.summary, items=items, option=option, reason=reason + hint)
     remedy = {"refund": " 처리 방법: 환불.", "exchange": " 처리 방법: 교환."}.get(frame.remedy or "", "")
-    return say("confirm.defect", summary=frame.summary, items=items, remedy=remedy, reason=reason + hint)
+    return say("confirm.defect", summary=frame.summary, items=items, remedy=remedy, reason=reason + hint,
+               eul=_eul(items))
 
 
 def refund_note(order: Order, amount: int | None = None) -> str:
@@ -68,12 +75,13 @@ def done_text(frame: Frame, before: Order, result: ActionApplied) -> str:
         if frame.items and result.order.status.value != "cancelled":
             total = R.won(result.order.total_amount)
             if unpaid:
-                return say("done.cancel_partial_unpaid", summary=frame.summary, items=items, total=total)
-            return say("done.cancel_partial_paid", summary=frame.summary, items=items, total=total,
+                return say("done.cancel_partial_unpaid", summary=frame.summary, items=items, total=total,
+                           eul=_eul(items))
+            return say("done.cancel_partial_paid", summary=frame.summary, items=items, total=total, eul=_eul(items),
                        refund=refund_note(before, estimate.refund_amount if estimate else None))
         if unpaid:
-            return say("done.cancel_unpaid", summary=frame.summary, items=whole)
-        return say("done.cancel_paid", summary=frame.summary, items=whole,
+            return say("done.cancel_unpaid", summary=frame.summary, items=whole, eul=_eul(whole))
+        return say("done.cancel_paid", summary=frame.summary, items=whole, eul=_eul(whole),
                    refund=refund_note(before, estimate.refund_amount if estimate else None))
     if frame.task == "change_address":
         return say("done.change_address", summary=frame.summary, address=frame.address,
@@ -85,7 +93,7 @@ def done_text(frame: Frame, before: Order, result: ActionApplied) -> str:
     if frame.task == "defect":
         remedy = {"refund": " 확인되면 환불해 드립니다.", "exchange": " 확인되면 교환 상품을 보내 드립니다."}.get(
             frame.remedy or "", "")
-        return say("done.defect", summary=frame.summary, items=whole, ticket=ticket, remedy=remedy)
+        return say("done.defect", summary=frame.summary, items=whole, ticket=ticket, remedy=remedy, eul=_eul(whole))
     return say("done.return", summary=frame.summary, items=whole, ticket=ticket)
 
 
