@@ -84,8 +84,10 @@ def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, r
 
 
 def _is_side(u: Understanding) -> bool:
-    """A question or lookup beside the task (not a new write, not an answer)."""
-    if u.intent in TASK_OF_INTENT and u.acts.request:
+    """A question or lookup beside the task (not a new write, not an answer, not a
+    request for a person)."""
+    if (u.intent in TASK_OF_INTENT and u.acts.request) or u.intent == "handoff" or (
+            u.acts.person and u.acts.request):
         return False
     return (u.acts.asks and not u.acts.abort) or (u.intent in SIDE_INTENTS and not u.uncertain and
                                                   not u.acts.small_talk and u.intent != "general")

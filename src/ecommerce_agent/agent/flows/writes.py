@@ -142,6 +142,14 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
         return refused(order, decision, put(drop(state, frame), retry), env)
     frame = replace(frame, order_id=order.order_id, summary=R.order_summary(order), candidates=())
     open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
+    if u is not None and frame.task != "change_address" and (u.acts.removal or u.acts.nouns):
+        words = u.acts.removal or u.acts.nouns
+        closed = [i for i in env.finder.items_named(words, order) if i not in open_items]
+        if closed and not [i for i in env.finder.items_named(words, order) if i in open_items]:
+            # "커피요" when the coffee is already cancelled: say so, never act on the rest of the order
+            item = closed[0]
+            return Outcome(say("item_closed", title=item.title, status=item.status.label,
+                               summary=R.order_summary(order)), drop(state, frame), cards=[R.order_card(order)])
     if u is not None and frame.task != "change_address":
         frame = _with_items(env, frame, open_items, u)
         frame = replace(frame, reason=reason_of(u) or frame.reason)
