@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
-
 from ..domain.orders import Order, OrderItem, OrderStatus
+from ..config import read_yaml_mapping
 from ..errors import ConfigError
 from ..nlu.lexicon import data_path
 from ..nlu.nouns import squash
@@ -59,11 +58,8 @@ class ProductLexicon:
 
 def parse_products(path: Path) -> ProductLexicon:
     path = data_path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"상품 어휘 파일 {path}을(를) 읽을 수 없습니다: {str(exc).splitlines()[0]}") from None
-    groups_raw = data.get("groups") if isinstance(data, dict) else None
+    data = read_yaml_mapping(path, "상품 어휘 파일")
+    groups_raw = data.get("groups")
     if not isinstance(groups_raw, list) or not groups_raw:
         raise ConfigError(f"상품 어휘 파일 {path}에 'groups' 목록이 없습니다.")
     groups = []

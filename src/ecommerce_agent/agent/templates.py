@@ -12,8 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..config import read_yaml_mapping
 from ..errors import ConfigError
 from ..nlu.lexicon import data_path
 
@@ -32,10 +31,7 @@ def _flatten(prefix: str, node: Any, out: dict[str, str], path: Path) -> None:
 
 def parse_templates(path: Path) -> dict[str, str]:
     path = data_path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"답변 템플릿 {path}을(를) 읽을 수 없습니다: {str(exc).splitlines()[0]}") from None
+    data = read_yaml_mapping(path, "답변 템플릿")
     out: dict[str, str] = {}
     _flatten("", data, out, path)
     return out

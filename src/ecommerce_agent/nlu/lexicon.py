@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
 
 DIALOGUE_FILE = Path("data/lexicons/dialogue.yaml")
@@ -71,16 +69,9 @@ def _compile(path: Path, key: str, patterns: Any) -> re.Pattern[str]:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    path = data_path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"어휘 파일이 없습니다: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"어휘 파일 {path}을(를) 읽을 수 없습니다: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"어휘 파일 {path}은(는) 키-값 매핑이어야 합니다.")
-    return data
+    from ..config import read_yaml_mapping  # the project's one YAML reader and error line
+
+    return read_yaml_mapping(data_path(path), "어휘 파일")
 
 
 def parse_dialogue(path: Path) -> DialogueLexicon:
