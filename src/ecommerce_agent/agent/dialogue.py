@@ -141,6 +141,9 @@ class Dialogue:
 
     def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
         env, acts = self.env, u.acts
+        if "defect" in acts.actions and task in ("return", "exchange"):
+            task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
+        carried = carried or state.last_order_id  # "그럼 환불해 주세요" about the order just discussed
         if acts.asks and not acts.done_check:
             if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
                 return info.can_i(env, task, u, state)

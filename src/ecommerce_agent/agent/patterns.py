@@ -264,7 +264,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
     if u.acts.ack or u.acts.thanks:  # "네 알겠어요": heard, not a request to act
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
-    taken_up = TASK_OF_INTENT.get(u.intent) == frame.intent and not env.finder.points(u, state) and not (
+    wanted = TASK_OF_INTENT.get(u.intent)
+    remedy = frame.intent == "defect" and wanted in ("return", "exchange")  # "그냥 환불이요" to a defect offer
+    taken_up = (wanted == frame.intent or remedy) and not env.finder.points(u, state) and not (
         u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
     if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up:
         if frame.intent == "handoff":
@@ -276,6 +278,10 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
                 return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason),
                                       order, None, state)
+            if order is not None and remedy:
+                chosen = Frame(task="defect", remedy="refund" if wanted == "return" else "exchange",
+                               reason=frame.reason)
+                return writes.proceed(env, chosen, order, u, state)
             return writes.start(env, frame.intent, u, state, order_id=frame.order_id)
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return Outcome(say("nothing_open"), state)

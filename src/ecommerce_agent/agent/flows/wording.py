@@ -48,7 +48,8 @@ def confirm_question(frame: Frame, order: Order | None, estimate: object | None 
     if frame.task == "exchange":
         option = f" 교환 옵션: {frame.option}." if frame.option else ""
         return say("confirm.exchange", summary=frame.summary, items=items, option=option, reason=reason + hint)
-    remedy = {"refund": " 처리 방법: 환불.", "exchange": " 처리 방법: 교환."}.get(frame.remedy or "", "")
+    remedy = {"refund": " 처리 방법: 환불.", "exchange": " 처리 방법: 교환."}.get(
+        frame.remedy or "", " " + say("confirm.defect_remedy_hint"))
     return say("confirm.defect", summary=frame.summary, items=items, remedy=remedy, reason=reason + hint,
                eul=_eul(items))
 
