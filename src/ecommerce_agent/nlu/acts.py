@@ -58,6 +58,7 @@ class Acts:
     mine: bool = False  # the shopper's own request ("제가 접수한", "남긴 문의")
     polite_request: bool = False  # "취소해 주실 수 있나요?"
     final_question: bool = False  # ends as a question ("…기다려도 되나요")
+    other_product: bool = False  # "다른 상품으로": not an option of the same product
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -163,6 +164,7 @@ def read_acts(text: str) -> Acts:
         mine=bool(lex.mine.search(plain)),
         polite_request=bool(lex.polite_request.search(plain)),
         final_question=bool(lex.final_question.search(plain)),
+        other_product=bool(lex.other_product.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

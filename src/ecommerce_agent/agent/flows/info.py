@@ -86,10 +86,13 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     if missing:
         return not_found(state)
     if order is None and u.acts.nouns:
-        _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
+        _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=50))
+        window = u.slots.date_range  # "7월에 산 프라이팬": that month's order
+        if window is not None:
+            named = [o for o in named if window.start <= R.kst(o.order_date) <= window.end] or named
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
         order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
-    answered = policy_answer(env, u.text, state, order=order)
+    answered = policy_answer(env, _rule_question(env, u), state, order=order)
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
@@ -107,7 +110,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             if policy_text is not None and verdict != "yes":
                 return Outcome(text, state, cards=[R.order_card(order)]).then(policy_text)
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
-        if verdict == "no" and policy_text is not None and u.acts.because:
+        if policy_text is not None and u.acts.because:
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
@@ -138,6 +141,15 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     return Outcome(f"{policy_text.text}\n\n{say('eligibility.choose', able=R.josa(label(task), '이/가'))}\n"
                    f"{listed_text}", listed.state, cards=policy_text.cards + listed.cards,
                    citations=policy_text.citations)
+
+
+def _rule_question(env: Env, u: Understanding) -> str:
+    """The question without the product it names: the product finds the order, the rest
+    asks the rule ("패딩 라벨 뗐는데 환불 돼요?" → "라벨 뗐는데 환불 돼요?")."""
+    text = u.text
+    for word in env.finder.product_words(u.acts.nouns):
+        text = text.replace(word, " ")
+    return " ".join(text.split())
 
 
 def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:

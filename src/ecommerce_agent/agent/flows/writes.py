@@ -156,6 +156,16 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
         if not frame.items and len(open_items) > 1 and not u.acts.all and (
                 u.acts.partial or frame.task == "exchange"):  # "하나만 빼고 싶어요": which one?
             return ask_item(frame, order, open_items, state)
+    if frame.task == "exchange" and u is not None and u.acts.other_product:
+        target = next((i for i in open_items if i.item_id in {x for x, _ in frame.items}), open_items[0])
+        title = target.title
+        offer = Frame(task="offer", intent="return", order_id=order.order_id, items=frame.items,
+                      reason=frame.reason, waiting=Expecting.OFFER.value)
+        cited = [R.citation(r) for r in env.tools.search_policies("다른 상품으로 교환 반품 후 재주문", top_k=1)[:1]]
+        text = say("ask.other_product", title=title, eul=R.josa(title, "을/를")[len(title):])
+        if cited:
+            text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
+        return Outcome(text, put(drop(state, frame), offer), cards=[R.order_card(order)], citations=cited)
     if frame.task == "exchange" and frame.option is None:
         asked = _exchange_option(env, frame, order, open_items, u, state)
         if isinstance(asked, Outcome):
