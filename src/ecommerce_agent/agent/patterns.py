@@ -1,16 +1,14 @@
 """Conversation-repair patterns: what to do with a message while a frame waits.
 
-Each open frame waits for something (``Frame.waiting``). The message is read as
-that answer first — a fragment such as "그 패딩이요", "두 번째요", a bare address
-or "화이트로요" completes the frame. Otherwise one of the patterns applies:
+Each open frame waits for something (``Frame.waiting``); the message is read as that
+answer first ("그 패딩이요", "두 번째요", an address, "화이트로요"), else a pattern applies:
 
 * **confirm** — only a clear yes carries out the write; a yes naming another
   order or another request carries out nothing;
 * **correction** — "아 그거 아니고 전기포트요", "번호 잘못 말했어요 ORD-…", "아니
   둘 다요": the target is replaced and the write proposed again;
 * **abort / deny** — the frame is dropped and the reply says nothing was done;
-* **digression** — a side question is answered and the frame's question asked
-  again; the frame survives until its time limit;
+* **digression** — a side question is answered, the frame's question asked again;
 * anything else (a new request) returns ``None``: the dialogue routes it afresh.
 """
 
@@ -38,8 +36,8 @@ CLEAR_YES = 0.8
 # for a cancellation; a defect is settled by a return or an exchange; "네 바꿔 주세요" to an address.
 SAME_REQUEST = {"cancel": {"cancel", "return"}, "return": {"return"}, "exchange": {"exchange"},
                 "defect": {"defect", "return", "exchange"}, "change_address": {"change_address", "exchange"}}
-SIDE_INTENTS = frozenset({"order.list", "order.detail", "order.status", "ticket.status", "policy",
-                          "product.search", "general"})
+SIDE_INTENTS = frozenset({"order.list", "order.detail", "order.status", "ticket.status", "policy", "product.search",
+                          "general"})
 
 Route = Callable[[Understanding, DialogueState], Outcome]
 
@@ -62,15 +60,14 @@ def continue_frame(env: Env, u: Understanding, state: DialogueState, route: Rout
 
 def resume_question(env: Env, frame: Frame) -> str:
     """The frame's open question, asked again after a digression."""
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
     if frame.waiting == Expecting.CONFIRM.value:
-        order = env.tools.get_order(frame.order_id) if frame.order_id else None
         return say("confirm.resume", question=writes.confirm_question(frame, order))
     if frame.waiting == Expecting.ADDRESS.value:
         return say("ask.address", summary=frame.summary)
     if frame.waiting == Expecting.ORDER.value:
         return "" if frame.intent == "offer" or not frame.candidates else say("ask.order_again")
     if frame.waiting == Expecting.ITEM.value:
-        order = env.tools.get_order(frame.order_id) if frame.order_id else None
         titles = [i.title for i in (order.item(c) for c in frame.candidates) if i] if order else []
         return say("ask.item_again", items=", ".join(titles))
     return ""
@@ -279,8 +276,8 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                 return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason),
                                       order, None, state)
             if order is not None and remedy:
-                chosen = Frame(task="defect", remedy="refund" if wanted == "return" else "exchange",
-                               reason=frame.reason)
+                chosen = Frame(task="defect", reason=frame.reason,
+                               remedy="refund" if wanted == "return" else "exchange")
                 return writes.proceed(env, chosen, order, u, state)
             return writes.start(env, frame.intent, u, state, order_id=frame.order_id)
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
