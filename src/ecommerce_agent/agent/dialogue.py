@@ -184,6 +184,10 @@ class Dialogue:
         talk = support.small_talk(u, state)
         if talk is not None:
             return talk
+        if self.env.finder.product_words(u.acts.nouns) and not u.acts.shopping:  # "카디건 주문 어떻게 됐나요"
+            _, named = self.env.finder.orders_naming(u.acts.nouns, self.env.tools.list_orders(limit=20))
+            if named:
+                return orders.lookup(self.env, replace(u, intent="order.status"), state)
         if u.intent == "policy" or u.acts.question or u.acts.nouns:
             answered = info.policy_answer(self.env, u.text, state)
             if answered is not None:

@@ -186,7 +186,7 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
         if order is not None and order.order_id != frame.order_id:
             fresh = Frame(task=frame.task, reason=frame.reason)
             return writes.proceed(env, fresh, order, u, drop(state, frame)).prefixed(lead)
-    if u.acts.all and current is not None:
+    if u.acts.all and current is not None and not env.finder.product_words(u.acts.replacement or u.acts.nouns):
         if frame.items:  # "아니 둘 다요": every item of the order
             return writes.propose(env, replace(frame, items=()), current, state)
         others = [o for o in state.last_list if o != frame.order_id]

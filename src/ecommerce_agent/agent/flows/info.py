@@ -153,8 +153,10 @@ def _rule_question(env: Env, u: Understanding) -> str:
 
 
 def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
-    """"그럼 처리된 거죠?": only what really happened in this conversation."""
-    if not u.acts.done_check:
+    """"그럼 처리된 거죠?": only what really happened in this conversation (a question naming
+    an order or product, "카디건 주문 어떻게 됐나요", is a status question instead)."""
+    if not u.acts.done_check or (not state.completed and (env.finder.points(u, state) or
+                                                          env.finder.product_words(u.acts.nouns))):
         return None
     if state.topic and state.completed:
         last = state.completed[-1].split(":")
