@@ -13,8 +13,8 @@ from ecommerce_agent.agent.evaluation import load_scenarios, run_scenario
 from ecommerce_agent.agent.factory import AgentParts
 
 SETS = Path(__file__).resolve().parents[1] / "conversations"
-# measured 2026-12-06: dev 0.34, held-out 0.47 (strict: every turn and the end state)
-FLOORS = {"dev": 0.30, "holdout": 0.42}
+# measured 2026-12-06 at the end of session 3: dev 0.374, held-out 0.500 (strict: every turn and the end state)
+FLOORS = {"dev": 0.34, "holdout": 0.46}
 
 
 def test_the_sets_are_large_enough_and_every_conversation_names_its_patterns() -> None:

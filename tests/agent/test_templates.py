@@ -32,9 +32,13 @@ def test_template_families_cover_every_write(family: str) -> None:
 
 
 def test_follow_ups_cover_every_topic() -> None:
-    for topic in ("cancel", "cancel_unpaid", "return", "exchange", "defect", "change_address"):
-        assert say(f"followup.{topic}", refund="-") or True
-    assert "{ticket}" in templates()["followup.handoff"] and "{hours}" in templates()["followup.lost_parcel"]
+    """Every topic a completed task leaves (state.topic) has its follow-up, filled as the agent fills it."""
+    fields = {"refund": "R", "ticket": "T", "hours": "H", "when": "W"}
+    for topic in ("cancel", "cancel_unpaid", "return", "exchange", "defect", "change_address", "handoff",
+                  "lost_parcel"):
+        text = say(f"followup.{topic}", **fields)
+        assert text and "{" not in text, topic
+    assert "T" in say("followup.handoff", **fields) and "H" in say("followup.lost_parcel", **fields)
 
 
 def test_no_template_reads_like_markdown_or_leaves_a_field_unnamed() -> None:

@@ -22,8 +22,8 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import orders as order_flows
-from .flows import support, writes
+from .flows import orders as order_flows, support, writes
+from .flows.wording import confirm_question
 from .flows.writes import TASK_OF_INTENT, drop, label
 from .outcome import Outcome
 from .resolve import position
@@ -62,7 +62,7 @@ def resume_question(env: Env, frame: Frame) -> str:
     """The frame's open question, asked again after a digression."""
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
     if frame.waiting == Expecting.CONFIRM.value:
-        return say("confirm.resume", question=writes.confirm_question(frame, order))
+        return say("confirm.resume", question=confirm_question(frame, order))
     if frame.waiting == Expecting.ADDRESS.value:
         return say("ask.address", summary=frame.summary)
     if frame.waiting == Expecting.ORDER.value:
@@ -97,7 +97,7 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
     if u.intent == "dialog.confirm" and not acts.correction:
         if not clear_yes(u):  # "네?" (pardon?), "첫 번째요" or a guess of the model
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
-            return Outcome(say("confirm.again", question=writes.confirm_question(frame, order)), state)
+            return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
         if frame.expired(env.now):
             minutes = int(env.confirm_ttl.total_seconds() // 60)
             return Outcome(say("confirm.expired", minutes=minutes, summary=frame.summary,
@@ -158,7 +158,7 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
             if item is not None and acts.quantity <= item.quantity:
                 return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
-        named = env.finder.items_named(acts.nouns, order)
+        named = env.finder.items_named(acts.nouns, order.items)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
             items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), order, state)
@@ -194,7 +194,7 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
             return writes.start_many(env, frame.task, [frame.order_id, *others], u, drop(state, frame))
     words = u.acts.replacement or u.acts.nouns  # "레고 말고 프라이팬이요": the one meant instead
     if words and current is not None:
-        named = env.finder.items_named(words, current)
+        named = env.finder.items_named(words, current.items)
         if named and len(current.items) > 1:
             items = tuple((i.item_id, i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), current, state)
@@ -350,7 +350,7 @@ def _item(env: Env, frame: Frame, u: Understanding, state: DialogueState, route:
     elif position(u) and 0 < (position(u) or 0) <= len(listed):
         chosen = [listed[(position(u) or 1) - 1]]
     elif acts.nouns:
-        chosen = [i for i in env.finder.items_named(acts.nouns, order, meaning=True) if i in listed]
+        chosen = [i for i in env.finder.items_named(acts.nouns, order.items, meaning=True) if i in listed]
     if any(a != frame.task for a in acts.actions if a in writes.ACTIONS) and acts.request:
         return None  # "아 그냥 환불로 해주세요": another request for the same order
     if chosen:

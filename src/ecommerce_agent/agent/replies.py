@@ -80,7 +80,7 @@ def order_summary(order: Order) -> str:
 
 def order_card(order: Order) -> dict[str, Any]:
     return {"type": "order", "order_id": order.order_id, "status": order.status.value,
-            "status_label": order.status.label, "summary": order.summary,
+            "status_label": order.status_label, "summary": order.summary,
             "total_amount": order.total_amount, "order_date": order.order_date.isoformat(),
             "tracking": ({"carrier": order.carrier, "tracking_number": order.tracking_number}
                          if order.carrier else None),
@@ -117,7 +117,7 @@ def citation(result: Any) -> dict[str, Any]:
 
 def order_line(n: int, order: Order) -> str:
     return (f"{n}. {order.order_id} · {order.summary} · {won(order.total_amount)} · "
-            f"{order.status.label} ({kdate(order.order_date)} 주문)")
+            f"{order.status_label} ({kdate(order.order_date)} 주문)")
 
 
 def order_list(orders: Sequence[Order], heading: str) -> str:
@@ -126,9 +126,10 @@ def order_list(orders: Sequence[Order], heading: str) -> str:
 
 def order_detail(order: Order) -> str:
     lines = [f"{order.order_id} 주문 정보입니다.",
-             f"- 상태: {order.status.label}",
+             f"- 상태: {order.status_label}",
              f"- 주문일: {kdate(order.order_date)}",
-             f"- 상품: " + ", ".join(f"{i.title}({i.option}) {i.quantity}개" for i in order.items),
+             "- 상품: " + ", ".join(f"{i.title}({i.option}) {i.quantity}개" + (
+                 f" [{i.status.label}]" if i.status.value != "ordered" else "") for i in order.items),
              f"- 결제: {won(order.total_amount)} (배송비 {won(order.shipping_fee)}, {order.payment_method.label})"]
     if order.carrier:
         lines.append(f"- 배송: {order.carrier} {order.tracking_number}")
@@ -140,7 +141,7 @@ def order_detail(order: Order) -> str:
 
 
 def order_status(order: Order) -> str:
-    text = f"{order.order_id}({order.summary}) 주문은 현재 '{order.status.label}' 상태입니다."
+    text = f"{order.order_id}({order.summary}) 주문은 현재 '{order.status_label}' 상태입니다."
     if order.carrier:
         text += f" {order.carrier} 운송장 번호는 {order.tracking_number}입니다."
     if order.delivered_at:

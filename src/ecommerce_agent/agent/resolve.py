@@ -13,6 +13,7 @@ one for a return): see ``PURPOSE_STATUSES``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -137,15 +138,16 @@ class OrderFinder:
         inner = [w for w in self.lexicon.by_word if len(w) >= 2 and w != squash(word) and w in squash(word)]
         return [i for i in items if any(self.item_matches(w, i) for w in inner)]
 
-    def items_named(self, words: tuple[str, ...], order: Order, *, meaning: bool = False) -> list[OrderItem]:
+    def items_named(self, words: tuple[str, ...], items: Sequence[OrderItem], *,
+                    meaning: bool = False) -> list[OrderItem]:
         """The order's items that the words name (lexicon; with ``meaning``, then e5 when
         nothing matched — only where the shopper is picking an item, as it costs a model call)."""
         found: list[OrderItem] = []
         for word in words:
-            found += [i for i in self._matching(word, list(order.items)) if i not in found]
+            found += [i for i in self._matching(word, list(items)) if i not in found]
         if found or not words or not meaning:
             return found
-        best = self._e5_best(words, list(order.items))
+        best = self._e5_best(words, list(items))
         return [best] if best is not None else []
 
     def orders_naming(self, words: tuple[str, ...], orders: list[Order], *,

@@ -139,5 +139,9 @@ class Tools:
                           lambda: self.ctx.search.search_products(query, top_k=top_k, min_price=min_price,
                                                                   max_price=max_price))
 
+    def answer_policy(self, question: str, answer: Callable[[], T]) -> T:
+        """A policy answer (``answers.PolicyAnswerer``), recorded like every tool call."""
+        return self._call("answer_policy", {"query": question}, answer)
+
     def handoff(self, transcript: str) -> Ticket:
         return self.create_ticket(IssueType.INQUIRY, transcript, source=TicketSource.HANDOFF)

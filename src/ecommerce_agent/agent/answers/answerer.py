@@ -12,6 +12,7 @@ from ...domain.orders import Order
 from .compose import Lead, choose_lead, compose
 from .compute import first_computed
 from ...nlu.lexicon import data_path
+from ...search.analysis import LEXICON  # English words shoppers use for Korean ones ("refund")
 from .facts import DEFAULT_FACTS, FactTable, load_facts
 from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, squash
 from .question import Question, read_question
@@ -176,8 +177,6 @@ _BRANDS = re.compile(r"[가-힣]{1,6}페이|[A-Za-z][A-Za-z\-]{2,}")
 
 def _names_covered(question: str, section: Section) -> bool:
     haystack = squash(f"{section.heading} {section.text}").lower()
-    from ...search.analysis import LEXICON  # English words shoppers use for Korean ones ("refund")
-
     names = [m.group(0) for m in _BRANDS.finditer(question)
              if not m.group(0).isascii() or (len(m.group(0)) > 3 and m.group(0).lower() not in LEXICON)]
     return all(squash(name).lower() in haystack for name in names)

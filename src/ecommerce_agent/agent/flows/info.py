@@ -17,7 +17,8 @@ from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
-from .writes import ACTIONS, label, not_found, put, refund_note
+from .wording import refund_note
+from .writes import ACTIONS, label, not_found, put
 
 
 def policy_answer(env: Env, text: str, state: DialogueState, *,
@@ -27,8 +28,8 @@ def policy_answer(env: Env, text: str, state: DialogueState, *,
         return None
     from ..answers import AnswerContext
 
-    answer = env.tools._call("answer_policy", {"query": text},
-                             lambda: env.answerer.answer(text, now=env.now, context=AnswerContext(order=order)))
+    answer = env.tools.answer_policy(text, lambda: env.answerer.answer(text, now=env.now,
+                                                                    context=AnswerContext(order=order)))
     if answer is None:
         return None
     return Outcome(answer.text, state, cards=list(answer.cards), citations=list(answer.citations)), answer.verdict

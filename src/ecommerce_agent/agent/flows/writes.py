@@ -27,9 +27,7 @@ from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
-from .wording import confirm_question, done_text, refund_note
-
-__all__ = ["confirm_question", "refund_note"]  # re-exported: patterns and info ask through this module
+from .wording import confirm_question, done_text
 
 ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.EXCHANGE,
            "defect": Action.DEFECT, "change_address": Action.CHANGE_ADDRESS}
@@ -144,8 +142,9 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
     open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
     if u is not None and frame.task != "change_address" and (u.acts.removal or u.acts.nouns):
         words = u.acts.removal or u.acts.nouns
-        closed = [i for i in env.finder.items_named(words, order) if i not in open_items]
-        if closed and not [i for i in env.finder.items_named(words, order) if i in open_items]:
+        named = env.finder.items_named(words, order.items)
+        closed = [i for i in named if i not in open_items]
+        if closed and len(closed) == len(named):
             # "커피요" when the coffee is already cancelled: say so, never act on the rest of the order
             item = closed[0]
             return Outcome(say("item_closed", title=item.title, status=item.status.label,
@@ -187,7 +186,7 @@ def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> F
     """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
     quantity = u.acts.quantity
     words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.nouns
-    named = env.finder.items_named(words, _as_order(open_items)) if words else []
+    named = env.finder.items_named(words, open_items) if words else []
     if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())
     named = [i for i in named if i in open_items]
@@ -200,12 +199,6 @@ def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> F
         item_id, had = frame.items[0]
         return replace(frame, items=((item_id, min(quantity, had)),))
     return frame
-
-
-def _as_order(items: list) -> Order:
-    from types import SimpleNamespace
-
-    return SimpleNamespace(items=tuple(items))  # type: ignore[return-value]
 
 
 def ask_item(frame: Frame, order: Order, open_items: list, state: DialogueState) -> Outcome:
