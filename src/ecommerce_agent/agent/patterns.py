@@ -308,7 +308,7 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
-        if not named and not _is_side(u) and listed:
+        if not named and listed and (not _is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
             return writes.ask_which(env, frame, u, drop(state, frame))

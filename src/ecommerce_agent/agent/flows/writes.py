@@ -91,8 +91,10 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
     recent = env.tools.list_orders(limit=20)
     word, named = env.finder.orders_naming(u.acts.nouns, recent)
     known = env.finder.product_words(u.acts.nouns)
-    if known and not named:  # a product the shopper never ordered: say so, propose nothing else
-        return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if known and not named:  # a product the shopper never ordered: say so, propose nothing else; the
+        # task stays open, so "아 그거 말고 양말이요" continues it (a retry, as after a refusal)
+        retry = Frame(task=frame.task, reason=frame.reason, waiting=Expecting.ORDER.value)
+        return Outcome(say("ask.product_none", word=known[0]), put(replace(state, last_list=()), retry))
     if named:
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
         if len(allowed) == 1:
