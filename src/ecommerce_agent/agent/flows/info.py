@@ -173,7 +173,11 @@ def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | No
 def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"그럼 이제 뭐 하면 돼요?", "연락은 언제 줘요?" right after something was done:
     the next steps of that, not a search."""
-    if state.topic is None or u.acts.nouns or u.slots.order_id or not (u.acts.question or u.uncertain):
+    ticket = state.handoff_ticket_id if state.topic == "handoff" else state.last_ticket_id
+    if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
+        return Outcome(say("followup.ticket_number", ticket=ticket), state)
+    if state.topic is None or u.acts.nouns or u.slots.order_id or not (
+            u.acts.question or u.uncertain or u.acts.hurry):
         return None
     if state.topic in ("handoff", "lost_parcel"):
         return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
