@@ -15,11 +15,11 @@ from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
-from ..sources import cite, sourced
+from ..sources import answers_about, cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
 from .wording import refund_key, refund_note
-from .writes import ACTIONS, label, not_found, put, reason_of
+from .writes import ACTIONS, label, not_found, option_named, put, reason_of
 
 
 def policy_answer(env: Env, text: str, state: DialogueState, *,
@@ -98,10 +98,19 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
         order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
     answered = policy_answer(env, _rule_question(env, u), state, order=order)
+    if answered is not None and not answers_about(task, answered[0].citations):
+        answered = None  # a passage from a document that does not rule on this request
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
                   waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
+    if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
+        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
+        items = tuple((i.item_id, i.quantity) for i in named) or (
+            ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
+        offer = replace(offer, items=items)
+        if task == "exchange" and items:
+            offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
