@@ -111,6 +111,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         items = tuple((i.item_id, i.quantity) for i in named) or (
             ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
         offer = replace(offer, items=items)
+        state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
@@ -217,7 +218,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     ticket = state.handoff_ticket_id if state.topic == "handoff" else state.last_ticket_id
     if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
         return Outcome(say("followup.ticket_number", ticket=ticket), state)
-    if state.topic is None or u.acts.nouns or u.slots.order_id or not (
+    korean_nouns = [n for n in u.acts.nouns if not n.isascii()]  # "when will they contact me?" names nothing
+    if state.topic is None or korean_nouns or u.slots.order_id or not (
             u.acts.question or u.uncertain or u.acts.hurry):
         return None
     if state.topic in ("handoff", "lost_parcel"):
