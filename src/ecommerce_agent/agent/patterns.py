@@ -221,7 +221,7 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
-        return support.lost_parcel(env, u, state)  # "충전기요", "ORD-…요 다 봤고요": that order, then
+        return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
     if frame.intent == "lost_parcel" and frame.order_id and (
