@@ -286,6 +286,12 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
+        if len(named) > 1 and listed and len(named) < len(listed):  # "시계": two of the listed hold one
+            ids = tuple(o.order_id for o in named)
+            head = say("ask.product_several", word=word, count=len(named))
+            return Outcome(R.order_list(named, head) + "\n" + say("ask.which_tail"),
+                           replace(put(drop(state, frame), replace(frame, candidates=ids)), last_list=ids),
+                           cards=[R.order_card(o) for o in named])
         if not named and listed and (not _is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
