@@ -90,7 +90,7 @@ class PolicyAnswerer:
                      if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
             computed = first_computed(rules, _with_numbers(part, q), now, delivered, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
-                                                      self.words.sentences.get(best.section.key)), best))
+                                                      self.words.sentences.get(best.section.key), self.lexicon), best))
         if not blocks or not _names_covered(question, blocks[0][0]):
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])

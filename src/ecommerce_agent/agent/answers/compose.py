@@ -9,12 +9,21 @@ import re
 from dataclasses import dataclass
 
 from .compute import Computed
-from .lexicon import squash
+from .rules_base import FREE_Q
+from .lexicon import Lexicon, squash
 from .question import Question
 from .sections import Section
 
 NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은|는)|쉽니다|휴무|운영하지|거절|아니라|못합니다|없이는|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않(?!으시면|으면|은|는)|없습니다|없으며|"
                       r"지원하지|제한됩니다|드리지\s?않(?!으시면|으면|은|는)|접수되지|되지\s?않(?!으시면|으면|은|는)|아닌\s?경우에는|적용되지")
+# a restriction said softly is still not a plain yes ("…반품이 제한될 수 있습니다", "…입금하지 마세요")
+RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|돼|된다)|어려울\s?수|불가능|마세요|하지\s?마|삼가|받지\s?않|"
+                      r"(?:비용|배송비|금액)을\s?청구할\s?수")
+# "체크카드는 일시불로만 결제됩니다": only the named way; asking about another one is a no
+ONLY = re.compile(r"([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|만\s?(?:가능|됩니다|결제|사용|발급|지원|받))")
+# asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
+PERMISSION_Q = re.compile(r"[해봐써돼어아]도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
+PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
              "period": re.compile(r"\d+\s?(?:영업일|일|개월|년|시간|분)|당일|즉시|바로"),
@@ -60,7 +69,7 @@ def sentence_score(sentence: str, position: int, q: Question, words: list[str],
 DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품")
 
 
-PAYER_Q = re.compile(r"내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
+PAYER_Q = re.compile(r"빼고|떼고|차감|무료|공짜|내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
                      r"유료|돈\s?받")
 SHOP_PAYS = re.compile(r"쇼핑몰이\s?(?:전액\s?|모두\s?)?부담|쇼핑몰\s?부담|청구하지\s?않|부과하지\s?않|부과되지\s?않|차감\s?없이|"
                        r"무료로|추가\s?배송비는\s?없|받지\s?않")
@@ -93,7 +102,7 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
     return rest[:cue.end()] if cue else sentence
 
 
-PREDICATE = re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}|[다요][.!]?(?=\\s|$)")
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|[다요][.!]?(?=\\s|$)")
 
 
 LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
@@ -108,16 +117,38 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
         for text in (sentence, *context):
             shop, shopper = SHOP_PAYS.search(text), SHOPPER_PAYS.search(text)
             if shop or shopper:
-                return "no" if shop and (not shopper or shop.start() < shopper.start()) else "yes"
+                shopper_pays = not (shop and (not shopper or shop.start() < shopper.start()))
+                # "공짜죠?" asks the opposite of "내야 돼요?"
+                return "yes" if shopper_pays != bool(FREE_Q.search(q.text)) else "no"
     if q is not None:  # "한 주문에 1장만": asking to use two is a no
         limit = next((LIMIT.search(t) for t in (sentence, *context) if LIMIT.search(t)), None)
         if limit is not None and MORE_THAN_ONE.search(q.text):
             return "no"
-    return "no" if NEGATIVE.search(sentence) else "yes"
+    return "no" if restricts(sentence, q) else "yes"
+
+
+def restricts(sentence: str, q: Question | None = None) -> bool:
+    """The sentence says no, restricts, forbids, or (for a question asking to do
+    something) names what doing it costs; or allows only a way the question does
+    not name."""
+    if NEGATIVE.search(sentence) or RESTRICT.search(sentence):
+        return True
+    if q is None:
+        return False
+    if PERMISSION_Q.search(q.text) and PENALTY.search(sentence):
+        return True
+    squashed = squash(q.text)
+    only = ONLY.search(sentence)
+    return (only is not None and not only.group(1).endswith(("경우", "때")) and squash(only.group(1)) not in squashed
+            and not FREE_Q.search(q.text))
+
+
+EXCEPTION_MARGIN = 0.25  # how much less a restricting sentence may score and still lead a yes/no answer
 
 
 def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
-                computed: Computed | None, bags: list[frozenset[str]] | None = None) -> Lead:
+                computed: Computed | None, bags: list[frozenset[str]] | None = None,
+                lexicon: Lexicon | None = None) -> Lead:
     if computed is not None:
         if q.yesno and computed.verdict:
             return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
@@ -125,21 +156,70 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     sentences = list(section.sentences) or [section.heading]
     bags = bags if bags is not None and len(bags) == len(sentences) else [frozenset()] * len(sentences)
     topic = squash(section.heading)
-    best = max(range(len(sentences)),
-               key=lambda i: sentence_score(sentences[i], i, q, words, emap, bags[i], topic))
+    scores = [sentence_score(sentences[i], i, q, words, emap, bags[i], topic) for i in range(len(sentences))]
+    best = max(range(len(sentences)), key=lambda i: scores[i])
+    intro = section.intro if len(section.intro) == len(sentences) else (None,) * len(sentences)
+    if q.yesno:
+        best = _exception_first(sentences, intro, scores, best, q, words, emap, bags, topic, lexicon)
     sentence = sentences[best]
     after = sentences[best + 1] if best + 1 < len(sentences) else ""
-    head = section.intro[best] if best < len(section.intro) else None
+    head = intro[best]
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
         if q.yesno:
             verdict = polarity(clause_for(sentences[head], q, words, emap), q)
+            if lexicon is not None and lexicon.contrasted(q.text, item):
+                verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
     if q.yesno:
-        verdict = polarity(clause_for(sentence, q, words, emap, after), q, (sentence, after))
+        clause = clause_for(sentence, q, words, emap, after)
+        verdict = polarity(clause, q, (sentence, after))
+        if lexicon is not None and lexicon.contrasted(q.text, sentence):
+            verdict = "no" if verdict == "yes" else "yes"
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
+
+
+def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores: list[float], best: int,
+                     q: Question, words: list[str], emap: dict[str, set[str]], bags: list[frozenset[str]],
+                     topic: str, lexicon: Lexicon | None) -> int:
+    """A yes/no question about a case the section restricts is answered by the
+    restriction: the exception beats the general rule ("모든 카드로 결제하실 수
+    있습니다" / "체크카드는 일시불로만 결제됩니다" for "체크카드로 할부 돼요?").
+    A sentence nearly as relevant as the best one that names at least as many of the
+    question's own words (not the section's topic) and restricts leads instead."""
+    def specific(i: int) -> int:
+        s = squash(sentences[i])
+        return sum(1 for w in words if (w in bags[i] or w in s or any(
+            x in bags[i] or x in s for x in emap.get(w, ()))))
+
+    def restricting(i: int) -> bool:
+        text = sentences[i] if intro[i] is None else sentences[intro[i]]
+        # a restriction of the other case ("단순 변심 반품은 제한됩니다" for a 불량 question) is none
+        return restricts(clause_for(text, q, words, emap), q) != (
+            lexicon is not None and lexicon.contrasted(q.text, sentences[i]))
+
+    if restricting(best):
+        return best
+    lead = specific(best)
+    for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
+        if scores[i] < scores[best] - EXCEPTION_MARGIN:
+            break
+        if i == best or not restricting(i):
+            continue
+        # more of the question's words; as many when it names the question's own case the other way
+        # ("체크카드는 일시불로만": 할부 asked) rather than adding a condition ("다만 30일 이내에 …")
+        hits = specific(i)
+        if hits > lead or (hits == lead >= 1 and lexicon is not None and (
+                lexicon.contrasted(q.text, sentences[i]) or _only_other(sentences[i], q))):
+            return i
+    return best
+
+
+def _only_other(sentence: str, q: Question) -> bool:
+    only = ONLY.search(sentence)
+    return only is not None and not only.group(1).endswith(("경우", "때")) and squash(only.group(1)) not in squash(q.text)
 
 
 def details(section: Section, skip: set[str]) -> list[str]:

@@ -15,7 +15,7 @@ import yaml
 from ...errors import ConfigError
 
 DEFAULT_LEXICON = Path("data/lexicons/policy_colloquial.yaml")
-SECTIONS = ("synonyms", "regions", "day_words", "count_words", "relative_days", "weekdays", "dayparts")
+SECTIONS = ("synonyms", "regions", "day_words", "count_words", "relative_days", "weekdays", "dayparts", "contrasts")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Lexicon:
     relative_days: dict[str, int]
     weekdays: dict[str, int]
     dayparts: dict[str, int]
+    # pairs of words that exclude each other (착불/선불, 할부/일시불): a sentence about
+    # one answers a yes/no question about the other the other way round
+    contrasts: tuple[tuple[str, str], ...] = ()
 
     @property
     def number_words(self) -> frozenset[str]:
@@ -63,6 +66,16 @@ class Lexicon:
             if place in squashed:
                 return klass
         return None
+
+    def contrasted(self, question: str, sentence: str) -> bool:
+        """The sentence is about the opposite of what the question names: the question
+        says one word of a pair (and not the other), the sentence the other (and not the first)."""
+        q, s = squash(question), squash(sentence)
+        for a, b in self.contrasts:
+            for x, y in ((a, b), (b, a)):
+                if x in q and y not in q and y in s and x not in s:
+                    return True
+        return False
 
 
 def squash(text: str) -> str:
@@ -108,7 +121,12 @@ def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
                 raise fail(f"regions.{key}", "지명은 빈 문자열이 아닌 글자여야 합니다")
             regions.append((squash(place), entry["class"]))
     numbers: dict[str, dict[str, int]] = {}
-    for key in SECTIONS[2:]:
+    contrasts: list[tuple[str, str]] = []
+    for n, pair in enumerate(data.get("contrasts") or [], 1):
+        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(w, str) and w.strip() for w in pair):
+            raise fail(f"contrasts[{n}]", "서로 반대인 두 단어의 목록이어야 합니다")
+        contrasts.append((squash(pair[0]), squash(pair[1])))
+    for key in SECTIONS[2:-1]:
         table = data.get(key) or {}
         if not isinstance(table, dict):
             raise fail(key, "단어: 숫자 목록이어야 합니다")
@@ -127,4 +145,4 @@ def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
     synonyms.sort(key=lambda s: -len(s[0]))
     regions.sort(key=lambda r: -len(r[0]))
     return Lexicon(tuple(synonyms), tuple(regions), numbers["day_words"], numbers["count_words"],
-                   numbers["relative_days"], numbers["weekdays"], numbers["dayparts"])
+                   numbers["relative_days"], numbers["weekdays"], numbers["dayparts"], tuple(contrasts))

@@ -94,6 +94,10 @@ def kdate(day: date) -> str:
 DEFECT = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?(?:상품|물건)")
 
 
+# asking whether something costs nothing ("제주도 배송비 공짜죠?", "추가 요금 안 붙죠?")
+FREE_Q = re.compile(r"무료(?:죠|예요|에요|인가|이죠|맞|아니|로\s?(?:해|돼|되|보내))|공짜|안\s?(?:내|붙|들)|없(?:나요|죠|어요|지요|는\s?거|나)")
+
+
 FREE_SHIPPING = re.compile(r"무료\s?배송|무배|배송비\s?(?:없이|무료|안\s?내)|공짜\s?배송")
 
 
