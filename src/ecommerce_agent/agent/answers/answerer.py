@@ -14,7 +14,7 @@ from .compute import first_computed
 from ...nlu.lexicon import data_path
 from ...search.analysis import LEXICON  # English words shoppers use for Korean ones ("refund")
 from .facts import DEFAULT_FACTS, FactTable, load_facts
-from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, squash
+from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, load_product_groups, squash
 from .question import Question, read_question
 from .relevance import (Calibration, Candidate, SectionWords, ExpansionTable, answerable, content_words, rule_sections,
                         score_candidates)
@@ -22,6 +22,8 @@ from .sections import Section, SectionStore
 
 SEARCH_DEPTH = 8  # chunks of the hybrid search considered
 DOCS_EXPANDED = 3  # every section of the best documents competes too
+ASKED_ASPECT = re.compile(r"(?:배송비|택배비|반품비|교환비|비용|요금|수수료|금액|기간|기한|얼마|언제|며칠|몇\s?일|"
+                          r"어떻게|어디서|어디|누가)(?:는|은|이|가|를|을|도|요)?")
 CONDITIONAL = re.compile(r"경우|이내|이상|이하|미만|까지|면\s|라면|다만")
 
 
@@ -42,12 +44,18 @@ class PolicyAnswer:
 
 class PolicyAnswerer:
     def __init__(self, search: Any, facts: FactTable, *, sections: SectionStore, lexicon: Lexicon,
-                 calibration: Calibration | None = None) -> None:
+                 calibration: Calibration | None = None, products: tuple[frozenset[str], ...] = ()) -> None:
         self.search, self.facts, self.sections, self.lexicon = search, facts, sections, lexicon
         self.calibration = calibration or Calibration()
         self.analyzer = search.analyzer
         self.words = SectionWords(sections, self.analyzer)
         self.expansion_table = ExpansionTable(self.analyzer, lexicon)
+        # a product word → the words of its groups the documents use (만화책 → 도서); none: it is neutral
+        self.products: dict[str, frozenset[str]] = {}
+        for group in products:
+            corpus = frozenset(w for w in group if w in self.words.idf)
+            for word in group:
+                self.products[word] = self.products.get(word, frozenset()) | corpus
 
     @classmethod
     def load(cls, search: Any, settings: Any = None, *, facts_path: Path = DEFAULT_FACTS,
@@ -61,7 +69,7 @@ class PolicyAnswerer:
         policies, facts_path, lexicon_path = data_path(policies), data_path(facts_path), data_path(lexicon_path)
         sections = SectionStore.load(policies)
         return cls(search, load_facts(facts_path, sections), sections=sections, lexicon=load_lexicon(lexicon_path),
-                   calibration=calibration)
+                   calibration=calibration, products=load_product_groups(lexicon_path.parent / "products.yaml"))
 
     # -- answering ---------------------------------------------------------------
 
@@ -74,8 +82,9 @@ class PolicyAnswerer:
             for i, text in enumerate(q.parts):
                 part = read_question(text, self.lexicon)
                 if i > 0 and len(content_words(self.analyzer, text, self.lexicon)) < 2:
-                    part = replace(read_question(f"{q.parts[i - 1]} {text}", self.lexicon), kinds=part.kinds,
-                                   parts=())
+                    # the topic of the part before, without what it asked ("반품 배송비 얼마" → 반품)
+                    topic = ASKED_ASPECT.sub(" ", q.parts[i - 1])
+                    part = replace(read_question(f"{topic} {text}", self.lexicon), kinds=part.kinds, parts=())
                 parts.append(part)
         delivered = context.order.delivered_at if context is not None and context.order is not None else None
         blocks: list[tuple[Section, Lead, Candidate]] = []
@@ -126,6 +135,7 @@ class PolicyAnswerer:
         words += [w for w in dict.fromkeys(squash(e) for e in q.expansions if " " not in e)
                   if len(w) >= 2 and w not in words]
         emap = self.expansion_table.map(q.text)
+        words = self._neutralised(words, emap)
         ranked = list(candidates.values())
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
         ranked.sort(key=lambda c: -c.score)
@@ -133,6 +143,22 @@ class PolicyAnswerer:
         if not answerable(best, self.calibration):
             return None
         return best, words, emap, ranked
+
+    def _neutralised(self, words: list[str], emap: dict[str, set[str]]) -> list[str]:
+        """Without the words that say nothing about the rule (벌써, 강아지); a product
+        the documents do not name is read as its category (만화책 → 도서) or left out."""
+        out = []
+        for w in words:
+            key = squash(w)
+            if key in self.lexicon.neutral:
+                continue
+            if w not in self.words.idf and key in self.products and not emap.get(w):
+                corpus = self.products[key]
+                if not corpus:
+                    continue
+                emap[w] = set(corpus)
+            out.append(w)
+        return out
 
     def _section(self, result: Any) -> Section | None:
         path = result.metadata.get("heading_path") or []

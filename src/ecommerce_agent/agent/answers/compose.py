@@ -78,7 +78,8 @@ SHOPPER_PAYS = re.compile(r"고객님\s?(?:이\s?)?부담|부과됩니다|붙습
 CLAUSE = re.compile(r"(?<=[며고서면데만])\s*,\s*|,\s+(?=[^,]{8,})")
 
 
-def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]], after: str = "") -> str:
+def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]], after: str = "",
+               topic: str = "") -> str:
     """From the clause of ``sentence`` about what is asked to the predicate that
     ends it ("휴대폰 소액결제, 페이팔, 상품권 결제는 현재 지원하지 않습니다": the list
     item asked about, up to 지원하지 않습니다); a list item without a predicate
@@ -90,7 +91,8 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
 
         def hits(c: str) -> float:
             t = squash(c)
-            n = sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+            # the section's topic (its heading) counts half: the clause about what is asked of it wins
+            n = sum(0.5 if w in topic else 1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
             if asks_defect:  # the clause about the case asked: 불량 rather than 단순 변심
                 n += 1.5 * bool(DEFECT_Q.search(c)) - 1.5 * ("단순 변심" in c and not DEFECT_Q.search(c))
             return n
@@ -167,13 +169,13 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
         if q.yesno:
-            verdict = polarity(clause_for(sentences[head], q, words, emap), q)
+            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic), q)
             if lexicon is not None and lexicon.contrasted(q.text, item):
                 verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
     if q.yesno:
-        clause = clause_for(sentence, q, words, emap, after)
+        clause = clause_for(sentence, q, words, emap, after, topic)
         verdict = polarity(clause, q, (sentence, after))
         if lexicon is not None and lexicon.contrasted(q.text, sentence):
             verdict = "no" if verdict == "yes" else "yes"
@@ -197,7 +199,7 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
     def restricting(i: int) -> bool:
         text = sentences[i] if intro[i] is None else sentences[intro[i]]
         # a restriction of the other case ("단순 변심 반품은 제한됩니다" for a 불량 question) is none
-        return restricts(clause_for(text, q, words, emap), q) != (
+        return restricts(clause_for(text, q, words, emap, topic=topic), q) != (
             lexicon is not None and lexicon.contrasted(q.text, sentences[i]))
 
     if restricting(best):

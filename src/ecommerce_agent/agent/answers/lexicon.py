@@ -15,7 +15,8 @@ import yaml
 from ...errors import ConfigError
 
 DEFAULT_LEXICON = Path("data/lexicons/policy_colloquial.yaml")
-SECTIONS = ("synonyms", "regions", "day_words", "count_words", "relative_days", "weekdays", "dayparts", "contrasts")
+SECTIONS = ("synonyms", "regions", "day_words", "count_words", "relative_days", "weekdays", "dayparts", "contrasts",
+            "neutral")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Lexicon:
     # pairs of words that exclude each other (착불/선불, 할부/일시불): a sentence about
     # one answers a yes/no question about the other the other way round
     contrasts: tuple[tuple[str, str], ...] = ()
+    # everyday words that say nothing about which rule applies (벌써, 강아지, 엄마)
+    neutral: frozenset[str] = frozenset()
 
     @property
     def number_words(self) -> frozenset[str]:
@@ -40,9 +43,10 @@ class Lexicon:
         """Corpus words for the everyday words ``text`` uses, in order, without repeats."""
         squashed = squash(text)
         found: list[str] = []
-        for word, corpus in self.synonyms:
+        for word, corpus in self.synonyms:  # longest first; a phrase used is not read again in part
             if word in squashed:
                 found.extend(w for w in corpus if w not in found)
+                squashed = squashed.replace(word, "\x00")
         return found
 
     def rewrite(self, text: str) -> str:
@@ -126,7 +130,10 @@ def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
         if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(w, str) and w.strip() for w in pair):
             raise fail(f"contrasts[{n}]", "서로 반대인 두 단어의 목록이어야 합니다")
         contrasts.append((squash(pair[0]), squash(pair[1])))
-    for key in SECTIONS[2:-1]:
+    neutral = data.get("neutral") or []
+    if not isinstance(neutral, list) or not all(isinstance(w, str) and w.strip() for w in neutral):
+        raise fail("neutral", "단어 목록이어야 합니다")
+    for key in SECTIONS[2:-2]:
         table = data.get(key) or {}
         if not isinstance(table, dict):
             raise fail(key, "단어: 숫자 목록이어야 합니다")
@@ -145,4 +152,20 @@ def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
     synonyms.sort(key=lambda s: -len(s[0]))
     regions.sort(key=lambda r: -len(r[0]))
     return Lexicon(tuple(synonyms), tuple(regions), numbers["day_words"], numbers["count_words"],
-                   numbers["relative_days"], numbers["weekdays"], numbers["dayparts"], tuple(contrasts))
+                   numbers["relative_days"], numbers["weekdays"], numbers["dayparts"], tuple(contrasts),
+                   frozenset(squash(w) for w in neutral))
+
+
+def load_product_groups(path: Path) -> tuple[frozenset[str], ...]:
+    """The product lexicon's groups (data/lexicons/products.yaml: 만화책 ~ 책 ~ 도서):
+    a product a question names is read as its category when the documents name one.
+    Missing or malformed, there are none (the product lexicon is validated where it
+    is owned, agent/resolve.py)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ()
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        return ()
+    return tuple(frozenset(squash(str(w)) for w in g) for g in groups if isinstance(g, list))

@@ -205,6 +205,7 @@ class ExpansionTable:
             targets = {squash(c) for c in corpus}  # the corpus phrase, not its generic parts
             targets |= {w for c in corpus if len(words[c]) == 1 for w in words[c]}
             self.entries.append((key, tuple(words[key]) or (key,), frozenset(targets)))
+        self.n_synonyms = len(self.entries)
         for place, klass in lexicon.regions:
             targets = frozenset({klass, "도서산간", "제주"} if klass == "제주" else {klass})
             self.entries.append((place, tuple(words[place]) or (place,), targets))
@@ -213,10 +214,12 @@ class ExpansionTable:
         """Question word → the corpus words its everyday phrase stands for."""
         out: dict[str, set[str]] = {}
         squashed = squash(question)
-        for key, words, targets in self.entries:
+        for n, (key, words, targets) in enumerate(self.entries):
             if key in squashed:
                 for w in words:
                     out.setdefault(w, set()).update(targets)
+                if n < self.n_synonyms:  # longest first: a phrase used is not read again in part
+                    squashed = squashed.replace(key, "\x00")
         return out
 
 
