@@ -104,7 +104,7 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
     return rest[:cue.end()] if cue else sentence
 
 
-PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|[다요][.!]?(?=\\s|$)")
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|(?:니다|세요|어요|아요|해요|에요|예요|이다)[.!]?(?=\\s|$)")
 
 
 LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
@@ -145,6 +145,7 @@ def restricts(sentence: str, q: Question | None = None) -> bool:
             and not FREE_Q.search(q.text))
 
 
+ASKED_BONUS = 0.15  # a yes/no question's last content word is what it asks about
 EXCEPTION_MARGIN = 0.25  # how much less a restricting sentence may score and still lead a yes/no answer
 
 
@@ -159,6 +160,11 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     bags = bags if bags is not None and len(bags) == len(sentences) else [frozenset()] * len(sentences)
     topic = squash(section.heading)
     scores = [sentence_score(sentences[i], i, q, words, emap, bags[i], topic) for i in range(len(sentences))]
+    if q.yesno:  # "해외 사는데 … 주문 돼요?": the sentence about what is asked to be done (주문), not the setting
+        asked = _asked_word(q, words)
+        for i, sentence in enumerate(sentences):
+            if asked and (asked in bags[i] or asked in squash(sentence)):
+                scores[i] += ASKED_BONUS
     best = max(range(len(sentences)), key=lambda i: scores[i])
     intro = section.intro if len(section.intro) == len(sentences) else (None,) * len(sentences)
     if q.yesno:
@@ -217,6 +223,13 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
                 lexicon.contrasted(q.text, sentences[i]) or _only_other(sentences[i], q))):
             return i
     return best
+
+
+def _asked_word(q: Question, words: list[str]) -> str | None:
+    """The question's content word said last (the predicate asked about: "… 주문 돼요?" → 주문)."""
+    squashed = squash(q.text)
+    placed = [(squashed.rfind(w), w) for w in words if squashed.rfind(w) >= 0]
+    return max(placed)[1] if placed else None
 
 
 def _only_other(sentence: str, q: Question) -> bool:

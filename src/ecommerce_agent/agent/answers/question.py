@@ -16,7 +16,7 @@ AMOUNT_Q = re.compile(r"얼마|몇\s?원|비용|금액|요금|수수료|몇\s?�
 PERIOD_Q = re.compile(r"며칠|몇\s?일|얼마나\s?걸|얼마\s?동안|기간|언제까지|몇\s?시간|몇\s?달|몇\s?개월|몇\s?년|"
                       r"얼마나\s?(?:보관|유지|가|있)|몇\s?영업일|how long", re.I)
 WHEN_Q = re.compile(r"언제|몇\s?시|몇\s?요일|when", re.I)
-HOW_Q = re.compile(r"어떻게|어케|방법|어디서|어디에서|어디로|절차|how to", re.I)
+HOW_Q = re.compile(r"어떻게|어케|방법|어디|절차|how to|where", re.I)
 WHO_Q = re.compile(r"누가|누구|부담", re.I)
 YESNO_END = re.compile(r"(?:되나요|돼요|되요|될까요|되죠|되는지|되나|돼|가능|할\s?수\s?있|있나요|있어요|있을까요|있죠|"
                        r"있는지|인가요|인지|나요|까요|죠|맞나요|맞아요|맞죠|해요|하나요|되는|받나요|받아요|내나요|내요|"
