@@ -99,7 +99,8 @@ class PolicyAnswerer:
                      if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
             computed = first_computed(rules, _with_numbers(part, q), now, delivered, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
-                                                      self.words.sentences.get(best.section.key), self.lexicon), best))
+                                                      self.words.sentences.get(best.section.key), self.lexicon,
+                                                      {w: self.words.weight(w) for w in words}), best))
         if not blocks or not _names_covered(question, blocks[0][0]):
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])

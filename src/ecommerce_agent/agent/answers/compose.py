@@ -20,7 +20,7 @@ NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은|는)|쉽니다
 RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|돼|된다)|어려울\s?수|불가능|마세요|하지\s?마|삼가|받지\s?않|"
                       r"(?:비용|배송비|금액)을\s?청구할\s?수")
 # "체크카드는 일시불로만 결제됩니다": only the named way; asking about another one is a no
-ONLY = re.compile(r"([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|만\s?(?:가능|됩니다|결제|사용|발급|지원|받))")
+ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,})\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|만\s?(?:가능|됩니다|결제|사용|발급|지원|받))")
 # asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
 PERMISSION_Q = re.compile(r"[해봐써돼어아]도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
 PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
@@ -79,7 +79,7 @@ CLAUSE = re.compile(r"(?<=[며고서면데만])\s*,\s*|,\s+(?=[^,]{8,})")
 
 
 def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]], after: str = "",
-               topic: str = "") -> str:
+               topic: str = "", weights: dict[str, float] | None = None) -> str:
     """From the clause of ``sentence`` about what is asked to the predicate that
     ends it ("휴대폰 소액결제, 페이팔, 상품권 결제는 현재 지원하지 않습니다": the list
     item asked about, up to 지원하지 않습니다); a list item without a predicate
@@ -92,7 +92,8 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
         def hits(c: str) -> float:
             t = squash(c)
             # the section's topic (its heading) counts half: the clause about what is asked of it wins
-            n = sum(0.5 if w in topic else 1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+            n = sum((0.5 if w in topic else 1) * (weights.get(w, 1.0) if weights else 1.0)
+                    for w in words if w in t or any(x in t for x in emap.get(w, ())))
             if asks_defect:  # the clause about the case asked: 불량 rather than 단순 변심
                 n += 1.5 * bool(DEFECT_Q.search(c)) - 1.5 * ("단순 변심" in c and not DEFECT_Q.search(c))
             return n
@@ -140,9 +141,7 @@ def restricts(sentence: str, q: Question | None = None) -> bool:
     if PERMISSION_Q.search(q.text) and PENALTY.search(sentence):
         return True
     squashed = squash(q.text)
-    only = ONLY.search(sentence)
-    return (only is not None and not only.group(1).endswith(("경우", "때")) and squash(only.group(1)) not in squashed
-            and not FREE_Q.search(q.text))
+    return _only_other(sentence, q) and not FREE_Q.search(q.text)
 
 
 ASKED_BONUS = 0.15  # a yes/no question's last content word is what it asks about
@@ -151,7 +150,7 @@ EXCEPTION_MARGIN = 0.25  # how much less a restricting sentence may score and st
 
 def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
                 computed: Computed | None, bags: list[frozenset[str]] | None = None,
-                lexicon: Lexicon | None = None) -> Lead:
+                lexicon: Lexicon | None = None, weights: dict[str, float] | None = None) -> Lead:
     if computed is not None:
         if q.yesno and computed.verdict:
             return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
@@ -168,20 +167,20 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     best = max(range(len(sentences)), key=lambda i: scores[i])
     intro = section.intro if len(section.intro) == len(sentences) else (None,) * len(sentences)
     if q.yesno:
-        best = _exception_first(sentences, intro, scores, best, q, words, emap, bags, topic, lexicon)
+        best = _exception_first(sentences, intro, scores, best, q, words, emap, bags, topic, lexicon, weights)
     sentence = sentences[best]
     after = sentences[best + 1] if best + 1 < len(sentences) else ""
     head = intro[best]
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
         if q.yesno:
-            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic), q)
+            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q)
             if lexicon is not None and lexicon.contrasted(q.text, item):
                 verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
     if q.yesno:
-        clause = clause_for(sentence, q, words, emap, after, topic)
+        clause = clause_for(sentence, q, words, emap, after, topic, weights)
         verdict = polarity(clause, q, (sentence, after))
         if lexicon is not None and lexicon.contrasted(q.text, sentence):
             verdict = "no" if verdict == "yes" else "yes"
@@ -191,7 +190,7 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
 
 def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores: list[float], best: int,
                      q: Question, words: list[str], emap: dict[str, set[str]], bags: list[frozenset[str]],
-                     topic: str, lexicon: Lexicon | None) -> int:
+                     topic: str, lexicon: Lexicon | None, weights: dict[str, float] | None = None) -> int:
     """A yes/no question about a case the section restricts is answered by the
     restriction: the exception beats the general rule ("모든 카드로 결제하실 수
     있습니다" / "체크카드는 일시불로만 결제됩니다" for "체크카드로 할부 돼요?").
@@ -205,22 +204,29 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
     def restricting(i: int) -> bool:
         text = sentences[i] if intro[i] is None else sentences[intro[i]]
         # a restriction of the other case ("단순 변심 반품은 제한됩니다" for a 불량 question) is none
-        return restricts(clause_for(text, q, words, emap, topic=topic), q) != (
+        return restricts(clause_for(text, q, words, emap, topic=topic, weights=weights), q) != (
             lexicon is not None and lexicon.contrasted(q.text, sentences[i]))
+
+    def mentions(i: int, w: str) -> bool:
+        s = squash(sentences[i] if intro[i] is None else f"{sentences[intro[i]]} {sentences[i]}")
+        return w in bags[i] or w in s or any(x in s for x in emap.get(w, ()))
 
     if restricting(best):
         return best
+    asked = _asked_word(q, words)
     lead = specific(best)
     for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
         if scores[i] < scores[best] - EXCEPTION_MARGIN:
             break
         if i == best or not restricting(i):
             continue
+        other_case = lexicon is not None and lexicon.contrasted(q.text, sentences[i]) or _only_other(sentences[i], q)
+        if asked and not other_case and not mentions(i, asked):
+            continue  # an exception about something else than what is asked
         # more of the question's words; as many when it names the question's own case the other way
         # ("체크카드는 일시불로만": 할부 asked) rather than adding a condition ("다만 30일 이내에 …")
         hits = specific(i)
-        if hits > lead or (hits == lead >= 1 and lexicon is not None and (
-                lexicon.contrasted(q.text, sentences[i]) or _only_other(sentences[i], q))):
+        if hits > lead or (hits == lead >= 1 and other_case):
             return i
     return best
 
@@ -233,8 +239,13 @@ def _asked_word(q: Question, words: list[str]) -> str | None:
 
 
 def _only_other(sentence: str, q: Question) -> bool:
+    """The sentence allows only a way the question does not name ("일시불로만" for a 할부 question;
+    "국내 배송만" is no answer against a question naming 한국 → 국내)."""
     only = ONLY.search(sentence)
-    return only is not None and not only.group(1).endswith(("경우", "때")) and squash(only.group(1)) not in squash(q.text)
+    if only is None or only.group(2).endswith(("경우", "때")):
+        return False
+    said = squash(" ".join([q.text, *q.expansions]))
+    return not any(w and squash(w) in said for w in only.groups())
 
 
 def details(section: Section, skip: set[str]) -> list[str]:
