@@ -20,6 +20,7 @@ from .relevance import (Calibration, Candidate, SectionWords, ExpansionTable, an
                         score_candidates)
 from .sections import Section, SectionStore
 
+REWRITE_CORPUS_WORDS = False  # measured: see relevance.py
 SEARCH_DEPTH = 8  # chunks of the hybrid search considered
 DOCS_EXPANDED = 3  # every section of the best documents competes too
 ASKED_ASPECT = re.compile(r"(?:배송비|택배비|반품비|교환비|비용|요금|수수료|금액|기간|기한|얼마|언제|며칠|몇\s?일|"
@@ -50,6 +51,10 @@ class PolicyAnswerer:
         self.analyzer = search.analyzer
         self.words = SectionWords(sections, self.analyzer)
         self.expansion_table = ExpansionTable(self.analyzer, lexicon)
+        # single words of the lexicon the documents use themselves (a phrase, "두 번 결제", is a mapping)
+        corpus = "".join(self.words.squashed.values())
+        self.corpus_keys = frozenset(k for k, _ in lexicon.synonyms if k in corpus and k not in lexicon.phrases) \
+            if not REWRITE_CORPUS_WORDS else frozenset()
         # a product word → the words of its groups the documents use (만화책 → 도서); none: it is neutral
         self.products: dict[str, frozenset[str]] = {}
         for group in products:
@@ -131,9 +136,12 @@ class PolicyAnswerer:
                 candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH + d, 0.0))
         for section in rule_sections(q, self.facts, self.sections):
             candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH, 0.0))
-        words = content_words(self.analyzer, self.lexicon.rewrite(q.text), self.lexicon)
+        # everyday words the documents do not use are read in the documents' words; a word they
+        # use stays itself (its lexicon alternatives count through ``emap``, not as more words to cover)
+        words = content_words(self.analyzer, self.lexicon.rewrite(q.text, self.corpus_keys), self.lexicon)
         # a corpus word the analyser splits in this sentence ("양도 줘도" → 양 + 도) still counts
-        words += [w for w in dict.fromkeys(squash(e) for e in q.expansions if " " not in e)
+        words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
+                                           if " " not in e)
                   if len(w) >= 2 and w not in words]
         emap = self.expansion_table.map(q.text)
         words = self._neutralised(words, emap)

@@ -33,29 +33,33 @@ class Lexicon:
     contrasts: tuple[tuple[str, str], ...] = ()
     # everyday words that say nothing about which rule applies (벌써, 강아지, 엄마)
     neutral: frozenset[str] = frozenset()
+    phrases: frozenset[str] = frozenset()  # entries written as several words ("두 번 결제")
 
     @property
     def number_words(self) -> frozenset[str]:
         return frozenset(self.day_words) | frozenset(self.relative_days) | frozenset(self.weekdays) \
             | frozenset(self.dayparts)
 
-    def expansions(self, text: str) -> list[str]:
-        """Corpus words for the everyday words ``text`` uses, in order, without repeats."""
+    def expansions(self, text: str, skip: frozenset[str] = frozenset()) -> list[str]:
+        """Corpus words for the everyday words ``text`` uses, in order, without repeats
+        (not for the words in ``skip``)."""
         squashed = squash(text)
         found: list[str] = []
         for word, corpus in self.synonyms:  # longest first; a phrase used is not read again in part
-            if word in squashed:
+            if word in squashed and word not in skip and not _says_already(squashed, word, corpus):
                 found.extend(w for w in corpus if w not in found)
                 squashed = squashed.replace(word, "\x00")
         return found
 
-    def rewrite(self, text: str) -> str:
+    def rewrite(self, text: str, skip: frozenset[str] = frozenset()) -> str:
         """``text`` with its everyday phrases written in the documents' words ("현영
-        되나요" → "현금영수증 되나요"), longest phrase first, each span once."""
+        되나요" → "현금영수증 되나요"), longest phrase first, each span once; not the
+        phrases in ``skip`` (words the documents use themselves), nor a phrase inside a
+        corpus word the question already says ("현금영수증" holds "영수증")."""
         squashed = squash(text)
         slots: list[str] = []
         for word, corpus in self.synonyms:
-            if word in squashed:
+            if word in squashed and word not in skip and not _says_already(squashed, word, corpus):
                 pattern = re.compile(r"\s*".join(map(re.escape, word)), re.I)
                 def mark(_: re.Match[str], corpus: tuple[str, ...] = corpus) -> str:
                     slots.append(" ".join(corpus))
@@ -80,6 +84,11 @@ class Lexicon:
                 if x in q and y not in q and y in s and x not in s:
                     return True
         return False
+
+
+def _says_already(squashed: str, word: str, corpus: tuple[str, ...]) -> bool:
+    """The question already says one of the entry's corpus words, around the everyday one."""
+    return any(len(c) > len(word) and word in c and c in squashed for c in map(squash, corpus))
 
 
 def squash(text: str) -> str:
@@ -109,12 +118,15 @@ def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
     if unknown:
         raise fail(unknown[0], f"알 수 없는 항목입니다 (허용: {', '.join(SECTIONS)})")
     synonyms: list[tuple[str, tuple[str, ...]]] = []
+    phrases: set[str] = set()
     for word, corpus in (data.get("synonyms") or {}).items():
         if not isinstance(word, str) or not word.strip():
             raise fail(f"synonyms.{word}", "단어는 빈 문자열이 아닌 글자여야 합니다")
         if not isinstance(corpus, list) or not corpus or not all(isinstance(w, str) and w.strip() for w in corpus):
             raise fail(f"synonyms.{word}", "문서 어휘 목록(글자 하나 이상)이어야 합니다")
         synonyms.append((squash(word), tuple(corpus)))
+        if len(word.split()) > 1:
+            phrases.add(squash(word))
     regions: list[tuple[str, str]] = []
     for key, entry in (data.get("regions") or {}).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("class"), str) \
@@ -153,7 +165,7 @@ def parse_lexicon(data: Any, name: str = "lexicon") -> Lexicon:
     regions.sort(key=lambda r: -len(r[0]))
     return Lexicon(tuple(synonyms), tuple(regions), numbers["day_words"], numbers["count_words"],
                    numbers["relative_days"], numbers["weekdays"], numbers["dayparts"], tuple(contrasts),
-                   frozenset(squash(w) for w in neutral))
+                   frozenset(squash(w) for w in neutral), frozenset(phrases))
 
 
 def load_product_groups(path: Path) -> tuple[frozenset[str], ...]:
