@@ -22,9 +22,12 @@ from .sections import Section, SectionStore
 
 REWRITE_CORPUS_WORDS = False  # measured: see relevance.py
 SEARCH_DEPTH = 8  # chunks of the hybrid search considered
-DOCS_EXPANDED = 3  # every section of the best documents competes too
+DOCS_EXPANDED = 3
+RARE_LOOKUP = 1  # the question's rarest words looked up in every section  # every section of the best documents competes too
 ASKED_ASPECT = re.compile(r"(?:배송비|택배비|반품비|교환비|비용|요금|수수료|금액|기간|기한|얼마|언제|며칠|몇\s?일|"
                           r"어떻게|어디서|어디|누가)(?:는|은|이|가|를|을|도|요)?")
+TRAILING_PARTICLE = re.compile(r"(?:으로는|으로|로는|로|에서는|에서|에는|에|은|는|이|가|을|를|도|만|까지|부터|이랑|랑|하고|과|와)$")
+VERBAL_SYLLABLES = frozenset("하되한된면고서는은던며게지해돼했됐할될요다니까죠나")
 CONDITIONAL = re.compile(r"경우|이내|이상|이하|미만|까지|면\s|라면|다만")
 
 
@@ -52,7 +55,7 @@ class PolicyAnswerer:
         self.words = SectionWords(sections, self.analyzer)
         self.expansion_table = ExpansionTable(self.analyzer, lexicon)
         # single words of the lexicon the documents use themselves (a phrase, "두 번 결제", is a mapping)
-        corpus = "".join(self.words.squashed.values())
+        corpus = self.corpus_text = "".join(self.words.squashed.values())
         self.corpus_keys = frozenset(k for k, _ in lexicon.synonyms if k in corpus and k not in lexicon.phrases) \
             if not REWRITE_CORPUS_WORDS else frozenset()
         # a product word → the words of its groups the documents use (만화책 → 도서); none: it is neutral
@@ -144,7 +147,13 @@ class PolicyAnswerer:
                                            if " " not in e)
                   if len(w) >= 2 and w not in words]
         emap = self.expansion_table.map(q.text)
-        words = self._neutralised(words, emap)
+        words = self._compounds(q.text, self._neutralised(words, emap), emap)
+        # the sections that name the question's rarest words compete too (a word the search splits)
+        for w in sorted(words, key=lambda w: -self.words.weight(w))[:RARE_LOOKUP]:
+            if len(w) >= 2:
+                for section in self.sections.sections:
+                    if w in self.words.squashed[section.key]:
+                        candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH + DOCS_EXPANDED, 0.0))
         ranked = list(candidates.values())
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
         ranked.sort(key=lambda c: -c.score)
@@ -152,6 +161,25 @@ class PolicyAnswerer:
         if not answerable(best, self.calibration):
             return None
         return best, words, emap, ranked
+
+    def _compounds(self, text: str, words: list[str], emap: dict[str, set[str]]) -> list[str]:
+        """A compound noun the documents use that the analyser splits ("상품권으로" →
+        상품 + 권) is one word: the compound replaces its part (not a verb form: 결제한)."""
+        for token in text.split():
+            stem = TRAILING_PARTICLE.sub("", re.sub(r"[^\w]", "", token))
+            if len(stem) < 3 or stem in words or not stem.isalnum() or stem not in self.corpus_text:
+                continue
+            parts = [w for w in words if w in stem]
+            if len(parts) != 1 or len(parts[0]) + 1 != len(stem):
+                continue
+            part = parts[0]
+            rest = stem.replace(part, "", 1)
+            if rest in VERBAL_SYLLABLES:
+                continue
+            words = [stem if w == part else w for w in words]
+            if part in emap:
+                emap[stem] = emap[part]
+        return words
 
     def _neutralised(self, words: list[str], emap: dict[str, set[str]]) -> list[str]:
         """Without the words that say nothing about the rule (벌써, 강아지); a product

@@ -148,11 +148,21 @@ class SectionWords:
         self.idf = {w: math.log((n_sections + 1) / (d + 1)) + 1 for w, d in df.items()}
         self.max_idf = math.log(n_sections + 1) + 1
         self.unseen_share = 0.75  # a word no section uses weighs this share of the rarest word
+        self._written: dict[str, float] = {}
 
     def weight(self, word: str) -> float:
         """Rare words say more about which section answers (and a word no section
-        uses says the documents may not answer it at all)."""
-        return self.idf.get(word, self.max_idf * self.unseen_share)
+        uses says the documents may not answer it at all). A word the analyser never
+        produced from the documents but written in them (a compound it splits,
+        "상품권") weighs by the sections that contain it as written."""
+        found = self.idf.get(word)
+        if found is not None:
+            return found
+        if word not in self._written:
+            n = sum(1 for text in self.squashed.values() if word in text) if len(word) >= 2 else 0
+            self._written[word] = (math.log((len(self.squashed) + 1) / (n + 1)) + 1) if n else \
+                self.max_idf * self.unseen_share
+        return self._written[word]
 
 
 def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
