@@ -20,7 +20,8 @@ NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은|는)|쉽니다
 RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|돼|된다)|어려울\s?수|불가능|마세요|하지\s?마|삼가|받지\s?않|"
                       r"(?:비용|배송비|금액)을\s?청구할\s?수")
 # "체크카드는 일시불로만 결제됩니다": only the named way; asking about another one is a no
-ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,})\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|만\s?(?:가능|됩니다|결제|사용|발급|지원|받))")
+ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|"
+                  r"만\s?(?:가능|됩니다|결제|사용|발급|지원|받|바꾸|적용))")
 # asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
 PERMISSION_Q = re.compile(r"[해봐써돼어아]도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
 PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
@@ -112,7 +113,12 @@ LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
 MORE_THAN_ONE = re.compile(r"둘\s?다|두\s?(?:장|개|번|곳)|여러|중복|같이|동시에|함께|모두|다\s?같이|[2-9]\s?(?:장|개|번|곳)")
 
 
-def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = ()) -> str:
+ADNOMINAL_NEG = re.compile(r"지\s?않은|지\s?않는|없는|[이가]\s?아닌")
+QUESTION_NEG = re.compile(r"안\s|않|없|못|미개봉|미사용")
+
+
+def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = (),
+             words: tuple[str, ...] | list[str] = ()) -> str:
     """yes/no of ``sentence`` (the clause about what is asked). A question about
     who pays is answered by who pays, looked for in the clause, then its sentence
     and the next (``context``)."""
@@ -127,6 +133,13 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
         limit = next((LIMIT.search(t) for t in (sentence, *context) if LIMIT.search(t)), None)
         if limit is not None and MORE_THAN_ONE.search(q.text):
             return "no"
+    asked = _asked_word(q, list(words)) if q is not None and words else None
+    if asked and not QUESTION_NEG.search(q.text):
+        # "가격이 표시되지 않은 명세서" for "가격표 들어가요?", "교환이 아닌 반품" for "교환 돼요?":
+        # the word asked about is what the sentence negates
+        for m in ADNOMINAL_NEG.finditer(sentence):
+            if asked in squash(sentence[max(0, m.start() - 12):m.start()]):
+                return "no"
     return "no" if restricts(sentence, q) else "yes"
 
 
@@ -174,14 +187,14 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
         if q.yesno:
-            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q)
+            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q, words=words)
             if lexicon is not None and lexicon.contrasted(q.text, item):
                 verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
     if q.yesno:
         clause = clause_for(sentence, q, words, emap, after, topic, weights)
-        verdict = polarity(clause, q, (sentence, after))
+        verdict = polarity(clause, q, (sentence, after), words)
         if lexicon is not None and lexicon.contrasted(q.text, sentence):
             verdict = "no" if verdict == "yes" else "yes"
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
