@@ -6,6 +6,7 @@ with one Korean line naming the file and the key."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ class Lexicon:
     neutral: frozenset[str] = frozenset()
     phrases: frozenset[str] = frozenset()  # entries written as several words ("두 번 결제")
 
+    def present(self, squashed: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The synonym entries whose everyday word occurs in ``squashed``, longest first
+        (a two-letter index narrows the few hundred entries to those that can occur)."""
+        index = _index(self)
+        seen = {squashed[i:i + 2] for i in range(len(squashed) - 1)}
+        found = sorted({n for bigram in seen for n in index.get(bigram, ())} | index.get("", set()))
+        return [self.synonyms[n] for n in found if self.synonyms[n][0] in squashed]
+
     @property
     def number_words(self) -> frozenset[str]:
         return frozenset(self.day_words) | frozenset(self.relative_days) | frozenset(self.weekdays) \
@@ -45,7 +54,7 @@ class Lexicon:
         (not for the words in ``skip``)."""
         squashed = squash(text)
         found: list[str] = []
-        for word, corpus in self.synonyms:  # longest first; a phrase used is not read again in part
+        for word, corpus in self.present(squashed):  # longest first; a phrase used is not read again in part
             if word in squashed and word not in skip and not _says_already(squashed, word, corpus):
                 found.extend(w for w in corpus if w not in found)
                 squashed = squashed.replace(word, "\x00")
@@ -58,7 +67,7 @@ class Lexicon:
         corpus word the question already says ("현금영수증" holds "영수증")."""
         squashed = squash(text)
         slots: list[str] = []
-        for word, corpus in self.synonyms:
+        for word, corpus in self.present(squashed):
             if word in squashed and word not in skip and not _says_already(squashed, word, corpus):
                 pattern = re.compile(r"\s*".join(map(re.escape, word)), re.I)
                 def mark(_: re.Match[str], corpus: tuple[str, ...] = corpus) -> str:
@@ -86,13 +95,32 @@ class Lexicon:
         return False
 
 
+_INDEXES: dict[int, tuple["Lexicon", dict[str, set[int]]]] = {}
+
+
+def _index(lexicon: Lexicon) -> dict[str, set[int]]:
+    """First two letters of each everyday word → the entries' positions (built once per lexicon)."""
+    cached = _INDEXES.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    index: dict[str, set[int]] = {}
+    for n, (word, _) in enumerate(lexicon.synonyms):
+        index.setdefault(word[:2] if len(word) >= 2 else "", set()).add(n)
+    _INDEXES[id(lexicon)] = (lexicon, index)
+    return index
+
+
 def _says_already(squashed: str, word: str, corpus: tuple[str, ...]) -> bool:
     """The question already says one of the entry's corpus words, around the everyday one."""
     return any(len(c) > len(word) and word in c and c in squashed for c in map(squash, corpus))
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
+    return _SPACES.sub("", text).lower()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:
