@@ -89,7 +89,8 @@ class PolicyAnswerer:
             parts = []
             for i, text in enumerate(q.parts):
                 part = read_question(text, self.lexicon)
-                if i > 0 and len(content_words(self.analyzer, text, self.lexicon)) < 2:
+                # elliptical: nothing but what is asked ("비용은요?", "배송비는 얼마예요?")
+                if i > 0 and not content_words(self.analyzer, ASKED_ASPECT.sub(" ", text), self.lexicon):
                     # the topic of the part before, without what it asked ("반품 배송비 얼마" → 반품)
                     topic = ASKED_ASPECT.sub(" ", q.parts[i - 1])
                     part = replace(read_question(f"{topic} {text}", self.lexicon), kinds=part.kinds, parts=())

@@ -21,7 +21,9 @@ WHO_Q = re.compile(r"누가|누구|부담", re.I)
 YESNO_END = re.compile(r"(?:되나요|돼요|되요|될까요|되죠|되는지|되나|돼|가능|할\s?수\s?있|있나요|있어요|있을까요|있죠|"
                        r"있는지|인가요|인지|나요|까요|죠|맞나요|맞아요|맞죠|해요|하나요|되는|받나요|받아요|내나요|내요|"
                        r"붙나요|붙어요|없나요|없어요|나여|가여|까여|되여|돼여|함|됨|가능\??|[?？])\s*[?？.!~ㅠㅜ]*\s*$")
-SPLIT = re.compile(r"(?<=[?？])\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?며\s+|(?:\s*[,，]?\s*(?:그리고|아니면|그리고요|그럼|그리고\s?또)\s+)|(?<=요)\s*[,，]\s*"
+# "비용은요?", "포인트는요?": a topic handed over, not a yes/no question
+TOPIC_ONLY = re.compile(r"^\S{1,8}[은는]요\s*[?？]*\s*$")
+SPLIT = re.compile(r"(?<=[?？])\s+|(?<=어떻게\s하)고\s+|(?<=어떻게하)고\s+|(?<=어케\s하)고\s+|(?<=어디서\s하)고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?며\s+|(?:\s*[,，]?\s*(?:그리고|아니면|그리고요|그럼|그리고\s?또)\s+)|(?<=요)\s*[,，]\s*"
                    r"|(?<=[나까죠])요?\s*[,，]\s+")
 POINTS = re.compile(r"(\d[\d,]*|[일이삼사오육칠팔구]?천|[일이삼사오육칠팔구]?백|만)\s?(?:포인트|점|p\b|P\b)")
 DAYS = re.compile(r"(\d+)\s?(영업일|일|주|개월|달|년|시간)")
@@ -78,7 +80,7 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
     parts = tuple(p.strip() for p in SPLIT.split(text) if p and len(p.strip()) >= 4)
     # a yes/no question: no question word in the (last) clause and a yes/no ending
     clauses = parts or (text,)
-    if any(not WH.search(c) and YESNO_END.search(c) for c in clauses):
+    if any(not WH.search(c) and YESNO_END.search(c) and not TOPIC_ONLY.search(c) for c in clauses):
         kinds.add("yesno")
     money, points = [], list(_points(text))
     for a in find_amounts(text):
