@@ -55,8 +55,9 @@ class Lexicon:
         squashed = squash(text)
         found: list[str] = []
         for word, corpus in self.present(squashed):  # longest first; a phrase used is not read again in part
-            if word in squashed and word not in skip and not _says_already(squashed, word, corpus):
-                found.extend(w for w in corpus if w not in found)
+            if word in squashed:
+                if word not in skip and not _says_already(squashed, word, corpus):
+                    found.extend(w for w in corpus if w not in found)
                 squashed = squashed.replace(word, "\x00")
         return found
 
@@ -68,11 +69,12 @@ class Lexicon:
         squashed = squash(text)
         slots: list[str] = []
         for word, corpus in self.present(squashed):
-            if word in squashed and word not in skip and not _says_already(squashed, word, corpus):
+            if word in squashed:
+                keep = word in skip or _says_already(squashed, word, corpus)  # the span stays as written
                 pattern = re.compile(r"\s*".join(map(re.escape, word)), re.I)
-                def mark(_: re.Match[str], corpus: tuple[str, ...] = corpus) -> str:
-                    slots.append(" ".join(corpus))
-                    return f" \x00{len(slots) - 1}\x00 "
+                def mark(m: re.Match[str], corpus: tuple[str, ...] = corpus, keep: bool = keep) -> str:
+                    slots.append(m.group(0) if keep else " ".join(corpus))
+                    return f"\x00{len(slots) - 1}\x00" if keep else f" \x00{len(slots) - 1}\x00 "
                 text = pattern.sub(mark, text)
         return re.sub(r"\x00(\d+)\x00", lambda m: slots[int(m.group(1))], text) if slots else text
 
