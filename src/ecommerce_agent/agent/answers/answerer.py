@@ -28,6 +28,8 @@ ASKED_ASPECT = re.compile(r"(?:배송비|택배비|반품비|교환비|비용|�
                           r"어떻게|어디서|어디|누가)(?:는|은|이|가|를|을|도|요)?")
 TRAILING_PARTICLE = re.compile(r"(?:으로는|으로|로는|로|에서는|에서|에는|에|은|는|이|가|을|를|도|만|까지|부터|이랑|랑|하고|과|와)$")
 VERBAL_SYLLABLES = frozenset("하되한된면고서는은던며게지해돼했됐할될요다니까죠나")
+# "M 시켰는데 L이 왔어요", "빨간색 주문했는데 파란색이 왔어요": ordered one thing, another came
+MISDELIVERED = re.compile(r"(?:시켰|주문했|샀|골랐)\S*\s+\S+(?:이|가)?\s?(?:왔|옴|배송됐|도착했)")
 CONDITIONAL = re.compile(r"경우|이내|이상|이하|미만|까지|면\s|라면|다만")
 
 
@@ -147,6 +149,8 @@ class PolicyAnswerer:
         words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
                                            if " " not in e)
                   if len(w) >= 2 and w not in words]
+        if MISDELIVERED.search(q.text) and "오배송" not in words:  # "M 시켰는데 L이 왔어요"
+            words.append("오배송")
         emap = self.expansion_table.map(q.text)
         words = self._compounds(q.text, self._neutralised(words, emap), emap)
         # the sections that name the question's rarest words compete too (a word the search splits)
