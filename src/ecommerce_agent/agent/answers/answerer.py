@@ -103,12 +103,18 @@ class PolicyAnswerer:
         for part in parts:
             found = self._best(part, whole=q)
             if found is None:
+                if not blocks and len(parts) > 1 and part.kinds:
+                    return None  # the question asked first is not in the documents: no half answer
                 continue
             best, words, emap, ranked = found
             others += ranked[1:3]
             rules = [r for r in self.facts.rules
                      if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
-            computed = first_computed(rules, _with_numbers(part, q), now, delivered, best.section.key)
+            # the shopper's order dates a window only when the question is about time or the
+            # section chosen is the window's own ("다른 디자인으로 교환도 돼요?" is about scope)
+            dated = delivered if (part.kinds & {"period", "when"} or any(
+                r.type == "window" and (r.doc, r.section) == best.section.key for r in rules)) else None
+            computed = first_computed(rules, _with_numbers(part, q), now, dated, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
                                                       self.words.sentences.get(best.section.key), self.lexicon,
                                                       {w: self.words.weight(w) for w in words}), best))
@@ -172,7 +178,14 @@ class PolicyAnswerer:
         상품 + 권) is one word: the compound replaces its part (not a verb form: 결제한)."""
         for token in text.split():
             stem = TRAILING_PARTICLE.sub("", re.sub(r"[^\w]", "", token))
-            if len(stem) < 3 or stem in words or not stem.isalnum() or stem not in self.corpus_text:
+            if len(stem) < 3 or stem in words or not stem.isalnum():
+                continue
+            if stem not in self.corpus_text:
+                # "새벽배송": a moment word fused to a noun names a service, not a moment
+                head = next((n for n in self.lexicon.number_words if stem.startswith(n) and len(stem) > len(n) + 1),
+                            None)
+                if head is not None and not TRAILING_PARTICLE.search(stem):
+                    words.append(stem)
                 continue
             parts = [w for w in words if w in stem]
             if len(parts) != 1 or len(parts[0]) + 1 != len(stem):
@@ -187,18 +200,17 @@ class PolicyAnswerer:
         return words
 
     def _neutralised(self, words: list[str], emap: dict[str, set[str]]) -> list[str]:
-        """Without the words that say nothing about the rule (벌써, 강아지); a product
-        the documents do not name is read as its category (만화책 → 도서) or left out."""
+        """Without the words that say nothing about the rule (벌써, 엄마); a product the
+        documents do not name is read as its category when they name that (만화책 → 도서)."""
         out = []
         for w in words:
             key = squash(w)
             if key in self.lexicon.neutral:
                 continue
-            if w not in self.words.idf and key in self.products and not emap.get(w):
-                corpus = self.products[key]
-                if not corpus:
-                    continue
-                emap[w] = set(corpus)
+            if w not in self.words.idf and key in self.products and not emap.get(w) and self.products[key]:
+                # a product the documents name by its category; one they do not name at all stays
+                # (the documents may not answer about it: "노트북 수리 돼요?")
+                emap[w] = set(self.products[key])
             out.append(w)
         return out
 
