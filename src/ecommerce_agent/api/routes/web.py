@@ -5,6 +5,7 @@ section a citation points to."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Annotated, Any
 
@@ -75,7 +76,16 @@ def policy_section(chunk_id: Annotated[str, Path(min_length=1, max_length=120,
     if store is None or not store.loaded:
         raise StorageUnavailableError("검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.")
     chunk = store.policy_chunk(chunk_id)
-    if chunk is None:
-        raise NotFoundError(f"정책 문단 {chunk_id[:60]}을(를) 찾을 수 없습니다.")
-    return SectionOut(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=chunk.title, heading=list(chunk.heading),
-                      text=chunk.text)
+    if chunk is not None:
+        return SectionOut(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=chunk.title,
+                          heading=list(chunk.heading), text=chunk.text)
+    # A citation of a whole section the search did not return ("return-policy#03": the
+    # policy answerer's section number) is the section as written.
+    section_ref = re.fullmatch(r"([a-z0-9-]+)#(\d{1,3})", chunk_id)
+    answerer = getattr(getattr(request.app.state, "agent", None), "answerer", None)
+    if section_ref and answerer is not None:
+        for section in answerer.sections.of(section_ref[1]):
+            if section.order == int(section_ref[2]):
+                return SectionOut(chunk_id=chunk_id, doc_id=section.doc_id, title=section.title,
+                                  heading=[section.heading], text=section.text)
+    raise NotFoundError(f"정책 문단 {chunk_id[:60]}을(를) 찾을 수 없습니다.")
