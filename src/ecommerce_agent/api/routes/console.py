@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from ...domain.clock import utcnow
 from ...domain.conversations import Conversation
-from ...domain.tickets import IssueType, Ticket, TicketStatus
+from ...domain.tickets import IssueType, Ticket, TicketSource, TicketStatus
 from ...storage.base import Repository
 from ...storage.console import ConsoleStore
 from .. import takeover
@@ -68,7 +68,11 @@ def queue(staff: StaffUser, repo: RepoDep, console: ConsoleDep,
     if kind in (None, "ticket"):
         for ticket in console.open_tickets(status=status, issue_type=issue_type):
             if ticket.ticket_id not in linked:
-                tickets.append(_ticket_item(ticket, customer(ticket.user_id), now))
+                item = _ticket_item(ticket, customer(ticket.user_id), now)
+                if ticket.source is TicketSource.HANDOFF:  # handed back, still open: its conversation
+                    found = takeover.conversations_of_ticket(repo, ticket)
+                    item.conversation_id = found[0].conversation_id if found else None
+                tickets.append(item)
     items = sorted(handoffs, key=lambda i: i.waiting_since) + sorted(tickets, key=lambda i: i.waiting_since)
     if q:
         items = _search(repo, items, q.strip())
