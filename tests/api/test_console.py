@@ -55,8 +55,9 @@ def test_the_queue_is_for_staff_and_lists_handoffs_first_oldest_first(client: Te
     assert [i["conversation_id"] for i in by_email] == [second]
     by_ticket = client.get("/console/queue", headers=staff, params={"q": first_ticket.lower()}).json()["items"]
     assert [i["conversation_id"] for i in by_ticket] == [first]
-    assert client.get("/console/queue", headers=staff, params={"type": "refund", "kind": "ticket"}).json()[
-        "items"] == [i for i in only_tickets if i["issue_type"] == "refund"]
+    refunds = client.get("/console/queue", headers=staff, params={"type": "refund", "kind": "ticket"}).json()["items"]
+    assert refunds and [i["ticket_id"] for i in refunds] == [i["ticket_id"] for i in only_tickets
+                                                              if i["issue_type"] == "refund"]
 
 
 def test_takeover_round_trip(client: TestClient) -> None:
@@ -180,3 +181,31 @@ def test_staff_cancel_needs_a_reason_and_is_audited(client: TestClient) -> None:
     assert client.post(f"/orders/{own}/cancel", headers=shopper, json={}).status_code == 200
     assert all(e["resource"] != f"order:{own}" for e in
                client.get("/console/audit", headers=staff).json()["entries"])
+
+
+def test_on_the_csv_backend_staff_writes_refuse_before_anything_changes(tmp_path, search_index) -> None:  # noqa: ANN001
+    from ecommerce_agent.api.app import create_app
+    from ecommerce_agent.demo.generate import DEMO_ACCOUNTS, DemoShop, SeedPlan
+    from ecommerce_agent.domain.clock import KST, utcnow
+    from ecommerce_agent.security import hash_password
+    from ecommerce_agent.storage.csvstore import CsvRepository
+    from tests.support.app import _with_index
+    from tests.support.factories import settings_for
+
+    plan = SeedPlan(anchor=utcnow().astimezone(KST).replace(second=0, microsecond=0), users=10, products=20,
+                    orders=30, demo_password_hashes={a.email: hash_password(a.password) for a in DEMO_ACCOUNTS})
+    seeded = CsvRepository(tmp_path)
+    seeded.load_tables(DemoShop(plan).batches())
+    seeded.close()
+    settings = _with_index(settings_for(tmp_path, "csv", JWT_SECRET_KEY="csv-secret-" + "c" * 40), search_index)
+    with TestClient(create_app(settings)) as client:
+        shopper, staff = login(client), login(client, STAFF)
+        order = client.get("/users/me/orders", headers=shopper, params={"status": "paid"}).json()["orders"][0][
+            "order_id"]
+        body = assert_problem(client.post(f"/orders/{order}/cancel", headers=staff, json={"reason": "전화 요청"}),
+                              503, "console_unavailable")
+        assert "CSV" in body["detail"]
+        assert client.get(f"/orders/{order}", headers=shopper).json()["status"] == "paid"
+        assert_problem(client.get("/console/queue", headers=staff), 503, "console_unavailable")
+        cid = _say(client, shopper, "안녕하세요")["session_id"]
+        assert _say(client, shopper, "최근 주문 보여줘", cid)["reply"]  # shoppers chat on with the agent

@@ -85,6 +85,11 @@ def test_queue_queries_span_customers(sql_shop: Repository) -> None:
 
 def test_the_csv_backend_refuses_clearly(tmp_path: Path) -> None:
     console = open_console_store(CsvRepository(tmp_path))
-    with pytest.raises(ServiceUnavailableError) as caught:
-        console.claim("CNV-1", staff_id="S1", staff_name="박상담", now=NOW)
-    assert "CSV" in caught.value.message and caught.value.code == "console_unavailable"
+    assert console.available is False and console.assignment("CNV-1") is None  # shoppers chat on with the agent
+    for call in (lambda: console.claim("CNV-1", staff_id="S1", staff_name="박상담", now=NOW),
+                 lambda: console.record(at=NOW, staff_id="S1", action="order.cancel", customer_id="U1",
+                                        resource="order:ORD-1", reason="x"),
+                 console.audit, console.handed_off):
+        with pytest.raises(ServiceUnavailableError) as caught:
+            call()
+        assert "CSV" in caught.value.message and caught.value.code == "console_unavailable"

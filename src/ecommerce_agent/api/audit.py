@@ -18,6 +18,12 @@ def require_reason(given: bool) -> None:
                                   code="reason_required")
 
 
+def require_audit(console: ConsoleStore) -> None:
+    """Before a staff write: the audit record must be possible, or nothing is written."""
+    if not console.available:
+        console.refuse()  # type: ignore[attr-defined]
+
+
 def staff_audit(console: ConsoleStore, staff: User, action: str, customer_id: str | None, resource: str,
                 reason: str | None = None, result: str = "ok") -> AuditEntry:
     return console.record(at=utcnow(), staff_id=staff.user_id, action=action, customer_id=customer_id,

@@ -23,7 +23,7 @@ from ..domain.users import User
 from ..errors import ConflictError
 from ..storage.base import NewMessage, Repository
 from ..storage.console import ConsoleStore
-from .audit import staff_audit
+from .audit import require_audit, staff_audit
 from .masking import mask_pii
 
 SAVE_ATTEMPTS = 5
@@ -98,6 +98,7 @@ def hand_back(repo: Repository, console: ConsoleStore, staff: User, conversation
 
 def resolve_with_note(repo: Repository, console: ConsoleStore, staff: User, ticket: Ticket, note: str) -> Ticket:
     """Resolve the ticket; the shopper reads the note in the conversation it came from."""
+    require_audit(console)
     masked = mask_pii(note) or ""
     resolved = repo.resolve_ticket(ticket.ticket_id, note=masked, now=utcnow())
     staff_audit(console, staff, "ticket.resolve", ticket.user_id, f"ticket:{ticket.ticket_id}", masked)

@@ -28,6 +28,8 @@ OPEN_TICKET_STATUSES = (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)
 
 
 class ConsoleStore(Protocol):
+    available: bool  # False: the backend cannot keep console state (CSV); every write refuses
+
     def assignment(self, conversation_id: str) -> Assignment | None: ...
     def claim(self, conversation_id: str, *, staff_id: str, staff_name: str, now: datetime) -> Assignment:
         """Assign the conversation to this staff member; ``ConflictError`` when another holds it."""
@@ -47,6 +49,8 @@ class ConsoleStore(Protocol):
 
 
 class SqlConsoleStore:
+    available = True
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -146,15 +150,23 @@ class SqlConsoleStore:
 
 
 class ConsoleUnavailable:
-    """The CSV backend: every console operation refuses with one clear message."""
+    """The CSV backend: nothing is ever assigned (shoppers' chats go on with the agent)
+    and every other console operation refuses with one clear message."""
 
+    available = False
     MESSAGE = ("CSV 저장소에서는 상담원 콘솔(대화 인수·감사 기록)을 쓸 수 없습니다. "
                "SQLite나 PostgreSQL 저장소로 실행하세요.")
 
+    def assignment(self, conversation_id: str) -> Assignment | None:
+        return None
+
+    def refuse(self) -> None:
+        raise ServiceUnavailableError(self.MESSAGE, code="console_unavailable")
+
     def __getattr__(self, name: str) -> Any:
-        def refuse(*args: Any, **kwargs: Any) -> Any:
-            raise ServiceUnavailableError(self.MESSAGE, code="console_unavailable")
-        return refuse
+        def refused(*args: Any, **kwargs: Any) -> Any:
+            self.refuse()
+        return refused
 
 
 def open_console_store(repo: object) -> ConsoleStore:

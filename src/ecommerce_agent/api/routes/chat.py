@@ -87,8 +87,8 @@ def list_conversations(user: CurrentUser, repo: RepoDep,
 @router.get("/conversations/{conversation_id}", response_model=ConversationDetailOut)
 def get_conversation(conversation_id: ConversationId, user: CurrentUser, repo: RepoDep, console: ConsoleDep,
                      limit: Annotated[int, Query(ge=1, le=500)] = 200) -> ConversationDetailOut:
-    """The conversation and its last `limit` messages (PII-masked), oldest first; `assignee`:
-    the person answering it now (상담원이 인수한 경우)."""
+    """대화와 최근 `limit`개 메시지(개인정보 마스킹, 오래된 것부터)를 돌려줍니다. `assignee`는 지금 응대 중인
+    상담원입니다(인수하지 않았으면 null). 다른 고객의 대화는 404."""
     conversation = readable_conversation(repo, user, conversation_id)
     messages = repo.list_messages(conversation.conversation_id, limit=limit)
     return ConversationDetailOut(**ConversationOut.of(conversation).model_dump(),
@@ -103,7 +103,7 @@ async def post_message(conversation_id: ConversationId, body: MessageIn, user: C
     return await answer(agent, user, conversation_id, body.message, console=console)
 
 
-@router.delete("/conversations/{conversation_id}", status_code=204, response_class=Response)
+@router.delete("/conversations/{conversation_id}", status_code=204, response_class=Response, summary="대화 삭제")
 def delete_conversation(conversation_id: ConversationId, user: CurrentUser, repo: RepoDep) -> Response:
     """대화와 메시지를 지웁니다. 고객은 자기 대화만(다른 고객의 대화는 404), 상담원은 고객의 대화를 지울 수
     없습니다(403)."""

@@ -13,7 +13,7 @@ from ...domain.orders import Action, Denied, Order, OrderStatus
 from ...domain.users import User
 from ...errors import NotFoundError
 from ...storage.base import Repository
-from ..audit import require_reason, staff_audit
+from ..audit import require_audit, require_reason, staff_audit
 from ..deps import ConsoleDep, CurrentUser, RepoDep, resolve_owner
 from ..idempotency import run_idempotent
 from ..masking import mask_pii
@@ -78,6 +78,7 @@ async def cancel_order(order_id: OrderId, body: CancelIn, request: Request, user
         access = authorize(user, Permission.ORDER_WRITE, order.user_id)
         if access is Access.AUDITED:
             require_reason("reason" in body.model_fields_set)
+            require_audit(console)
         lines = [i.line() for i in body.items] if body.items else None
         reason = mask_pii(body.reason)
         outcome = repo.apply_order_action(order.order_id, Action.CANCEL, now=utcnow(), reason=reason, lines=lines)

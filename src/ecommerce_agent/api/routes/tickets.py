@@ -96,7 +96,7 @@ def list_tickets(user_id: str, user: CurrentUser, repo: RepoDep, status: TicketS
     return TicketsOut(tickets=[TicketOut.of(t) for t in tickets], count=len(tickets))
 
 
-@router.post("/tickets/{ticket_id}/resolve", response_model=TicketOut)
+@router.post("/tickets/{ticket_id}/resolve", response_model=TicketOut, summary="문의 처리 완료 (상담원)")
 def resolve_ticket(ticket_id: TicketId, body: ResolveIn, user: CurrentUser, repo: RepoDep,
                    console: ConsoleDep) -> TicketOut:
     """상담원 전용: 문의를 처리 완료로 바꿉니다. `note`(고객에게 보이는 처리 내용)는 개인정보가 마스킹되어
