@@ -115,6 +115,10 @@ def test_a_citation_opens_to_its_passage(client: TestClient) -> None:
         assert cited["section"] in body["heading"]
     hit = client.get("/policies/search", params={"q": "교환 배송비"}).json()["results"][0]
     assert client.get(f"/policies/sections/{quote(hit['chunk_id'], safe='')}").json()["text"] == hit["text"]
+    # a rule's citation names a whole section ("doc#NN", the answerer's numbering): its text as written
+    section = client.app.state.agent.answerer.sections.of(cited["doc_id"])[0]
+    whole = client.get(f"/policies/sections/{quote(f'{section.doc_id}#{section.order:02d}', safe='')}").json()
+    assert whole["heading"] == [section.heading] and whole["text"] == section.text
     assert_problem(client.get("/policies/sections/no-such-chunk"), 404)
     assert_problem(client.get("/policies/sections/return-policy%2399"), 404)
 
