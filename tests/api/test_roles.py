@@ -16,7 +16,7 @@ EXPECTED = {
     ("customer", "chat"): ("allow", "404"),
     ("customer", "delete_conversation"): ("allow", "404"),
     ("customer", "order_write"): ("allow", "404"),
-    ("customer", "ticket_resolve"): ("403", "404"),
+    ("customer", "ticket_resolve"): ("403", "403"),
     ("customer", "console"): ("403", "403"),
     ("agent", "read"): ("allow", "allow"),
     ("agent", "chat"): ("allow", "403"),

@@ -45,7 +45,8 @@ MATRIX: dict[tuple[Role, Permission], tuple[Access, Access]] = {
     (Role.CUSTOMER, P.CHAT): (A.ALLOW, A.HIDE),
     (Role.CUSTOMER, P.DELETE_CONVERSATION): (A.ALLOW, A.HIDE),
     (Role.CUSTOMER, P.ORDER_WRITE): (A.ALLOW, A.HIDE),
-    (Role.CUSTOMER, P.TICKET_RESOLVE): (A.FORBID, A.HIDE),
+    # refused whatever the ticket, so the refusal says nothing about whether it exists
+    (Role.CUSTOMER, P.TICKET_RESOLVE): (A.FORBID, A.FORBID),
     (Role.CUSTOMER, P.CONSOLE): (A.FORBID, A.FORBID),
     (Role.AGENT, P.READ): (A.ALLOW, A.ALLOW),
     # staff answer a shopper through the console (audited), never as the shopper

@@ -103,6 +103,7 @@ def resolve_ticket(ticket_id: TicketId, body: ResolveIn, user: CurrentUser, repo
     저장되고, 감사 기록에 남으며, 이 문의로 연결된 대화에 안내가 전달됩니다. 고객이 부르면 403."""
     from ..takeover import resolve_with_note
 
+    authorize(user, Permission.TICKET_RESOLVE)  # a customer: 403 before the ticket is even looked up
     ticket = owned_ticket(repo, user, ticket_id)
     authorize(user, Permission.TICKET_RESOLVE, ticket.user_id)
     return TicketOut.of(resolve_with_note(repo, console, user, ticket, body.note))
