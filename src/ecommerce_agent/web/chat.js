@@ -5,7 +5,8 @@ import {citation, orderCard, renderCard} from "./cards.js";
 
 const app = document.getElementById("app");
 const STARTERS = ["최근 주문 보여줘", "배송 언제 와요?", "반품 정책 알려줘", "상담원 연결해 주세요"];
-const state = {conversationId: null, lastMessageId: 0, stopLive: null, busy: false, handedOff: false};
+const state = {conversationId: null, lastMessageId: 0, stopLive: null, busy: false, handedOff: false,
+               hadAssignee: false};
 let ui = null;
 
 function setWho(user) {
@@ -187,7 +188,11 @@ function live() {
   const id = state.conversationId;
   state.stopLive = follow(() => `/conversations/${id}/events?after=${state.lastMessageId}`, (name, data) => {
     if (id !== state.conversationId) return;
-    if (name === "assignee") banner(data.assignee);
+    if (name === "assignee") {
+      if (!data.assignee && state.hadAssignee) state.handedOff = false;  // handed back: the agent answers again
+      state.hadAssignee = Boolean(data.assignee);
+      banner(data.assignee);
+    }
     if (name === "message" && data.message_id > state.lastMessageId) {
       state.lastMessageId = data.message_id;
       // the shopper's own turns arrive through their reply stream; people's messages only here
@@ -204,6 +209,7 @@ async function open(conversationId) {
   state.conversationId = conversationId;
   state.lastMessageId = 0;
   state.handedOff = false;
+  state.hadAssignee = false;
   ui.log.replaceChildren();
   banner(null);
   if (state.stopLive) { state.stopLive(); state.stopLive = null; }
