@@ -1,4 +1,5 @@
-"""Shared state of the API workers: revoked tokens, login failures, idempotency.
+"""Shared state of the API workers: revoked tokens, login failures, active users.
+(Idempotency keys live with the data they guard: ``idempotency.py``.)
 
 Several workers (and hosts) must agree on it, so it lives in the database by
 default (``SqlState``) or in Redis when ``REDIS_URL`` is set (``RedisState``).
@@ -8,9 +9,7 @@ enough there (``MemoryState``).
 
 from __future__ import annotations
 
-import json
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -18,15 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import StorageUnavailableError
-from .schema import idempotency_keys, login_failures, revoked_tokens, user_activity
-
-
-@dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    endpoint: str
-    fingerprint: str
-    status_code: int | None  # None: the first request is still running
-    body: str | None
+from .schema import login_failures, revoked_tokens, user_activity
 
 
 class SharedState(Protocol):
@@ -39,13 +30,6 @@ class SharedState(Protocol):
     def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
         """(failures inside the window, the oldest of them)."""
     def clear_failures(self, key: str) -> None: ...
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        """Claim ``key`` for a new request: None when claimed (go ahead), otherwise
-        the record of the earlier request with that key."""
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None: ...
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        """Forget a claim whose request failed, so a retry can run."""
     def touch_user(self, user_id: str, now: datetime) -> None:
         """Record that ``user_id`` was active at ``now``."""
     def active_users(self, now: datetime, window: timedelta) -> int:
@@ -102,33 +86,6 @@ class SqlState:
     def clear_failures(self, key: str) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(login_failures.delete().where(login_failures.c.key == key))
-
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        table = idempotency_keys
-        with self._begin() as conn, conn.begin():
-            conn.execute(table.delete().where(table.c.created_at < now - ttl))
-            claimed = conn.execute(self._insert(table).values(
-                user_id=user_id, key=key, endpoint=endpoint, fingerprint=fingerprint,
-                created_at=now).on_conflict_do_nothing().returning(table.c.key)).first()
-            if claimed is not None:  # (rowcount is not reliable for ON CONFLICT on every driver)
-                return None
-            row = conn.execute(sa.select(table).where(table.c.user_id == user_id,
-                                                      table.c.key == key)).mappings().one()
-        return IdempotencyRecord(row["endpoint"], row["fingerprint"], row["status_code"], row["body"])
-
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
-        table = idempotency_keys
-        with self._begin() as conn, conn.begin():
-            conn.execute(table.update().where(table.c.user_id == user_id, table.c.key == key)
-                         .values(status_code=status_code, body=body))
-
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        table = idempotency_keys
-        with self._begin() as conn, conn.begin():
-            conn.execute(table.delete().where(table.c.user_id == user_id, table.c.key == key,
-                                              table.c.status_code.is_(None)))
-
 
     def touch_user(self, user_id: str, now: datetime) -> None:
         stmt = self._insert(user_activity).values(user_id=user_id, seen_at=now)
@@ -191,29 +148,6 @@ class RedisState:
     def clear_failures(self, key: str) -> None:
         self._call(self.client.delete, f"{self.prefix}failures:{key}")
 
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        name = f"{self.prefix}idem:{user_id}:{key}"
-        claim = json.dumps({"endpoint": endpoint, "fingerprint": fingerprint})
-        if self._call(self.client.set, name, claim, ex=int(ttl.total_seconds()), nx=True):
-            return None
-        stored = json.loads(self._call(self.client.get, name) or "{}")
-        return IdempotencyRecord(stored.get("endpoint", ""), stored.get("fingerprint", ""),
-                                 stored.get("status_code"), stored.get("body"))
-
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
-        name = f"{self.prefix}idem:{user_id}:{key}"
-        stored = json.loads(self._call(self.client.get, name) or "{}")
-        stored.update(status_code=status_code, body=body)
-        self._call(self.client.set, name, json.dumps(stored), keepttl=True)
-
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        name = f"{self.prefix}idem:{user_id}:{key}"
-        stored = json.loads(self._call(self.client.get, name) or "{}")
-        if stored and stored.get("status_code") is None:
-            self._call(self.client.delete, name)
-
-
     def touch_user(self, user_id: str, now: datetime) -> None:
         name = f"{self.prefix}active"
         pipe = self.client.pipeline()
@@ -235,7 +169,6 @@ class MemoryState:
         self._lock = threading.Lock()
         self._revoked: dict[str, datetime] = {}
         self._failures: dict[str, list[datetime]] = {}
-        self._idem: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: dict[str, datetime] = {}
 
     def ping(self) -> None:
@@ -262,27 +195,6 @@ class MemoryState:
     def clear_failures(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
-
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        with self._lock:
-            stored = self._idem.get((user_id, key))
-            if stored is None or stored["created_at"] < now - ttl:
-                self._idem[(user_id, key)] = {"endpoint": endpoint, "fingerprint": fingerprint,
-                                              "status_code": None, "body": None, "created_at": now}
-                return None
-        return IdempotencyRecord(stored["endpoint"], stored["fingerprint"], stored["status_code"],
-                                 stored["body"])
-
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
-        with self._lock:
-            self._idem[(user_id, key)].update(status_code=status_code, body=body)
-
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        with self._lock:
-            stored = self._idem.get((user_id, key))
-            if stored is not None and stored["status_code"] is None:
-                del self._idem[(user_id, key)]
 
     def touch_user(self, user_id: str, now: datetime) -> None:
         with self._lock:
