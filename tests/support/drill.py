@@ -134,12 +134,36 @@ class Ledger:
     cancels: set[str] = field(default_factory=set)  # order ids
     turns: dict[str, int] = field(default_factory=dict)  # conversation id -> messages acknowledged
     statuses: dict[str, int] = field(default_factory=dict)  # "kind status" -> count
+    # Idempotent requests left without an answer (the server died): (path, body, key)
+    unanswered: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, kind: str, status: int | str) -> None:
         with self.lock:
             name = f"{kind} {status}"
             self.statuses[name] = self.statuses.get(name, 0) + 1
+
+    def record(self, response: httpx2.Response, path: str) -> None:
+        kind = "ticket" if path == "/tickets" else "cancel"
+        self.count(kind, response.status_code)
+        with self.lock:
+            if kind == "ticket" and response.status_code == 201:
+                self.tickets.add(response.json()["ticket_id"])
+            elif kind == "cancel" and response.status_code == 200:
+                self.cancels.add(path.split("/")[2])
+
+    def retry_unanswered(self, base: str, headers: dict[str, str]) -> dict[str, int]:
+        """A correct client retries with the same Idempotency-Key: the write happened
+        once (replayed) or not at all (runs now); never "still in progress"."""
+        answers: dict[str, int] = {}
+        with httpx2.Client(timeout=30) as client:
+            for path, body, key in self.unanswered:
+                response = client.post(f"{base}{path}", json=body, headers={**headers, "Idempotency-Key": key})
+                name = f"{response.status_code}{' replayed' if response.headers.get('idempotent-replayed') else ''}"
+                answers[name] = answers.get(name, 0) + 1
+                self.record(response, path)
+        self.unanswered.clear()
+        return answers
 
     @property
     def acknowledged(self) -> int:
@@ -197,25 +221,25 @@ class Load:
                     self.ledger.count(kind, "transport")
                     time.sleep(0.05)  # the server is down: do not spin
 
-    def _ticket(self, client: httpx2.Client, base: str) -> None:
+    def _post(self, client: httpx2.Client, base: str, path: str, body: dict[str, Any]) -> httpx2.Response:
         key = uuid.uuid4().hex
-        body = {"issue_type": "inquiry", "description": f"드릴 문의 {key[:8]}"}
-        response = client.post(f"{base}/tickets", json=body, headers={**self.headers, "Idempotency-Key": key})
-        self.ledger.count("ticket", response.status_code)
-        if response.status_code == 201:
+        try:
+            return client.post(f"{base}{path}", json=body, headers={**self.headers, "Idempotency-Key": key})
+        except httpx2.TransportError:
             with self.ledger.lock:
-                self.ledger.tickets.add(response.json()["ticket_id"])
+                self.ledger.unanswered.append((path, body, key))
+            raise
+
+    def _ticket(self, client: httpx2.Client, base: str) -> None:
+        body = {"issue_type": "inquiry", "description": f"드릴 문의 {uuid.uuid4().hex[:8]}"}
+        self.ledger.record(self._post(client, base, "/tickets", body), "/tickets")
 
     def _cancel(self, client: httpx2.Client, base: str) -> None:
         order_id = self._next_order()
         if order_id is None:
             return self._ticket(client, base)
-        response = client.post(f"{base}/orders/{order_id}/cancel", json={"reason": "드릴"},
-                               headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex})
-        self.ledger.count("cancel", response.status_code)
-        if response.status_code == 200:
-            with self.ledger.lock:
-                self.ledger.cancels.add(order_id)
+        path = f"/orders/{order_id}/cancel"
+        self.ledger.record(self._post(client, base, path, {"reason": "드릴"}), path)
         return None
 
     def _chat(self, client: httpx2.Client, base: str, session: str | None) -> str | None:
