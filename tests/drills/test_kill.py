@@ -39,7 +39,7 @@ def test_kill_9_under_mixed_load_loses_no_acknowledged_write(
     shutil.copy(template_db, db)
     config = drill_config(tmp_path, search_index, database=db)
     port = free_port()
-    server = start_server(kind, config, port=port, workers=3)
+    server = start_server(kind, config, port=port, workers=2)
     ledger, retried = Ledger(), {}
     try:
         headers = login(server.base)
@@ -47,7 +47,7 @@ def test_kill_9_under_mixed_load_loses_no_acknowledged_write(
             for _ in range(KILLS):
                 load.wait_for(ledger.acknowledged + WRITES_BETWEEN)
                 server.kill9()  # the whole process group: master and workers
-                server = start_server(kind, config, port=port, workers=3)
+                server = start_server(kind, config, port=port, workers=2)
             load.wait_for(ledger.acknowledged + WRITES_BETWEEN)
             if kind == "uvicorn":
                 before_backup = _snapshot(ledger)

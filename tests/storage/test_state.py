@@ -61,3 +61,15 @@ def test_active_users_counts_distinct_recent_users(state: SharedState) -> None:
     assert state.active_users(NOW, timedelta(minutes=5)) == 2
     state.touch_user("U1", NOW)
     assert state.active_users(NOW, timedelta(minutes=5)) == 3
+
+
+def test_a_database_that_is_down_is_storage_unavailable_not_a_crash() -> None:
+    """Found by the PostgreSQL outage drill: the token check hit a raw driver error (500)."""
+    from ecommerce_agent.errors import StorageUnavailableError
+    from ecommerce_agent.storage.postgres import postgres_engine
+
+    state = SqlState(postgres_engine("postgresql://postgres@127.0.0.1:9/none", connect_timeout=1), "postgres")
+    for call in (lambda: state.is_revoked("jti"), lambda: state.touch_user("U1", NOW), state.ping,
+                 lambda: state.failures("k", NOW, WINDOW)):
+        with pytest.raises(StorageUnavailableError, match="사용할 수 없습니다"):
+            call()

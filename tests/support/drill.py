@@ -217,15 +217,19 @@ class Load:
                         self._cancel(client, base)
                     else:
                         session = self._chat(client, base, session)
+                except httpx2.ConnectError:
+                    self.ledger.count(kind, "refused")
+                    time.sleep(0.25)  # the server is down: do not spin
                 except httpx2.TransportError:
-                    self.ledger.count(kind, "transport")
-                    time.sleep(0.05)  # the server is down: do not spin
+                    self.ledger.count(kind, "no answer")
 
     def _post(self, client: httpx2.Client, base: str, path: str, body: dict[str, Any]) -> httpx2.Response:
         key = uuid.uuid4().hex
         try:
             return client.post(f"{base}{path}", json=body, headers={**self.headers, "Idempotency-Key": key})
-        except httpx2.TransportError:
+        except httpx2.ConnectError:
+            raise  # never sent: nothing to retry
+        except httpx2.TransportError:  # sent, but the server died before answering
             with self.ledger.lock:
                 self.ledger.unanswered.append((path, body, key))
             raise

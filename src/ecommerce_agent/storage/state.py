@@ -9,15 +9,19 @@ enough there (``MemoryState``).
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import StorageUnavailableError
 from .schema import login_failures, revoked_tokens, user_activity
+
+T = TypeVar("T")
 
 
 class SharedState(Protocol):
@@ -36,6 +40,18 @@ class SharedState(Protocol):
         """Distinct users active within ``window`` before ``now``."""
 
 
+def _translated(method: Callable[..., T]) -> Callable[..., T]:
+    """A database that is down is a ``StorageUnavailableError`` (503 + Retry-After), not a 500."""
+    @functools.wraps(method)
+    def call(self: SqlState, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sa.exc.DBAPIError as exc:
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            raise StorageUnavailableError(f"공유 상태 데이터베이스를 사용할 수 없습니다({self.backend}): {first}") from None
+    return call
+
+
 class SqlState:
     def __init__(self, engine: Engine, backend: str) -> None:
         self.engine = engine
@@ -52,10 +68,12 @@ class SqlState:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         return conn
 
+    @_translated
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
+    @_translated
     def revoke(self, jti: str, expires_at: datetime) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(self._insert(revoked_tokens).values(jti=jti, expires_at=expires_at)
@@ -64,17 +82,20 @@ class SqlState:
             conn.execute(revoked_tokens.delete().where(revoked_tokens.c.expires_at < expires_at
                                                        - timedelta(days=30)))
 
+    @_translated
     def is_revoked(self, jti: str) -> bool:
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
             return conn.execute(sa.select(revoked_tokens.c.jti).where(
                 revoked_tokens.c.jti == jti)).first() is not None
 
+    @_translated
     def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(login_failures.delete().where(login_failures.c.failed_at < now - window))
             conn.execute(login_failures.insert().values(key=key, failed_at=now))
 
+    @_translated
     def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
@@ -83,16 +104,19 @@ class SqlState:
                 .where(login_failures.c.key == key, login_failures.c.failed_at >= now - window)).one()
         return count, oldest
 
+    @_translated
     def clear_failures(self, key: str) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(login_failures.delete().where(login_failures.c.key == key))
 
+    @_translated
     def touch_user(self, user_id: str, now: datetime) -> None:
         stmt = self._insert(user_activity).values(user_id=user_id, seen_at=now)
         with self._begin() as conn, conn.begin():
             conn.execute(stmt.on_conflict_do_update(index_elements=[user_activity.c.user_id],
                                                     set_={"seen_at": now}))
 
+    @_translated
     def active_users(self, now: datetime, window: timedelta) -> int:
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
