@@ -1,7 +1,10 @@
-"""Fixtures of the drills: a demo shop in a PostgreSQL schema of its own."""
+"""Durability drills (kill -9 under load, PostgreSQL/Redis outages, two processes):
+minutes of live servers each, so they run with `make drills` (DRILLS=1), which
+CI's .ci/run calls after `make test`; elsewhere they are skipped with that reason."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,16 @@ from ecommerce_agent.storage.postgres import postgres_engine
 from ecommerce_agent.storage.schema import DATA_TABLES
 from ecommerce_agent.storage.sql import SqlRepository
 from tests.support.services import require_postgres
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("DRILLS") == "1":
+        return
+    skip = pytest.mark.skip(reason="durability drill: run with `make drills` (DRILLS=1; CI does)")
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here:
+            item.add_marker(skip)
 
 
 @pytest.fixture
