@@ -15,10 +15,11 @@ from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..sources import answers_about, cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
-from .wording import refund_note
-from .writes import ACTIONS, label, not_found, put
+from .wording import refund_key, refund_note
+from .writes import ACTIONS, label, not_found, option_named, put, reason_of
 
 
 def policy_answer(env: Env, text: str, state: DialogueState, *,
@@ -58,14 +59,17 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     if order is not None:
         prefix = R.order_status(order) + "\n\n"
         state = replace(state, last_order_id=order.order_id)
+        if "defect" in u.acts.actions:
+            state = replace(state, defect_noted=order.order_id, defect_reason=u.text.strip()[:200])
     answered = policy_answer(env, question, state, order=order)
     if order is not None and "return" in u.acts.actions and order.status.value in (
             "cancelled", "return_requested", "returned"):  # "커튼 취소한 건 환불 어디로 들어와요?": from its data
+        cited = cite(env.answerer, f"refund.{refund_key(order)}")
         note = say("refund.of_order", summary=R.order_summary(order), method=order.payment_method.label,
                    note=refund_note(order))
         base = answered[0] if answered else Outcome("", state)
         return Outcome(note, state, cards=[R.order_card(order)]).then(base) if base.text else Outcome(
-            note, state, cards=[R.order_card(order)])
+            sourced(note, cited), state, cards=[R.order_card(order)], citations=cited)
     if answered is None:
         if env.finder.product_words(u.acts.nouns) and order is None and u.acts.shopping:  # "김치 얼마예요?"
             from .support import products
@@ -94,15 +98,27 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
         order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
     answered = policy_answer(env, _rule_question(env, u), state, order=order)
+    if answered is not None and not answers_about(task, answered[0].citations):
+        answered = None  # a passage from a document that does not rule on this request
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
-                  waiting=Expecting.OFFER.value)
+                  waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
+    if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
+        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
+        items = tuple((i.item_id, i.quantity) for i in named) or (
+            ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
+        offer = replace(offer, items=items)
+        if task == "exchange" and items:
+            offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
+        if task == "defect":
+            state = replace(state, defect_noted=order.order_id, defect_reason=reason_of(u))
         decision = decide(order, action, env.now)
-        cited = policy_text.citations if policy_text is not None else []
+        reason = f"{task}.{decision.reason}" if isinstance(decision, Denied) else task
+        cited = policy_text.citations if policy_text is not None else cite(env.answerer, reason, task)
         source = ("\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
                   if cited else "")  # the rule the status answer rests on, named when its text is not quoted
         if isinstance(decision, Denied):
@@ -114,6 +130,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if policy_text is not None and u.acts.because:
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
+        if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
+            lead = say("eligibility.defect_report", summary=R.order_summary(order))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and verdict != "no":
             out = Outcome(lead, state, cards=[R.order_card(order)]).then(policy_text)
@@ -164,13 +182,22 @@ def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | No
         order = env.tools.get_order(last[1]) if len(last) > 1 else None
         what = R.josa(f"{R.order_summary(order)} {label(last[0])}" if order else "요청하신 일", "은/는")
         return Outcome(say("policy.done_check", what=what), state)
+    asked = next(iter(u.acts.actions), None) or state.attempted
+    if asked in ("cancel", "change_address"):
+        return Outcome(say(f"policy.not_done.{asked}"), state)
+    if asked in ("return", "exchange", "defect"):
+        return Outcome(say("policy.not_done.claim"), state)
     return Outcome(say("policy.nothing_done"), state)
 
 
 def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"그럼 이제 뭐 하면 돼요?", "연락은 언제 줘요?" right after something was done:
     the next steps of that, not a search."""
-    if state.topic is None or u.acts.nouns or u.slots.order_id or not (u.acts.question or u.uncertain):
+    ticket = state.handoff_ticket_id if state.topic == "handoff" else state.last_ticket_id
+    if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
+        return Outcome(say("followup.ticket_number", ticket=ticket), state)
+    if state.topic is None or u.acts.nouns or u.slots.order_id or not (
+            u.acts.question or u.uncertain or u.acts.hurry):
         return None
     if state.topic in ("handoff", "lost_parcel"):
         return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
@@ -185,6 +212,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic == "cancel":
         order = env.tools.get_order(state.last_order_id) if state.last_order_id else None
         if order is not None and order.payment_method and order.status.value == "cancelled":
-            return Outcome(say("followup.cancel", refund=refund_note(order)), state)
+            cited = cite(env.answerer, f"refund.{refund_key(order)}")
+            return Outcome(sourced(say("followup.cancel", refund=refund_note(order)), cited), state, citations=cited)
         return None
-    return Outcome(say(f"followup.{state.topic}"), state)
+    cited = cite(env.answerer, f"followup.{state.topic}")
+    return Outcome(sourced(say(f"followup.{state.topic}"), cited), state, citations=cited)

@@ -25,6 +25,8 @@ from ...storage.base import ActionApplied
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..resolve import product_lexicon
+from ..sources import cite
 from ..state import DialogueState, Frame
 from ..templates import say
 from .wording import confirm_question, done_text
@@ -68,14 +70,15 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
           carried: str | None = None) -> Outcome:
     """A new request for ``task``: find its order, then fill and propose."""
     frame = Frame(task=task, reason=reason_of(u), address=u.acts.address if task == "change_address" else None)
+    state = replace(state, attempted=task)
     if order_id:
         order = env.tools.get_order(order_id)
         if order is None:
             return not_found(state)
         return proceed(env, frame, order, u, state)
     order, missing = env.finder.referenced(u, state)
-    if missing:
-        return not_found(state)
+    if missing:  # the task stays open for the right number ("아 번호 잘못 봤네요 ORD-…이요")
+        return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
     if order is None and carried and not u.acts.nouns:
         order = env.tools.get_order(carried)
     if order is None:
@@ -249,9 +252,15 @@ def option_named(env: Env, frame: Frame, order: Order, text: str) -> str | None:
 
 def _named_option(text: str, current: str, options: list) -> str | None:
     values = {v for o in options for v in option_parts(o.option).values()}
-    folded = squash(text)
-    found = [v for v in values if (re.search(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])", text.lower())
-                                   if re.fullmatch(r"[A-Za-z0-9]+", v) else squash(v) in folded)]
+    folded = squash(text).lower()
+    words = product_lexicon().option_words  # "흰색이요" names 화이트
+
+    def said(word: str) -> bool:
+        if re.fullmatch(r"[a-z0-9]+", word):  # "M", "270": a whole token, not part of another
+            return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text.lower()) is not None
+        return word in folded
+
+    found = [v for v in values if any(said(w) for w in words(v))]
     current_values = set(option_parts(current).values())
     found = [v for v in found if v not in current_values] or found  # "네이비가 칙칙해서 블랙으로": the new one
     if not found:
@@ -287,10 +296,8 @@ def refused(order: Order, decision: Denied, state: DialogueState, env: Env | Non
     """Why not, the next step, and the rule it rests on (its source)."""
     text = say("refused", summary=R.order_summary(order), label=R.josa(R.action_label(decision.action), "이/가"),
                message=decision.message, status=order.status_label)
-    cited = []
-    if env is not None:
-        found = env.tools.search_policies(f"{R.action_label(decision.action)} {decision.message}", top_k=1)
-        cited = [R.citation(r) for r in found[:1]]
+    action = decision.action.value
+    cited = cite(env.answerer, f"{action}.{decision.reason}", action) if env is not None else []
     if cited:
         text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
