@@ -18,8 +18,8 @@ from ecommerce_agent.api.app import create_app
 from ecommerce_agent.config import load_settings
 from tests.support.app import ROOT, login
 
-# More cases in CI (REQUIRE_SERVICES=1, ~2-3 minutes), fewer on a developer's machine.
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (60 if os.environ.get("REQUIRE_SERVICES") == "1" else 15))
+# More cases in CI (REQUIRE_SERVICES=1, a few minutes), fewer on a developer's machine.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (40 if os.environ.get("REQUIRE_SERVICES") == "1" else 15))
 
 # The schema is read when the module is collected; the database is put in place
 # (and the lifespan started) by the fixture below before any case runs.
