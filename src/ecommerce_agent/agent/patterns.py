@@ -268,6 +268,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         frame = replace(frame, order_id=None, summary="")
     if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
         return None  # another request: routed afresh
+    if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
+        return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
     if u.slots.order_id or position(u) or (u.slots.anaphora and not acts.replacement):
         order, missing = env.finder.referenced(u, state, listed)
@@ -297,6 +299,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                  if o is not None and window.start <= R.kst(o.order_date) <= window.end]
         if len(dated) == 1:
             return _chosen(env, frame, dated[0], u, state)
+    if not listed and not frame.order_id and (acts.insist or acts.other_account):  # after "찾을 수 없습니다"
+        return Outcome(say("other_account" if acts.other_account else "not_found_again"), state)
     if not listed:  # a retry after a refusal: anything else is a new message
         return None
     if u.intent == "dialog.deny" or acts.abort:

@@ -106,7 +106,7 @@ class OrderFinder:
     def points(u: Understanding, state: DialogueState) -> bool:
         """Whether the message names an order by id, list position or pronoun."""
         return bool(u.slots.order_id or (position(u) and state.last_list) or
-                    (u.slots.anaphora and state.last_order_id))
+                    (u.slots.anaphora and (state.last_order_id or len(state.last_list) == 1)))
 
     def referenced(self, u: Understanding, state: DialogueState,
                    listed: tuple[str, ...] = ()) -> tuple[Order | None, str | None]:
@@ -121,6 +121,8 @@ class OrderFinder:
             return (self.tools.get_order(shown[index]), None) if 0 <= index < len(shown) else (None, None)
         if u.slots.anaphora and state.last_order_id:
             return self.tools.get_order(state.last_order_id), None
+        if u.slots.anaphora and len(shown) == 1:  # "그거" after a list of one order
+            return self.tools.get_order(shown[0]), None
         return None, None
 
     # -- by meaning -------------------------------------------------------------

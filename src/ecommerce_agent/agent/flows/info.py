@@ -90,6 +90,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     order, missing = env.finder.referenced(u, state)
     if missing:
         return not_found(state)
+    if order is None and u.acts.among and len(state.last_list) > 1:  # "이 중에 아직 반품 되는 거 있어요?"
+        return _among(env, task, state)
     if order is None and u.acts.nouns:
         _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=50))
         window = u.slots.date_range  # "7월에 산 프라이팬": that month's order
@@ -109,6 +111,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         items = tuple((i.item_id, i.quantity) for i in named) or (
             ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
         offer = replace(offer, items=items)
+        state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
@@ -162,6 +165,24 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
                    citations=policy_text.citations)
 
 
+def _among(env: Env, task: str, state: DialogueState) -> Outcome:
+    """Which of the orders just shown allow ``task``: listed to choose from, or why none does."""
+    shown = [o for o in (env.tools.get_order(i) for i in state.last_list) if o is not None]
+    able = [o for o in shown if not isinstance(decide(o, ACTIONS[task], env.now), Denied)]
+    label_able = R.josa(label(task), "이/가")
+    cited = cite(env.answerer, task)
+    if not able:
+        why = say("why_none.cancel" if task in ("cancel", "change_address") else
+                  "why_none.defect" if task == "defect" else "why_none.claim")
+        return Outcome(sourced(say("eligibility.among_no", able=label_able, why=why), cited), state, citations=cited)
+    ids = tuple(o.order_id for o in able)
+    frame = Frame(task=task, waiting=Expecting.ORDER.value, candidates=ids)
+    text = R.order_list(able, say("eligibility.among_yes", able=label_able, count=len(able))) + "\n" + \
+        say("ask.which_tail")
+    return Outcome(sourced(text, cited), replace(put(state, frame), last_list=ids),
+                   cards=[R.order_card(o) for o in able], citations=cited)
+
+
 def _rule_question(env: Env, u: Understanding) -> str:
     """The question without the product it names: the product finds the order, the rest
     asks the rule ("패딩 라벨 뗐는데 환불 돼요?" → "라벨 뗐는데 환불 돼요?")."""
@@ -174,8 +195,9 @@ def _rule_question(env: Env, u: Understanding) -> str:
 def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"그럼 처리된 거죠?": only what really happened in this conversation (a question naming
     an order or product, "카디건 주문 어떻게 됐나요", is a status question instead)."""
-    if not u.acts.done_check or (not state.completed and (env.finder.points(u, state) or
-                                                          env.finder.product_words(u.acts.nouns))):
+    if not u.acts.done_check or (not state.completed and (
+            env.finder.points(u, state) or env.finder.product_words(u.acts.nouns) or
+            (u.slots.anaphora and len(state.last_list) == 1))):  # "그거 환불 다 됐죠?": that order's data
         return None
     if state.topic and state.completed:
         last = state.completed[-1].split(":")
@@ -196,7 +218,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     ticket = state.handoff_ticket_id if state.topic == "handoff" else state.last_ticket_id
     if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
         return Outcome(say("followup.ticket_number", ticket=ticket), state)
-    if state.topic is None or u.acts.nouns or u.slots.order_id or not (
+    korean_nouns = [n for n in u.acts.nouns if not n.isascii()]  # "when will they contact me?" names nothing
+    if state.topic is None or korean_nouns or u.slots.order_id or not (
             u.acts.question or u.uncertain or u.acts.hurry):
         return None
     if state.topic in ("handoff", "lost_parcel"):
