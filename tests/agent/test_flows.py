@@ -351,3 +351,13 @@ def test_insisting_on_an_order_not_found_reveals_nothing_and_points_to_the_right
     assert "찾을 수 없습니다" in again.text and "ORD-" not in again.text and again.cards == []
     account = shop.say(said("general", "아 남편 계정으로 산 거였네요"))
     assert "로그인" in account.text and "ORD-" not in account.text
+
+
+def test_a_missing_parcel_is_reported_only_on_a_yes_or_a_request(shop: Shop) -> None:
+    before = shop.tickets()
+    first = shop.say(said("order.status", "택배 왔다는데 문 앞에 없어요"))
+    assert shop.tickets() == before and "경비실" in first.text
+    asked = shop.say(said("order.status", "경비실도 관리사무소도 없대요"))  # looked everywhere: asked, not filed
+    assert shop.tickets() == before and "접수해 드릴까요" in asked.text
+    filed = shop.say(said("dialog.confirm", "네"))
+    assert shop.tickets() == before + 1 and "접수했습니다" in filed.text

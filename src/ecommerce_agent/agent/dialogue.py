@@ -85,6 +85,12 @@ class Dialogue:
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
+        if acts.procedure and (acts.question or not acts.request) and not env.finder.points(u, state) and not (
+                env.finder.product_words(acts.nouns) or acts.address) and not (
+                state.topic and not acts.nouns and not acts.actions):  # "주문취소 어떻게 해요?": the documents
+            answered = info.how_to(env, u, state, TASK_OF_INTENT.get(u.intent) or next(iter(acts.actions), None))
+            if answered is not None:
+                return answered
         if acts.address and not acts.question and u.intent not in ("policy", "product.search"):
             return writes.start(env, "change_address", u, state, carried=carried)  # a new address, said alone
         if "change_address" in acts.actions and (u.intent != "policy" or not acts.asks) and not (

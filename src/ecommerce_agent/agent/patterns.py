@@ -221,13 +221,15 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
-        return support.lost_parcel(env, u, state)  # "충전기요", "ORD-…요 다 봤고요": that order, then
+        return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
-    if frame.intent == "lost_parcel" and frame.order_id and (
-            u.acts.request or u.acts.lost_parcel or u.acts.checked) and not (
+    if frame.intent == "lost_parcel" and frame.order_id and u.acts.request and not (
             u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
+    if frame.intent == "lost_parcel" and frame.order_id and (u.acts.checked or u.acts.lost_parcel):
+        return support.lost_parcel(env, replace(u, slots=replace(u.slots, order_id=frame.order_id)), state,
+                                   checked=True)  # "경비실에도 없어요": asked whether to file, not filed
     if frame.intent == "exchange" and frame.order_id and frame.items and not u.acts.asks:
         order = env.tools.get_order(frame.order_id)
         chosen = writes.option_named(env, replace(frame, task="exchange"), order, u.text) if order else None
@@ -286,6 +288,12 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
+        if len(named) > 1 and listed and len(named) < len(listed):  # "시계": two of the listed hold one
+            ids = tuple(o.order_id for o in named)
+            head = say("ask.product_several", word=word, count=len(named))
+            return Outcome(R.order_list(named, head) + "\n" + say("ask.which_tail"),
+                           replace(put(drop(state, frame), replace(frame, candidates=ids)), last_list=ids),
+                           cards=[R.order_card(o) for o in named])
         if not named and listed and (not _is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)

@@ -67,6 +67,7 @@ class Acts:
     among: bool = False  # among the orders just shown ("이 중에 …")
     insist: bool = False  # the order exists, the shopper insists ("분명히 샀는데?")
     other_account: bool = False  # it may be in another account ("남편 계정으로 산 거였네요")
+    procedure: bool = False  # how to, where to, what it means ("주문취소 어떻게 해요?")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -193,6 +194,7 @@ def read_acts(text: str) -> Acts:
         among=bool(lex.among.search(plain)),
         insist=bool(lex.insist.search(plain)),
         other_account=bool(lex.other_account.search(plain)),
+        procedure=bool(lex.procedure.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

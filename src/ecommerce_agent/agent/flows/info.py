@@ -82,6 +82,20 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     return outcome
 
 
+def how_to(env: Env, u: Understanding, state: DialogueState, task: str | None) -> Outcome | None:
+    """"주문취소 어떻게 해요?", "결제창이 안 떠요": the documents' answer, then (for a request
+    the agent can do) an offer; None when no document answers (the message is routed on)."""
+    answered = policy_answer(env, u.text, replace(state, last_question=u.text), order=None)
+    if answered is None:
+        return None
+    outcome = answered[0].with_state(replace(state, last_question=u.text))
+    if task is None or task not in ACTIONS:
+        return outcome
+    offer = Frame(task="offer", intent=task, waiting=Expecting.OFFER.value, reason=reason_of(u))
+    return outcome.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
+        put(outcome.state, offer))
+
+
 def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered."""
