@@ -37,7 +37,7 @@ from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
-from .middleware import BodyLimit, Timeout
+from .middleware import BodyLimit, Timeout, ValidUnicode
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
 from .tokens import TokenService, resolve_secret
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (health.router, auth.router, orders.router, tickets.router, search.router, chat.router,
                    openai_compat.router):
         app.include_router(router)
+    app.add_middleware(ValidUnicode)  # inside BodyLimit: reads only bodies already within the cap
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(RequestContext)  # outermost: ids, access log and metrics for everything
