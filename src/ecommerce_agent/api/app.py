@@ -23,10 +23,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..agent.factory import AgentParts
-from ..agent.llm.config import LlmConfig, load_llm_config
+from ..agent.llm.config import LlmConfig
 from ..agent.runner import Agent
 from ..config import Settings, load_settings
-from ..errors import AppError, ConfigError
+from ..demo.accounts import refuse_demo_accounts
+from ..errors import AppError
 from ..search import Encoder, IndexStore, load_encoder
 from ..storage import open_repository
 from ..storage.sql import SqlRepository
@@ -40,7 +41,8 @@ from .apikeys import ApiKeys
 from .middleware import BodyLimit, Timeout, ValidUnicode
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
-from .tokens import TokenService, resolve_secret
+from .startup import check_settings
+from .tokens import TokenService
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +111,7 @@ def _safe_reload(store: IndexStore) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    if settings.app.env == "production" and "*" in settings.api.cors_origins:
-        raise ConfigError("설정 오류: api.cors_origins — production에서는 '*'를 쓸 수 없습니다 "
-                          "(인증 정보와 함께 모든 출처를 허용하게 됩니다). 허용할 출처를 나열하세요.")
-    secret = resolve_secret(settings)
-    llm_config = load_llm_config(api_key=settings.secrets.openai_api_key)  # a bad file stops start-up here
+    secret, llm_config = check_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -121,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                           max_bytes=settings.logging.max_bytes, backup_count=settings.logging.backup_count)
         repo = open_repository(settings, observer=metrics.observe_query)
         try:
+            refuse_demo_accounts(settings, repo)  # also when started without `serve` or gunicorn's check
             if settings.storage.backend == "csv":
                 # The single-writer rule: a second worker cannot take the lock and stops here.
                 repo.acquire_writer()  # type: ignore[attr-defined]
@@ -172,5 +171,7 @@ def __getattr__(name: str) -> FastAPI:
         app = create_app()
     except AppError as exc:  # one line for the operator, not a traceback
         print(exc.message, file=sys.stderr)
-        raise SystemExit(2) from None
+        # 3 is gunicorn's "worker failed to boot": the master stops instead of
+        # restarting the worker forever (the master checks first: gunicorn.conf.py).
+        raise SystemExit(3) from None
     return app
