@@ -42,6 +42,7 @@ from .middleware import BodyLimit, Timeout, ValidUnicode
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
 from .startup import check_settings
+from .throttle import open_throttle
 from .tokens import TokenService
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.repo = repo
             app.state.shared = shared
             app.state.activity = ActivityTracker(shared)
+            app.state.throttle = open_throttle(settings, repo)
             app.state.search = _open_search(settings)
             app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)

@@ -14,6 +14,7 @@ from ..errors import AuthError, ForbiddenError, NotFoundError, ServiceUnavailabl
 from ..observability.logging import user_id_var
 from ..storage.base import Repository
 from ..storage.state import SharedState
+from .throttle import Throttle
 from .tokens import Claims, TokenService
 
 _bearer = HTTPBearer(auto_error=False, description="`POST /auth/login`으로 받은 access_token")
@@ -35,6 +36,10 @@ def _state(request: Request) -> SharedState:
     return request.app.state.shared
 
 
+def _throttle(request: Request) -> Throttle:
+    return request.app.state.throttle
+
+
 def _agent(request: Request) -> Agent:
     agent = request.app.state.agent
     if agent is None:
@@ -48,6 +53,7 @@ RepoDep = Annotated[Repository, Depends(_repo)]
 TokensDep = Annotated[TokenService, Depends(_tokens)]
 StateDep = Annotated[SharedState, Depends(_state)]
 AgentDep = Annotated[Agent, Depends(_agent)]
+ThrottleDep = Annotated[Throttle, Depends(_throttle)]
 
 
 def _claims(tokens: TokensDep,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response
 
@@ -12,7 +11,8 @@ from ...domain.clock import utcnow
 from ...domain.users import Role, User
 from ...errors import AuthError, ConflictError, RateLimitedError
 from ...security import hash_password, verify_password
-from ..deps import ClaimsDep, CurrentUser, RepoDep, SettingsDep, StateDep, TokensDep
+from ..deps import ClaimsDep, CurrentUser, RepoDep, ThrottleDep, TokensDep
+from ..throttle import client_address
 from ..schemas import LoginIn, RefreshIn, RegisterIn, TokenOut, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -22,7 +22,8 @@ _DUMMY_HASH = hash_password(uuid.uuid4().hex)
 
 
 @router.post("/register", status_code=201, response_model=UserOut)
-def register(body: RegisterIn, repo: RepoDep) -> UserOut:
+def register(body: RegisterIn, request: Request, repo: RepoDep, throttle: ThrottleDep) -> UserOut:
+    throttle.check(register_ip=client_address(request))  # also bounds probing which e-mails exist
     if repo.get_user_by_email(body.email) is not None:
         raise ConflictError("이미 가입된 이메일입니다.", code="email_taken")
     user = User(user_id=f"U{uuid.uuid4().hex[:12].upper()}", email=body.email, name=body.name.strip(),
@@ -33,25 +34,21 @@ def register(body: RegisterIn, repo: RepoDep) -> UserOut:
 
 
 @router.post("/login", response_model=TokenOut)
-def login(body: LoginIn, request: Request, repo: RepoDep, tokens: TokensDep, state: StateDep,
-          settings: SettingsDep) -> TokenOut:
-    now = utcnow()
-    window = timedelta(minutes=settings.auth.login_window_minutes)
-    limit = settings.auth.login_max_failures
+def login(body: LoginIn, request: Request, repo: RepoDep, tokens: TokensDep, throttle: ThrottleDep) -> TokenOut:
+    """Failures count per (account, client address): quick retries wait progressively
+    longer, then that client is locked out of the account for the window; the owner
+    from another address is not (see ``api.throttle``)."""
     email = body.email.strip().lower()
-    keys = (f"account:{email}", f"ip:{request.client.host if request.client else 'unknown'}")
-    for key in keys:
-        count, oldest = state.failures(key, now, window)
-        if count >= limit and oldest is not None:
-            wait = max(1, math.ceil((oldest + window - now).total_seconds()))
-            raise RateLimitedError(f"로그인 실패가 너무 많습니다. {math.ceil(wait / 60)}분 후 다시 시도해 주세요.",
-                                   retry_after=wait)
+    client = client_address(request)
+    wait = throttle.login_wait(email, client)
+    if wait is not None:
+        when = f"{wait}초" if wait < 120 else f"{math.ceil(wait / 60)}분"
+        raise RateLimitedError(f"로그인 실패가 너무 많습니다. {when} 후 다시 시도해 주세요.", retry_after=wait)
     user = repo.get_user_by_email(email)
     if not verify_password(body.password, user.password_hash if user else _DUMMY_HASH) or user is None:
-        for key in keys:
-            state.record_failure(key, now, window)
+        throttle.login_failed(email, client)
         raise AuthError("이메일 또는 비밀번호가 올바르지 않습니다.", code="invalid_credentials")
-    state.clear_failures(keys[0])
+    throttle.login_succeeded(email, client)
     pair = tokens.issue(user.user_id)
     return TokenOut(access_token=pair.access_token, refresh_token=pair.refresh_token,
                     expires_in=pair.expires_in)
