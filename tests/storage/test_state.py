@@ -43,16 +43,6 @@ def test_revocation(state: SharedState) -> None:
     assert state.is_revoked("jti-1") and not state.is_revoked("jti-2")
 
 
-def test_failures_are_counted_in_a_sliding_window(state: SharedState) -> None:
-    for minutes in (20, 10, 5, 1):
-        state.record_failure("account:a@b.c", NOW - timedelta(minutes=minutes), WINDOW)
-    count, oldest = state.failures("account:a@b.c", NOW, WINDOW)
-    assert count == 3 and abs((oldest - (NOW - timedelta(minutes=10))).total_seconds()) < 1
-    assert state.failures("account:other", NOW, WINDOW) == (0, None)
-    state.clear_failures("account:a@b.c")
-    assert state.failures("account:a@b.c", NOW, WINDOW)[0] == 0
-
-
 def test_idempotency_claim_complete_replay(state: SharedState) -> None:
     ttl = timedelta(hours=24)
     assert state.claim_idempotency("U1", "k", "POST /x", "fp", NOW, ttl) is None

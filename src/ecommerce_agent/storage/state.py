@@ -1,4 +1,5 @@
-"""Shared state of the API workers: revoked tokens, login failures, idempotency.
+"""Shared state of the API workers: revoked tokens, idempotency, active users
+(rate limits and login failures: ``api.throttle``).
 
 Several workers (and hosts) must agree on it, so it lives in the database by
 default (``SqlState``) or in Redis when ``REDIS_URL`` is set (``RedisState``).
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import StorageUnavailableError
-from .schema import idempotency_keys, login_failures, revoked_tokens, user_activity
+from .schema import idempotency_keys, revoked_tokens, user_activity
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +36,6 @@ class SharedState(Protocol):
     def ping(self) -> None: ...
     def revoke(self, jti: str, expires_at: datetime) -> None: ...
     def is_revoked(self, jti: str) -> bool: ...
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None: ...
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        """(failures inside the window, the oldest of them)."""
-    def clear_failures(self, key: str) -> None: ...
     def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
                           now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
         """Claim ``key`` for a new request: None when claimed (go ahead), otherwise
@@ -85,23 +82,6 @@ class SqlState:
             conn.execution_options(sqlite_begin=None)
             return conn.execute(sa.select(revoked_tokens.c.jti).where(
                 revoked_tokens.c.jti == jti)).first() is not None
-
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        with self._begin() as conn, conn.begin():
-            conn.execute(login_failures.delete().where(login_failures.c.failed_at < now - window))
-            conn.execute(login_failures.insert().values(key=key, failed_at=now))
-
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        with self.engine.connect() as conn:
-            conn.execution_options(sqlite_begin=None)
-            count, oldest = conn.execute(
-                sa.select(sa.func.count(), sa.func.min(login_failures.c.failed_at))
-                .where(login_failures.c.key == key, login_failures.c.failed_at >= now - window)).one()
-        return count, oldest
-
-    def clear_failures(self, key: str) -> None:
-        with self._begin() as conn, conn.begin():
-            conn.execute(login_failures.delete().where(login_failures.c.key == key))
 
     def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
                           now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
@@ -172,25 +152,6 @@ class RedisState:
     def is_revoked(self, jti: str) -> bool:
         return bool(self._call(self.client.exists, f"{self.prefix}revoked:{jti}"))
 
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        name, stamp = f"{self.prefix}failures:{key}", now.timestamp()
-        pipe = self.client.pipeline()
-        pipe.zremrangebyscore(name, 0, stamp - window.total_seconds())
-        pipe.zadd(name, {f"{stamp}:{threading.get_ident()}": stamp})
-        pipe.expire(name, int(window.total_seconds()) + 1)
-        self._call(pipe.execute)
-
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        name = f"{self.prefix}failures:{key}"
-        scores = self._call(self.client.zrangebyscore, name, now.timestamp() - window.total_seconds(),
-                            "+inf", withscores=True)
-        if not scores:
-            return 0, None
-        return len(scores), datetime.fromtimestamp(scores[0][1], tz=now.tzinfo)
-
-    def clear_failures(self, key: str) -> None:
-        self._call(self.client.delete, f"{self.prefix}failures:{key}")
-
     def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
                           now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
         name = f"{self.prefix}idem:{user_id}:{key}"
@@ -234,7 +195,6 @@ class MemoryState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._revoked: dict[str, datetime] = {}
-        self._failures: dict[str, list[datetime]] = {}
         self._idem: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: dict[str, datetime] = {}
 
@@ -248,20 +208,6 @@ class MemoryState:
     def is_revoked(self, jti: str) -> bool:
         with self._lock:
             return jti in self._revoked
-
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        with self._lock:
-            kept = [t for t in self._failures.get(key, []) if t >= now - window]
-            self._failures[key] = [*kept, now]
-
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        with self._lock:
-            kept = [t for t in self._failures.get(key, []) if t >= now - window]
-        return len(kept), min(kept, default=None)
-
-    def clear_failures(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
 
     def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
                           now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
