@@ -33,11 +33,12 @@ from ..storage import open_repository
 from ..storage.sql import SqlRepository
 from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from ..observability import metrics
-from ..observability.logging import configure as configure_logging
+from ..observability.logging import configure as configure_logging, set_redactor
 from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
+from .masking import mask_pii
 from .middleware import BodyLimit, Timeout, ValidUnicode
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.logging.level, settings.logging.file,
                           max_bytes=settings.logging.max_bytes, backup_count=settings.logging.backup_count)
+        set_redactor(mask_pii)  # the last line of defence: no log line keeps a phone or card number
         repo = open_repository(settings, observer=metrics.observe_query)
         try:
             refuse_demo_accounts(settings, repo)  # also when started without `serve` or gunicorn's check

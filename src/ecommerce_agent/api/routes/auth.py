@@ -12,6 +12,7 @@ from ...domain.users import Role, User
 from ...errors import AuthError, ConflictError, RateLimitedError
 from ...security import hash_password, verify_password
 from ..deps import ClaimsDep, CurrentUser, RepoDep, ThrottleDep, TokensDep
+from ..masking import mask_pii
 from ..throttle import client_address
 from ..schemas import LoginIn, RefreshIn, RegisterIn, TokenOut, UserOut
 
@@ -26,7 +27,7 @@ def register(body: RegisterIn, request: Request, repo: RepoDep, throttle: Thrott
     throttle.check(register_ip=client_address(request))  # also bounds probing which e-mails exist
     if repo.get_user_by_email(body.email) is not None:
         raise ConflictError("이미 가입된 이메일입니다.", code="email_taken")
-    user = User(user_id=f"U{uuid.uuid4().hex[:12].upper()}", email=body.email, name=body.name.strip(),
+    user = User(user_id=f"U{uuid.uuid4().hex[:12].upper()}", email=body.email, name=mask_pii(body.name).strip(),
                 role=Role.CUSTOMER, password_hash=hash_password(body.password), phone="", address="",
                 created_at=utcnow())
     repo.add_user(user)

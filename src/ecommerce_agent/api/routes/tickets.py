@@ -97,4 +97,4 @@ def list_tickets(user_id: str, user: CurrentUser, repo: RepoDep, status: TicketS
 def resolve_ticket(ticket_id: TicketId, body: ResolveIn, staff: StaffUser, repo: RepoDep) -> TicketOut:
     """Staff only."""
     ticket = owned_ticket(repo, staff, ticket_id)
-    return TicketOut.of(repo.resolve_ticket(ticket.ticket_id, note=body.note, now=utcnow()))
+    return TicketOut.of(repo.resolve_ticket(ticket.ticket_id, note=mask_pii(body.note), now=utcnow()))
