@@ -92,11 +92,12 @@ def _limit_string(value: str) -> str:
     from limits import parse_many
 
     try:
-        if value.strip():
-            parse_many(value)
+        items = parse_many(value) if value.strip() else []
     except ValueError:
         raise ValueError(f"'{value}'은(는) 올바른 제한 표기가 아닙니다 "
                          "(예: '30/minute', '10 per hour', 여러 개는 ';'로 구분, 빈 값은 제한 없음)") from None
+    if any(item.get_expiry() > 86_400 for item in items):
+        raise ValueError(f"'{value}' — 기간은 하루(1/day)까지만 쓸 수 있습니다")
     return value.strip()
 
 

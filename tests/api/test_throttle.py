@@ -177,3 +177,15 @@ def test_two_workers_share_chat_limits_through_redis(settings: Settings) -> None
         store = RedisStorage(url, key_prefix=prefix).storage
         for key in store.scan_iter(f"{prefix}*"):
             store.delete(key)
+
+
+@pytest.mark.parametrize(("value", "message"), [("lots", "올바른 제한 표기가 아닙니다"), ("5 per 2 days", "하루")])
+def test_bad_limit_settings_stop_start_up_with_one_line(tmp_path: Path, value: str, message: str) -> None:
+    from ecommerce_agent.config import load_settings
+    from ecommerce_agent.errors import ConfigError
+
+    config = tmp_path / "app.yaml"
+    config.write_text(f"rate_limits:\n  search_per_ip: '{value}'\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_settings(config, env={})
+    assert "rate_limits.search_per_ip" in error.value.message and message in error.value.message

@@ -22,6 +22,7 @@ from .schema import login_failures as hits
 
 # Rows older than this are deleted on the way (no limit uses a longer window).
 MAX_WINDOW = timedelta(days=1)
+PRUNE_EVERY_SECONDS = 60
 
 
 def _moment(timestamp: float) -> datetime:
@@ -35,6 +36,7 @@ class SqlLimitStorage(Storage, MovingWindowSupport):
         super().__init__(None, wrap_exceptions=True)
         self.engine = engine
         self._clock = clock
+        self._pruned = 0.0  # when this process last deleted expired rows (a scan: once a minute at most)
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
@@ -55,7 +57,9 @@ class SqlLimitStorage(Storage, MovingWindowSupport):
             if count + amount > limit:
                 return False
             conn.execute(hits.insert(), [{"key": key, "failed_at": _moment(now)}] * amount)
-            conn.execute(hits.delete().where(hits.c.failed_at < _moment(now) - MAX_WINDOW))
+            if now - self._pruned > PRUNE_EVERY_SECONDS:
+                self._pruned = now
+                conn.execute(hits.delete().where(hits.c.failed_at < _moment(now) - MAX_WINDOW))
         return True
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
