@@ -14,7 +14,7 @@ from ...security import hash_password, verify_password
 from ..deps import ClaimsDep, CurrentUser, RepoDep, ThrottleDep, TokensDep
 from ..masking import mask_pii
 from ..throttle import client_address
-from ..schemas import LoginIn, RefreshIn, RegisterIn, TokenOut, UserOut
+from ..schemas import LoginIn, RefreshIn, RegisterIn, TokenOut, UserOut, problem_response
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 # A hash to verify against when the account does not exist, so that a missing
@@ -23,8 +23,9 @@ _DUMMY_HASH = hash_password(uuid.uuid4().hex)
 
 
 @router.post("/register", status_code=201, response_model=UserOut, summary="회원 가입", responses={
-    409: {"description": "이미 가입된 이메일입니다 (`email_taken`)."},
-    429: {"description": "주소별 가입 한도(`rate_limits.register_per_ip`)를 넘었습니다. `Retry-After` 초만큼 기다려 주세요."}})
+    409: problem_response(409, "이미 가입된 이메일입니다 (`email_taken`)."),
+    429: problem_response(429, "주소별 가입 한도(`rate_limits.register_per_ip`)를 넘었습니다. "
+                               "`Retry-After` 초만큼 기다려 주세요.")})
 def register(body: RegisterIn, request: Request, repo: RepoDep, throttle: ThrottleDep) -> UserOut:
     """고객 계정을 만듭니다. 이름의 개인정보는 마스킹되어 저장됩니다. 같은 주소에서 너무 많이 가입하면 429."""
     throttle.check(register_ip=client_address(request))  # also bounds probing which e-mails exist
@@ -38,9 +39,9 @@ def register(body: RegisterIn, request: Request, repo: RepoDep, throttle: Thrott
 
 
 @router.post("/login", response_model=TokenOut, summary="로그인 (토큰 발급)", responses={
-    401: {"description": "이메일 또는 비밀번호가 올바르지 않습니다 (`invalid_credentials`)."},
-    429: {"description": "이 주소에서 이 계정의 로그인 실패가 많아 기다려야 합니다 (점진 지연, 이후 잠금). "
-                         "`Retry-After` 초만큼 기다려 주세요. 다른 주소의 계정 주인은 영향을 받지 않습니다."}})
+    401: problem_response(401, "이메일 또는 비밀번호가 올바르지 않습니다 (`invalid_credentials`)."),
+    429: problem_response(429, "이 주소에서 이 계정의 로그인 실패가 많아 기다려야 합니다 (점진 지연, 이후 잠금). "
+                               "`Retry-After` 초만큼 기다려 주세요. 다른 주소의 계정 주인은 영향을 받지 않습니다.")})
 def login(body: LoginIn, request: Request, repo: RepoDep, tokens: TokensDep, throttle: ThrottleDep) -> TokenOut:
     """access_token(15분)과 refresh_token(7일)을 발급합니다. 실패는 (계정, 클라이언트 주소)마다 세어, 빠르게
     거듭 틀리면 점점 오래 기다리게 하고 `auth.login_max_failures`회면 그 주소만 잠급니다."""

@@ -21,7 +21,7 @@ from ...storage.base import Repository
 from ..deps import AgentDep, CurrentUser, RepoDep, ThrottleDep
 from ..masking import mask_pii
 from ..schemas import (ChatIn, ChatOut, ConversationDetailOut, ConversationIn, ConversationOut,
-                       ConversationsOut, MessageIn, MessageOut)
+                       ConversationsOut, MessageIn, MessageOut, problem_response)
 from ..throttle import Throttle, client_address
 
 router = APIRouter(tags=["chat"])
@@ -39,8 +39,9 @@ def count_turn(throttle: Throttle, request: Request, user: User) -> None:
     throttle.check(chat_user=user.user_id, chat_ip=client_address(request))
 
 
-THROTTLED = {429: {"description": "요청이 너무 많습니다 (계정별·주소별 대화 한도, `rate_limits.chat_per_user`·"
-                                  "`chat_per_ip`). `Retry-After` 헤더의 초만큼 기다린 뒤 다시 보내 주세요."}}
+THROTTLED: dict[int | str, dict[str, object]] = {429: problem_response(
+    429, "요청이 너무 많습니다 (계정별·주소별 대화 한도, `rate_limits.chat_per_user`·`chat_per_ip`). "
+         "`Retry-After` 헤더의 초만큼 기다린 뒤 다시 보내 주세요.")}
 
 
 def readable_conversation(repo: Repository, user: User, conversation_id: str) -> Conversation:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from ...errors import StorageUnavailableError
 from ..deps import SettingsDep, StaffUser, ThrottleDep
 from ..problems import problem
+from ..schemas import problem_response
 from ..throttle import client_address
 
 router = APIRouter(tags=["search"])
@@ -19,8 +20,9 @@ Mode = Literal["keyword", "embedding", "hybrid"]
 Q = Annotated[str, Query(min_length=1, max_length=500, pattern=r"\S",
                          description="검색어 (최대 `rate_limits.search_max_query_chars`자, 기본 200자)")]
 SEARCH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"description": "검색어가 비었거나 너무 깁니다 (`rate_limits.search_max_query_chars`, 기본 200자)."},
-    429: {"description": "주소별 검색 한도(`rate_limits.search_per_ip`)를 넘었습니다. `Retry-After` 초만큼 기다려 주세요."}}
+    422: problem_response(422, "검색어가 비었거나 너무 깁니다 (`rate_limits.search_max_query_chars`, 기본 200자)."),
+    429: problem_response(429, "주소별 검색 한도(`rate_limits.search_per_ip`)를 넘었습니다. "
+                               "`Retry-After` 초만큼 기다려 주세요.")}
 
 
 def _admit(request: Request, q: str, settings: Any, throttle: Any) -> Any:
