@@ -75,6 +75,7 @@ class DialogueState:
     last_ticket_id: str | None = None
     last_list: tuple[str, ...] = ()  # order ids in the order last shown ("첫 번째 주문")
     last_products: tuple[tuple[str, str, int], ...] = ()  # (product id, title, price) last shown
+    last_product_query: str | None = None  # what they were found by ("고양이 간식"): "더 싼 거" refines it
     completed: tuple[str, ...] = ()  # "action:order_id[:items]" already carried out (a repeated yes does nothing)
     # What the previous turn carried out ("ORD-… (…) 주문 취소"), so that a repeated "네" is answered
     # as "already done", and what the conversation did last (its follow-ups: "이제 뭐 하면 돼요?").
@@ -84,6 +85,11 @@ class DialogueState:
     # 주세요" right after means that order; cleared by any other turn.
     set_aside: str | None = None
     last_question: str | None = None  # the last policy question (masked): "교환은요?" leans on it
+    # The order whose defect the shopper described ("보풀이 엄청 일어나요 불량 같은데…"): a later
+    # "그럼 환불해 주세요" about it is a defect settled by a refund, not a change-of-mind return.
+    defect_noted: str | None = None
+    defect_reason: str | None = None  # what the shopper said was wrong with it
+    attempted: str | None = None  # the write last asked for, done or not ("바뀐 거죠?" asks about it)
     apologized: bool = False  # an apology was made once in this conversation
     handed_off: bool = False
     handoff_ticket_id: str | None = None
@@ -138,9 +144,11 @@ class DialogueState:
         return cls(stack=stack, last_order_id=data.get("last_order_id"), last_ticket_id=data.get("last_ticket_id"),
                    last_list=tuple(data.get("last_list") or ()),
                    last_products=tuple(tuple(p) for p in data.get("last_products") or ()),  # type: ignore[misc]
+                   last_product_query=data.get("last_product_query"),
                    completed=tuple(data.get("completed") or ()), just_done=data.get("just_done"),
                    topic=data.get("topic"), set_aside=data.get("set_aside"),
-                   last_question=data.get("last_question"),
+                   last_question=data.get("last_question"), defect_noted=data.get("defect_noted"),
+                   defect_reason=data.get("defect_reason"), attempted=data.get("attempted"),
                    apologized=bool(data.get("apologized")), handed_off=bool(data.get("handed_off")),
                    handoff_ticket_id=data.get("handoff_ticket_id"),
                    history=tuple(tuple(h) for h in data.get("history") or ()))  # type: ignore[misc]

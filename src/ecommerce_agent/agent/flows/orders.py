@@ -61,7 +61,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         return not_found(state)
     if order is not None:
         return show(env, order, intent, state)
-    if state.last_order_id and not u.acts.nouns and not u.acts.statuses and not u.acts.view:
+    if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \
+            not u.acts.view:
         last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
         if last is not None:
             return show(env, last, intent, state)

@@ -69,14 +69,15 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
           carried: str | None = None) -> Outcome:
     """A new request for ``task``: find its order, then fill and propose."""
     frame = Frame(task=task, reason=reason_of(u), address=u.acts.address if task == "change_address" else None)
+    state = replace(state, attempted=task)
     if order_id:
         order = env.tools.get_order(order_id)
         if order is None:
             return not_found(state)
         return proceed(env, frame, order, u, state)
     order, missing = env.finder.referenced(u, state)
-    if missing:
-        return not_found(state)
+    if missing:  # the task stays open for the right number ("아 번호 잘못 봤네요 ORD-…이요")
+        return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
     if order is None and carried and not u.acts.nouns:
         order = env.tools.get_order(carried)
     if order is None:
