@@ -319,3 +319,43 @@ def test_thanks_while_a_yes_is_awaited_keeps_the_question_and_a_yes_word_with_th
     assert "취소할까요" in thanked.text and shop.status(order_id) == "preparing"
     done = shop.say(said("order.cancel", "넵 취소요"))
     assert "취소했습니다" in done.text and shop.status(order_id) == "cancelled"
+
+
+def test_an_option_is_named_in_everyday_words() -> None:
+    from ecommerce_agent.agent.flows.writes import _named_option
+    from ecommerce_agent.domain.claims import ProductOption
+
+    options = [ProductOption("P1", f"색상: {c} / 사이즈: {s}", 3) for c in ("화이트", "블랙", "네이비") for s in "SML"]
+    assert _named_option("흰색이요", "색상: 네이비 / 사이즈: M", options) == "색상: 화이트 / 사이즈: M"
+    assert _named_option("까만 걸로 L", "색상: 네이비 / 사이즈: M", options) == "색상: 블랙 / 사이즈: L"
+    assert _named_option("M", "색상: 네이비 / 사이즈: S", options) == "색상: 네이비 / 사이즈: M"
+    assert _named_option("보라색이요", "색상: 네이비 / 사이즈: M", options) is None
+    assert _named_option("마음에 안 들어요", "색상: 네이비 / 사이즈: M", options) is None
+
+
+def test_which_of_the_orders_shown_allow_a_request_is_answered_from_their_data(shop: Shop) -> None:
+    listed = shop.say(said("order.list", "배송 완료된 주문만 보여주세요"))
+    shown = listed.state.last_list
+    assert len(shown) > 1
+    answer = shop.say(said("product.search", "이 중에 아직 반품 되는 거 있어요?"))
+    able = [o for o in shown if o in shop.orders["delivered_recent"]]
+    assert all(o in answer.text for o in able) and answer.text.startswith("네" if able else "아니요")
+    assert not any(o in answer.text for o in shown if o in shop.orders["delivered_expired"])
+    assert answer.state.pending is None and shop.tickets() == shop.tickets()
+
+
+def test_insisting_on_an_order_not_found_reveals_nothing_and_points_to_the_right_account(shop: Shop) -> None:
+    theirs = shop.other["shipped"][0]
+    shop.say(said("order.status", f"{theirs} 배송 어디쯤이에요?", order_id=theirs))
+    again = shop.say(said("order.status", "제 주문 맞는데요?"))
+    assert "찾을 수 없습니다" in again.text and "ORD-" not in again.text and again.cards == []
+    account = shop.say(said("general", "아 남편 계정으로 산 거였네요"))
+    assert "로그인" in account.text and "ORD-" not in account.text
+
+
+def test_a_missing_parcel_is_reported_only_after_the_shopper_looked_or_asked(shop: Shop) -> None:
+    before = shop.tickets()
+    first = shop.say(said("order.status", "택배 왔다는데 문 앞에 없어요"))
+    assert shop.tickets() == before and "경비실" in first.text
+    filed = shop.say(said("order.status", "경비실도 관리사무소도 없대요"))
+    assert shop.tickets() == before + 1 and "접수했습니다" in filed.text

@@ -22,10 +22,10 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import orders as order_flows, support, writes
+from .flows import info, orders as order_flows, support, writes
 from .flows.wording import confirm_question
 from .corrections import correction
-from .flows.writes import TASK_OF_INTENT, drop, label
+from .flows.writes import TASK_OF_INTENT, drop, label, put
 from .outcome import Outcome
 from .resolve import position
 from .state import DialogueState, Frame
@@ -220,9 +220,20 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return Outcome(say("lost_parcel.found"), state)
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
-    if frame.intent == "lost_parcel" and frame.order_id and (u.acts.request or u.acts.lost_parcel) and not (
+    if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
+        return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
+    if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
+        return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
+    if frame.intent == "lost_parcel" and frame.order_id and (
+            u.acts.request or u.acts.lost_parcel or u.acts.checked) and not (
             u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
+    if frame.intent == "exchange" and frame.order_id and frame.items and not u.acts.asks:
+        order = env.tools.get_order(frame.order_id)
+        chosen = writes.option_named(env, replace(frame, task="exchange"), order, u.text) if order else None
+        if order is not None and chosen is not None:  # "M" after "사이즈 교환 되죠?": the offer taken up
+            return writes.proceed(env, Frame(task="exchange", items=frame.items, reason=frame.reason,
+                                             option=chosen), order, None, state)
     if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
@@ -237,8 +248,8 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if frame.intent in writes.ACTIONS:
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason),
-                                      order, None, state)
+                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason,
+                                                 option=frame.option), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
                                remedy="refund" if wanted == "return" else "exchange")
@@ -257,6 +268,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         frame = replace(frame, order_id=None, summary="")
     if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
         return None  # another request: routed afresh
+    if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
+        return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
     if u.slots.order_id or position(u) or (u.slots.anaphora and not acts.replacement):
         order, missing = env.finder.referenced(u, state, listed)
@@ -273,6 +286,12 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
+        if len(named) > 1 and listed and len(named) < len(listed):  # "시계": two of the listed hold one
+            ids = tuple(o.order_id for o in named)
+            head = say("ask.product_several", word=word, count=len(named))
+            return Outcome(R.order_list(named, head) + "\n" + say("ask.which_tail"),
+                           replace(put(drop(state, frame), replace(frame, candidates=ids)), last_list=ids),
+                           cards=[R.order_card(o) for o in named])
         if not named and listed and (not _is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
@@ -286,6 +305,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                  if o is not None and window.start <= R.kst(o.order_date) <= window.end]
         if len(dated) == 1:
             return _chosen(env, frame, dated[0], u, state)
+    if not listed and not frame.order_id and (acts.insist or acts.other_account):  # after "찾을 수 없습니다"
+        return Outcome(say("other_account" if acts.other_account else "not_found_again"), state)
     if not listed:  # a retry after a refusal: anything else is a new message
         return None
     if u.intent == "dialog.deny" or acts.abort:
