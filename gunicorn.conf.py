@@ -4,7 +4,9 @@
 - workers: WEB_CONCURRENCY, else CPU cores × 2 + 1; the uvicorn worker class.
 - Prometheus multiprocess mode: a fresh metrics directory per start, and dead
   workers' files marked so /metrics stays correct (docs/operations.md).
-- The CSV backend allows one writer: more than one worker is refused at start.
+- Settings are validated once in the master (``on_starting``): an invalid one
+  exits with one line instead of crash-looping workers. The CSV backend allows
+  one writer: more than one worker is refused there too.
 - SQLite: the master holds the database's in-use lock, so `restore` refuses while it runs.
 """
 
@@ -25,21 +27,26 @@ accesslog = None  # the app writes JSON access lines with request ids
 
 
 def on_starting(server):
+    # First: prometheus_client reads this when the app's metrics module is imported.
     metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR")
                        or Path(tempfile.gettempdir()) / f"ecommerce-agent-metrics-{os.getpid()}")
     shutil.rmtree(metrics_dir, ignore_errors=True)  # stale files from an earlier run would double-count
     metrics_dir.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    # Validate once here, in the master: an invalid setting (short JWT secret,
+    # demo accounts in production, unreachable database...) is one line and one
+    # exit, not every worker failing at boot and being restarted in a loop.
     try:
+        from ecommerce_agent.api.startup import validate_startup
         from ecommerce_agent.config import load_settings
         from ecommerce_agent.errors import AppError
-        from ecommerce_agent.cli.serve import check_workers
 
         settings = load_settings()
-        check_workers(settings, server.cfg.workers)
+        validate_startup(settings, server.cfg.workers)
         hold_database(settings)
     except AppError as exc:
         print(exc.message, file=sys.stderr)
+        on_exit(server)
         sys.exit(2)
 
 

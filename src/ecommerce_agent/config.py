@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -67,8 +67,15 @@ class AuthSection(_Section):
     access_token_minutes: int = Field(15, ge=1, le=1440, description="Access-token lifetime in minutes.")
     refresh_token_days: int = Field(7, ge=1, le=90, description="Refresh-token lifetime in days.")
     login_max_failures: int = Field(5, ge=1, le=100,
-                                    description="Failed logins per account and per client IP before 429.")
+                                    description="Failed logins of one account from one client address before "
+                                                "that client (only) is locked out of it (429) for the window.")
     login_window_minutes: int = Field(15, ge=1, le=1440, description="Window for counting failed logins.")
+    login_ip_max_failures: int = Field(
+        30, ge=1, le=10_000, description="Failed logins from one client address, any accounts, before the "
+                                         "address is refused for the window (credential stuffing).")
+    login_delay_seconds: int = Field(
+        2, ge=0, le=300, description="Progressive delay: after the 2nd quick failure of an account from a "
+                                     "client it waits this long, doubling per failure (0: off).")
     dev_secret_file: Path = Field(Path("data/.jwt-secret"),
                                   description="Where development keeps its generated JWT secret (shared by workers).")
 
@@ -82,6 +89,40 @@ class ApiSection(_Section):
     idempotency_lease_seconds: float = Field(
         10, gt=0, le=300, description="How long a retry waits for a still-running request with the same "
                                       "Idempotency-Key before 409 (a crashed request holds nothing).")
+
+
+def _limit_string(value: str) -> str:
+    from limits import parse_many
+
+    try:
+        items = parse_many(value) if value.strip() else []
+    except ValueError:
+        raise ValueError(f"'{value}'은(는) 올바른 제한 표기가 아닙니다 "
+                         "(예: '30/minute', '10 per hour', 여러 개는 ';'로 구분, 빈 값은 제한 없음)") from None
+    if any(item.get_expiry() > 86_400 for item in items):
+        raise ValueError(f"'{value}' — 기간은 하루(1/day)까지만 쓸 수 있습니다")
+    return value.strip()
+
+
+class RateLimitSection(_Section):
+    """Request limits (``limits`` notation, several joined by ';'; empty: no limit).
+    Shared by every worker through Redis when ``redis.url`` is set, else through
+    the SQL database (CSV backend: in process memory, one worker by rule)."""
+
+    enabled: bool = Field(True, description="Apply the limits below (false: none, e.g. for a load test).")
+    chat_per_user: str = Field("30/minute;300/hour", description="Chat turns and new conversations per "
+                                                                "account (/chat, /conversations, /v1/chat/completions).")
+    chat_per_ip: str = Field("120/minute", description="The same per client address (all accounts behind it).")
+    register_per_ip: str = Field("10/hour", description="Sign-ups per client address (/auth/register).")
+    search_per_ip: str = Field("60/minute", description="Public searches per client address "
+                                                        "(/policies/search, /products/search).")
+    search_max_query_chars: int = Field(200, ge=10, le=500, description="Longest search query accepted "
+                                                                        "(longer: 422).")
+
+    @field_validator("chat_per_user", "chat_per_ip", "register_per_ip", "search_per_ip")
+    @classmethod
+    def _valid_limits(cls, value: str) -> str:
+        return _limit_string(value)
 
 
 class AgentSection(_Section):
@@ -174,6 +215,7 @@ class Settings(_Section):
     auth: AuthSection = AuthSection()
     api: ApiSection = ApiSection()
     redis: RedisSection = RedisSection()
+    rate_limits: RateLimitSection = RateLimitSection()
     agent: AgentSection = AgentSection()
     openai_compat: OpenAICompatSection = OpenAICompatSection()
     search: SearchSection = SearchSection()

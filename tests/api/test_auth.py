@@ -85,22 +85,62 @@ def test_logout_revokes_the_access_token_and_its_refresh_token(client: TestClien
     assert client.get("/auth/me", headers=login(client)).status_code == 200  # a new login works
 
 
-def test_login_is_throttled_per_account(client: TestClient) -> None:
-    for _ in range(5):
-        assert_problem(client.post("/auth/login", json={"email": "demo@example.com", "password": "wrong-pw"}),
-                       401, "invalid_credentials")
-    blocked = client.post("/auth/login", json={"email": "demo@example.com", "password": "demo1234!"})
-    assert_problem(blocked, 429, "rate_limited")
-    assert 1 <= int(blocked.headers["retry-after"]) <= 15 * 60
-    assert client.post("/auth/login", json={"email": "demo2@example.com",
-                                            "password": "demo1234!"}).status_code in (200, 429)
+def _app_with(settings, **auth: int):  # noqa: ANN001, ANN202
+    return create_app(settings.model_copy(update={"auth": settings.auth.model_copy(update=auth)}))
 
 
-def test_login_is_throttled_per_client_ip(client: TestClient) -> None:
-    for n in range(5):  # different accounts, same client address
-        client.post("/auth/login", json={"email": f"nobody{n}@example.com", "password": "wrong-pw"})
-    assert_problem(client.post("/auth/login", json={"email": "demo2@example.com", "password": "demo1234!"}),
-                   429, "rate_limited")
+WRONG = {"email": "demo@example.com", "password": "wrong-pw"}
+RIGHT = {"email": "demo@example.com", "password": "demo1234!"}
+
+
+def test_a_stranger_cannot_lock_the_owner_out(settings) -> None:  # noqa: ANN001
+    """Issue #15, finding 7: five bad passwords from anyone used to lock the account for
+    everyone. Now they lock out that client (address) only."""
+    app = _app_with(settings, login_delay_seconds=0)
+    with TestClient(app, client=("198.51.100.66", 40000)) as stranger:
+        for _ in range(5):
+            assert_problem(stranger.post("/auth/login", json=WRONG), 401, "invalid_credentials")
+        blocked = stranger.post("/auth/login", json=RIGHT)  # even the right password: no oracle
+        assert_problem(blocked, 429, "rate_limited")
+        assert 14 * 60 <= int(blocked.headers["retry-after"]) <= 15 * 60
+        owner = TestClient(app, client=("203.0.113.7", 50000))
+        assert owner.post("/auth/login", json=RIGHT).status_code == 200
+        # The stranger may still sign in to another account of theirs from that address.
+        assert stranger.post("/auth/login", json={"email": "demo2@example.com",
+                                                  "password": "demo1234!"}).status_code == 200
+
+
+def test_quick_retries_wait_progressively_longer(settings) -> None:  # noqa: ANN001
+    app = _app_with(settings, login_delay_seconds=30)  # generous: slow hashing on a busy machine stays inside
+    with TestClient(app) as client:
+        for _ in range(2):
+            assert_problem(client.post("/auth/login", json=WRONG), 401, "invalid_credentials")
+        waiting = client.post("/auth/login", json=RIGHT)
+        assert_problem(waiting, 429, "rate_limited")
+        assert 1 <= int(waiting.headers["retry-after"]) <= 30  # the first rung, not the 15-minute lock
+        assert "초" in waiting.json()["detail"]
+        owner = TestClient(app, client=("203.0.113.7", 50000))
+        assert owner.post("/auth/login", json=RIGHT).status_code == 200
+
+
+def test_login_ladder_doubles_the_wait() -> None:
+    from ecommerce_agent.api.throttle import _delay_ladder
+
+    ladder = _delay_ladder(5, 15, 2)
+    assert [(i.amount, i.get_expiry()) for i in ladder] == [(2, 2), (3, 4), (4, 8), (5, 900)]
+    assert [(i.amount, i.get_expiry()) for i in _delay_ladder(5, 15, 0)] == [(5, 900)]
+
+
+def test_login_is_throttled_per_client_address(settings) -> None:  # noqa: ANN001
+    app = _app_with(settings, login_delay_seconds=0, login_ip_max_failures=4)
+    with TestClient(app) as client:
+        for n in range(4):  # different accounts, same client address
+            client.post("/auth/login", json={"email": f"nobody{n}@example.com", "password": "wrong-pw"})
+        assert_problem(client.post("/auth/login", json={"email": "demo2@example.com", "password": "demo1234!"}),
+                       429, "rate_limited")
+        other = TestClient(app, client=("203.0.113.7", 50000))
+        assert other.post("/auth/login", json={"email": "demo2@example.com", "password": "demo1234!"}
+                          ).status_code == 200
 
 
 def test_unknown_account_and_wrong_password_look_the_same(client: TestClient) -> None:

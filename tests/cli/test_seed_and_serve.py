@@ -45,15 +45,6 @@ def test_reset_regenerates_deterministically(tmp_path: Path) -> None:
     assert dump() == first
 
 
-def test_production_never_gets_demo_accounts(tmp_path: Path) -> None:
-    result = run_cli("seed", "--orders", "100", cwd=tmp_path, env={"APP_ENV": "production"})
-    assert result.returncode == 0, result.stderr
-    repo = open_sqlite(tmp_path / "data" / "ecommerce.db")
-    assert repo.get_user_by_email("demo@example.com") is None
-    assert repo.get_user_by_email("agent@example.com") is None
-    repo.close()
-
-
 def test_seed_into_the_csv_backend(tmp_path: Path) -> None:
     result = run_cli("seed", "--orders", "100", cwd=tmp_path,
                      env={"STORAGE_BACKEND": "csv", "CSV_DIRECTORY": str(tmp_path / "csv")})
@@ -77,3 +68,8 @@ def test_serve_refuses_csv_with_several_workers(tmp_path: Path) -> None:
 def test_serve_refuses_a_missing_data_directory(tmp_path: Path) -> None:
     result = run_cli("serve", cwd=tmp_path, env={"SQLITE_DATABASE": str(tmp_path / "no" / "x.db")})
     assert result.returncode == 1 and "데이터 디렉터리" in one_line_error(result)
+
+
+def test_too_small_a_shop_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("seed", "--users", "5", cwd=tmp_path)
+    assert result.returncode == 1 and "--users" in one_line_error(result)

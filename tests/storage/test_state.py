@@ -43,16 +43,6 @@ def test_revocation(state: SharedState) -> None:
     assert state.is_revoked("jti-1") and not state.is_revoked("jti-2")
 
 
-def test_failures_are_counted_in_a_sliding_window(state: SharedState) -> None:
-    for minutes in (20, 10, 5, 1):
-        state.record_failure("account:a@b.c", NOW - timedelta(minutes=minutes), WINDOW)
-    count, oldest = state.failures("account:a@b.c", NOW, WINDOW)
-    assert count == 3 and abs((oldest - (NOW - timedelta(minutes=10))).total_seconds()) < 1
-    assert state.failures("account:other", NOW, WINDOW) == (0, None)
-    state.clear_failures("account:a@b.c")
-    assert state.failures("account:a@b.c", NOW, WINDOW)[0] == 0
-
-
 def test_active_users_counts_distinct_recent_users(state: SharedState) -> None:
     state.touch_user("U1", NOW - timedelta(minutes=10))
     state.touch_user("U2", NOW - timedelta(minutes=2))
@@ -69,7 +59,6 @@ def test_a_database_that_is_down_is_storage_unavailable_not_a_crash() -> None:
     from ecommerce_agent.storage.postgres import postgres_engine
 
     state = SqlState(postgres_engine("postgresql://postgres@127.0.0.1:9/none", connect_timeout=1), "postgres")
-    for call in (lambda: state.is_revoked("jti"), lambda: state.touch_user("U1", NOW), state.ping,
-                 lambda: state.failures("k", NOW, WINDOW)):
+    for call in (lambda: state.is_revoked("jti"), lambda: state.touch_user("U1", NOW), state.ping):
         with pytest.raises(StorageUnavailableError, match="사용할 수 없습니다"):
             call()

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(command: list[str], env: dict[str, str], *, deadline: float = 60) -> Iterator[str]:
+def live_server(command: list[str], env: dict[str, str], *, deadline: float = 180) -> Iterator[str]:
     """Run ``command`` (with {port} filled in) from the repository root; yield the base
     URL once /healthz answers. The server is stopped afterwards, whatever happens."""
     port = free_port()

@@ -24,10 +24,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..agent.factory import AgentParts
-from ..agent.llm.config import LlmConfig, load_llm_config
+from ..agent.llm.config import LlmConfig
 from ..agent.runner import Agent
 from ..config import Settings, load_settings
-from ..errors import AppError, ConfigError
+from ..demo.accounts import refuse_demo_accounts
+from ..errors import AppError
 from ..search import Encoder, IndexStore, load_encoder
 from ..storage import open_repository
 from ..storage.console import open_console_store
@@ -35,15 +36,18 @@ from ..storage.locking import DatabaseInUse
 from ..storage.sql import SqlRepository
 from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from ..observability import metrics
-from ..observability.logging import configure as configure_logging
+from ..observability.logging import configure as configure_logging, set_redactor
 from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
-from .middleware import BodyLimit, Timeout
+from .masking import mask_pii
+from .middleware import BodyLimit, Timeout, ValidUnicode
 from .routes import auth, chat, console, health, live, openai_compat, orders, search, tickets, web
 from .schemas import PROBLEM_RESPONSES
-from .tokens import TokenService, resolve_secret
+from .startup import check_settings
+from .throttle import open_throttle
+from .tokens import TokenService
 
 log = logging.getLogger(__name__)
 
@@ -112,16 +116,13 @@ def _safe_reload(store: IndexStore) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    if settings.app.env == "production" and "*" in settings.api.cors_origins:
-        raise ConfigError("설정 오류: api.cors_origins — production에서는 '*'를 쓸 수 없습니다 "
-                          "(인증 정보와 함께 모든 출처를 허용하게 됩니다). 허용할 출처를 나열하세요.")
-    secret = resolve_secret(settings)
-    llm_config = load_llm_config(api_key=settings.secrets.openai_api_key)  # a bad file stops start-up here
+    secret, llm_config = check_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.logging.level, settings.logging.file,
                           max_bytes=settings.logging.max_bytes, backup_count=settings.logging.backup_count)
+        set_redactor(mask_pii)  # the last line of defence: no log line keeps a phone or card number
         in_use = None
         if settings.storage.backend == "sqlite":
             # Held for the process's life: `restore` refuses while any server runs.
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 in_use.release()
             raise
         try:
+            refuse_demo_accounts(settings, repo)  # also when started without `serve` or gunicorn's check
             if settings.storage.backend == "csv":
                 # The single-writer rule: a second worker cannot take the lock and stops here.
                 repo.acquire_writer()  # type: ignore[attr-defined]
@@ -143,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.shared = shared
             app.state.console = open_console_store(repo)
             app.state.activity = ActivityTracker(shared)
+            app.state.throttle = open_throttle(settings, repo)
             app.state.search = _open_search(settings)
             app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
@@ -167,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    live.router, console.router, web.router, openai_compat.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("ecommerce_agent", "web")]), name="static")
+    app.add_middleware(ValidUnicode)  # inside BodyLimit: reads only bodies already within the cap
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(RequestContext)  # outermost: ids, access log and metrics for everything
@@ -188,5 +192,7 @@ def __getattr__(name: str) -> FastAPI:
         app = create_app()
     except AppError as exc:  # one line for the operator, not a traceback
         print(exc.message, file=sys.stderr)
-        raise SystemExit(2) from None
+        # 3 is gunicorn's "worker failed to boot": the master stops instead of
+        # restarting the worker forever (the master checks first: gunicorn.conf.py).
+        raise SystemExit(3) from None
     return app

@@ -16,6 +16,7 @@ from ..storage.base import Repository
 from ..storage.console import ConsoleStore
 from ..storage.state import SharedState
 from .roles import Permission, authorize
+from .throttle import Throttle
 from .tokens import Claims, TokenService
 
 _bearer = HTTPBearer(auto_error=False, description="`POST /auth/login`으로 받은 access_token")
@@ -41,6 +42,10 @@ def _console(request: Request) -> ConsoleStore:
     return request.app.state.console
 
 
+def _throttle(request: Request) -> Throttle:
+    return request.app.state.throttle
+
+
 def _agent(request: Request) -> Agent:
     agent = request.app.state.agent
     if agent is None:
@@ -55,6 +60,7 @@ TokensDep = Annotated[TokenService, Depends(_tokens)]
 StateDep = Annotated[SharedState, Depends(_state)]
 AgentDep = Annotated[Agent, Depends(_agent)]
 ConsoleDep = Annotated[ConsoleStore, Depends(_console)]
+ThrottleDep = Annotated[Throttle, Depends(_throttle)]
 
 
 def _claims(tokens: TokensDep,

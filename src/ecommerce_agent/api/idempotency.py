@@ -52,12 +52,12 @@ async def run_idempotent(request: Request, user_id: str, compute: Callable[[], t
     endpoint = f"{request.method} {request.url.path}"
     fingerprint = hashlib.sha256(endpoint.encode() + b"\n" + await request.body()).hexdigest()
     return await run_in_threadpool(
-        _once, request.app.state.repo, compute, user_id=user_id, key=key, endpoint=endpoint,
+        run_once, request.app.state.repo, compute, user_id=user_id, key=key, endpoint=endpoint,
         fingerprint=fingerprint, ttl=timedelta(hours=api.idempotency_hours),
         lease=timedelta(seconds=api.idempotency_lease_seconds))
 
 
-def _once(repo: Repository, compute: Callable[[], tuple[int, object]], *, user_id: str, key: str,
+def run_once(repo: Repository, compute: Callable[[], tuple[int, object]], *, user_id: str, key: str,
           endpoint: str, fingerprint: str, ttl: timedelta, lease: timedelta) -> JSONResponse:
     """Claim, run and record in one unit of work (one thread: the unit is per thread)."""
     try:

@@ -1,12 +1,16 @@
-"""Pure ASGI middleware: request body limit and a per-request time limit."""
+"""Pure ASGI middleware: request body limit, valid Unicode in JSON bodies and a
+per-request time limit."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .problems import problem
 
 
 async def _send_problem(send: Send, status: int, title: str, detail: str, code: str) -> None:
@@ -56,6 +60,73 @@ class BodyLimit:
             if exc.status_code != 413 or started:
                 raise
             await _send_problem(send, 413, "요청 본문이 너무 큽니다", detail, "body_too_large")
+
+
+INVALID_UNICODE = ("요청 본문에 올바르지 않은 유니코드 문자가 있습니다 (짝이 없는 서로게이트, 예: \\ud800). "
+                   "UTF-8로 표현할 수 있는 문자만 보내 주세요.")
+# An escaped UTF-16 surrogate (\ud800-\udfff) in JSON text; pairs are fine, lone ones are not.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+def _lone_surrogate_in_json(body: bytes) -> bool:
+    try:
+        return _has_lone_surrogate(json.loads(body))
+    except (ValueError, RecursionError):
+        return False  # not JSON: the route's own parsing answers 422
+
+
+class ValidUnicode:
+    """Refuse (400 ``invalid_unicode``) a JSON body whose strings hold a lone UTF-16
+    surrogate: JSON's ``\\ud800`` escape parses, but no UTF-8 text can hold the
+    result, so the first encoder downstream (tokeniser, database, log line) would
+    fail with a 500. Checked once here for every route; the body (already capped
+    by ``BodyLimit``) is read in full and handed on unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away: pass that on
+                return await self.app(scope, _replay(message, receive), send)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if _SURROGATE_ESCAPE.search(body) and _lone_surrogate_in_json(body):
+            response = problem(400, INVALID_UNICODE, code="invalid_unicode",
+                               openai=scope.get("path", "").startswith("/v1/"))
+            return await response(scope, receive, send)
+        await self.app(scope, _replay({"type": "http.request", "body": body, "more_body": False}, receive),
+                       send)
+
+
+def _replay(first: Message, receive: Receive) -> Receive:
+    """A ``receive`` that returns ``first`` (what was already read), then defers to the real one."""
+    pending: list[Message] = [first]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 class Timeout:

@@ -105,6 +105,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        route = getattr(request.scope.get("route"), "path", "unmatched")  # the template: no ids or data
+        log.exception("unhandled error on %s %s", request.method, route)
         return problem(500, "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.", code="internal_error",
                        openai=_openai(request))

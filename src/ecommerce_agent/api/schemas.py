@@ -44,6 +44,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
     for status in PROBLEM_STATUSES}
 
 
+def problem_response(status: int, description: str) -> dict[str, object]:
+    """A route's own wording for one of the problem statuses (same body schema)."""
+    return {**PROBLEM_RESPONSES[status], "description": description}
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -69,13 +69,13 @@ class TokenService:
         except jwt.ExpiredSignatureError:
             raise AuthError("토큰이 만료되었습니다. 다시 로그인하거나 토큰을 갱신해 주세요.",
                             code="token_expired") from None
-        except jwt.InvalidTokenError:
+        except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError):
+            # A validly signed token can still hold claims PyJWT cannot compare
+            # (exp: Infinity, NaN, 1e300): unreadable is invalid, never a 500.
             raise AuthError("유효하지 않은 토큰입니다.", code="invalid_token") from None
         if data.get("type") != expected_type:
             raise AuthError("이 용도로 쓸 수 없는 토큰입니다.", code="invalid_token")
-        claims = Claims(sub=str(data["sub"]), jti=str(data["jti"]), type=expected_type,
-                        expires_at=datetime.fromtimestamp(data["exp"], tz=utcnow().tzinfo),
-                        rid=data.get("rid"))
+        claims = _claims(data, expected_type)
         if self.state.is_revoked(claims.jti):
             raise AuthError("로그아웃되었거나 폐기된 토큰입니다.", code="token_revoked")
         return claims
@@ -85,6 +85,20 @@ class TokenService:
         self.state.revoke(claims.jti, claims.expires_at)
         if claims.rid:
             self.state.revoke(claims.rid, self._clock() + self.refresh_ttl)
+
+
+def _claims(data: dict, expected_type: str) -> Claims:
+    """The claims we rely on, each of the type we issue; anything else (a signed
+    token from an older or foreign issuer, an ``exp`` beyond year 9999) is invalid."""
+    sub, jti, exp, rid = data.get("sub"), data.get("jti"), data.get("exp"), data.get("rid")
+    try:
+        if not (isinstance(sub, str) and isinstance(jti, str) and isinstance(exp, int | float)
+                and not isinstance(exp, bool) and (rid is None or isinstance(rid, str))):
+            raise TypeError("claim of the wrong type")
+        expires_at = datetime.fromtimestamp(exp, tz=utcnow().tzinfo)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise AuthError("유효하지 않은 토큰입니다.", code="invalid_token") from None
+    return Claims(sub=sub, jti=jti, type=expected_type, expires_at=expires_at, rid=rid)
 
 
 def resolve_secret(settings: Settings) -> str:

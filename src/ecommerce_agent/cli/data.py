@@ -1,4 +1,4 @@
-"""Data commands: `seed`, `migrate` (CSV → SQLite), `export-csv`."""
+"""Data commands: `seed`, `purge-demo`, `migrate` (CSV → SQLite), `export-csv`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..config import Settings
+from ..demo.accounts import purge_demo
 from ..demo.generate import DEMO_ACCOUNTS, DemoShop, SeedPlan
 from ..errors import AppError, ConfigError
 from ..security import hash_password
@@ -28,6 +29,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     mode.add_argument("--reset", action="store_true", help="기존 데이터를 지우고 다시 생성 (SQLite/CSV)")
     mode.add_argument("--if-empty", action="store_true", help="데이터가 이미 있으면 아무것도 하지 않음")
     p.set_defaults(handler=seed)
+
+    p = commands.add_parser("purge-demo", help="데모 계정(공개된 비밀번호)과 그 주문·문의·대화를 한 트랜잭션으로 삭제")
+    p.add_argument("--dry-run", action="store_true", help="지울 행 수만 보여 주고 아무것도 지우지 않음")
+    p.set_defaults(handler=purge_demo_accounts)
 
     p = commands.add_parser("migrate", help="CSV → SQLite 마이그레이션 (scripts/05_migrate_to_sqlite.py)")
     add_migrate_arguments(p)
@@ -65,6 +70,11 @@ def _aware(text: str) -> datetime:
 
 
 def seed(args: argparse.Namespace, settings: Settings) -> int:
+    if args.users < 10 or args.products < 20:
+        raise AppError("--users는 10 이상, --products는 20 이상이어야 합니다.")
+    if settings.app.env == "production":
+        raise ConfigError("설정 오류: APP_ENV=production에서는 seed를 실행할 수 없습니다 — 데모 데이터(공개된 "
+                          "비밀번호의 데모 계정 포함)는 개발·테스트용입니다.")
     storage = settings.storage
     if storage.backend == "sqlite":
         storage.sqlite.database.parent.mkdir(parents=True, exist_ok=True)
@@ -81,21 +91,34 @@ def seed(args: argparse.Namespace, settings: Settings) -> int:
             repo.close()
             _reset(settings)
             repo = open_repository(settings)
-        production = settings.app.env == "production"
-        hashes = {} if production else {a.email: hash_password(a.password) for a in DEMO_ACCOUNTS}
+        hashes = {a.email: hash_password(a.password) for a in DEMO_ACCOUNTS}
         anchor = args.now or datetime.now(UTC).replace(second=0, microsecond=0)
         plan = SeedPlan(anchor=anchor, seed=args.seed, users=args.users, products=args.products,
-                        orders=args.orders, with_demo_accounts=not production,
-                        demo_password_hashes=hashes)
+                        orders=args.orders, demo_password_hashes=hashes)
         with bar("데모 데이터 적재", None) as progress:
             inserted = repo.load_tables(DemoShop(plan).batches(), progress=progress)
     finally:
         repo.close()
     print(table([(t, n) for t, n in inserted.items()], ("테이블", "행 수")))
-    if production:
-        print("APP_ENV=production이므로 데모 계정은 만들지 않았습니다.")
+    print("데모 계정(개발용): " + ", ".join(f"{a.email} / {a.password}" for a in DEMO_ACCOUNTS))
+    return 0
+
+
+def purge_demo_accounts(args: argparse.Namespace, settings: Settings) -> int:
+    repo = open_repository(settings)
+    try:
+        found, removed = purge_demo(repo, dry_run=args.dry_run)
+    finally:
+        repo.close()
+    if not found:
+        print("데모 계정이 없습니다. 지운 것이 없습니다.")
+        return 0
+    print(table([(t, n) for t, n in removed.items()], ("테이블", "삭제 예정 행 수" if args.dry_run else "삭제한 행 수")))
+    emails = ", ".join(user.email for user in found)
+    if args.dry_run:
+        print(f"[dry-run] 데모 계정 {len(found)}개({emails})와 그 데이터를 지울 수 있습니다. 아무것도 지우지 않았습니다.")
     else:
-        print("데모 계정(개발용): " + ", ".join(f"{a.email} / {a.password}" for a in DEMO_ACCOUNTS))
+        print(f"데모 계정 {len(found)}개({emails})와 그 주문·문의·대화를 삭제했습니다 (한 트랜잭션).")
     return 0
 
 

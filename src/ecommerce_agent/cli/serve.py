@@ -8,14 +8,8 @@ import os
 import shutil
 import tempfile
 
+from ..api.startup import validate_startup
 from ..config import Settings
-from ..errors import ConfigError
-from ..storage import open_repository
-
-CSV_SINGLE_WORKER = (
-    "CSV 저장소는 동시 쓰기를 지원하지 않아 워커 1개로만 실행할 수 있습니다 (요청한 워커: {n}). "
-    "여러 워커가 필요하면 SQLite로 옮기세요: python scripts/05_migrate_to_sqlite.py 후 "
-    "configs/app.yaml에서 storage.backend: \"sqlite\"")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,20 +20,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=run)
 
 
-def check_workers(settings: Settings, workers: int) -> None:
-    if settings.storage.backend == "csv" and workers > 1:
-        raise ConfigError(CSV_SINGLE_WORKER.format(n=workers))
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     workers = args.workers or settings.app.workers
-    check_workers(settings, workers)
-    # Fail fast with one clear line (bad path, locked or unreachable database)
-    # before any worker starts; this also applies pending schema migrations once.
-    repo = open_repository(settings)
-    repo.close()
+    # Fail fast with one clear line (bad setting, bad path, locked or unreachable
+    # database, demo accounts in production) before any worker starts; this also
+    # applies pending schema migrations once.
+    validate_startup(settings, workers)
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several processes: metrics go through prometheus_client's multiprocess files.
         metrics_dir = tempfile.mkdtemp(prefix="ecommerce-agent-metrics-")

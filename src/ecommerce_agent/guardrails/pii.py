@@ -23,6 +23,8 @@ from typing import Literal
 
 from .labels import DIGIT_LABELS, LABELS, MASK_LABEL_RE
 from .lookalikes import Keywords, protected_spans
+from .numbers import card_issuer_plausible, luhn_valid, rrn_birth_date, rrn_check_digit_ok, rrn_valid
+from .spaced import spaced_numbers
 from .text import ascii_lower, fold
 
 PiiType = Literal["rrn", "phone", "card", "account", "email", "passport"]
@@ -95,38 +97,6 @@ def _digits(value: str) -> str:
 
 _RRN_RE = re.compile(rf"(?<!{_D})(?<!{_D}-)(\d{{2}})(\d{{2}})(\d{{2}})(?P<sep>[ \t]*-[ \t]*|[ \t]?)([1-8])(\d{{6}})"
                      rf"(?!{_D})(?!-{_D})")
-_RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-
-
-def rrn_birth_date(digits: str) -> date | None:
-    """The birth date a 13-digit registration number encodes, or ``None`` when the
-    month, day or gender digit make it impossible. Gender digits 1, 2, 5, 6 are
-    born in the 1900s (5, 6 foreigners), 3, 4, 7, 8 in the 2000s."""
-    if len(digits) != 13 or not digits.isdigit() or digits[6] not in "12345678":
-        return None
-    century = 1900 if digits[6] in "1256" else 2000
-    try:
-        return date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
-    except ValueError:
-        return None
-
-
-def rrn_check_digit_ok(digits: str) -> bool:
-    """The pre-October-2020 check digit (citizens, and the foreigner variant).
-    Numbers issued since then have a random last digit, so this may only raise
-    confidence, never decide."""
-    total = sum(int(d) * w for d, w in zip(digits[:12], _RRN_WEIGHTS))
-    citizen = (11 - total % 11) % 10
-    foreign = (13 - total % 11) % 10
-    return int(digits[12]) == citizen or (digits[6] in "5678" and int(digits[12]) == foreign)
-
-
-def rrn_valid(digits: str, today: date | None = None) -> bool:
-    """A plausible registration number: real birth date, not in the future."""
-    born = rrn_birth_date(digits)
-    return born is not None and born <= (today or date.today())
-
-
 def _rrn(text: str, keywords: Keywords, today: date) -> Iterable[PiiSpan]:
     for m in _RRN_RE.finditer(text):
         digits = _digits(m.group())
@@ -162,8 +132,9 @@ def _phone(text: str, keywords: Keywords, today: date) -> Iterable[PiiSpan]:
     for m in _PHONE_RE.finditer(text):
         area = m["area"] or "0" + m["iarea"]
         mobile = area.startswith("01")
-        if not (mobile or area.startswith(("070", "050"))) and m["mid"][0] in "01":
-            continue  # geographic local numbers never start with 0 or 1
+        if (not (mobile or area.startswith(("070", "050"))) and m["mid"][0] in "01"
+                and (m["mid"][0] == "0" or not (m["s1"] and m["s2"]))):
+            continue  # no exchange starts with 0; one starting with 1 only counts written as a phone (02-123-4567)
         parenthesised = ")" in m.group()  # (02)345-6789, 032)565-2231
         if bool(m["s1"]) != bool(m["s2"]) and not (parenthesised or m["intl"]):
             continue  # "02200 2026": one group glued, one spaced is a postal code and a year, not a phone
@@ -190,53 +161,27 @@ _CARD_LAYOUTS = (rf"\d{{4}}{_CARD_SEP}\d{{4}}(?P=sep)\d{{4}}(?P=sep)\d{{4}}",
                  rf"\d{{4}}{_CARD_SEP}\d{{4}}(?P=sep)\d{{4}}(?P=sep)\d{{1,3}}",
                  rf"\d{{4}}{_CARD_SEP}\d{{6}}(?P=sep)\d{{4,5}}",
                  r"\d{13,19}")
+_FOUR_BY_FOUR = re.compile(r"\d{4}([ \t]?-[ \t]?|[ \t])\d{4}\1\d{4}\1\d{4}")
 _CARD_RES = tuple(re.compile(rf"(?<![\d*\-{_MASKED}])(?=(?P<card>{layout})(?!{_D})(?!-{_D}))")
                   for layout in _CARD_LAYOUTS)
-
-
-def luhn_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check every payment card number satisfies."""
-    if not digits.isdigit() or len(digits) < 2:
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _card_issuer_plausible(digits: str) -> bool:
-    """Major networks by their first digits: Visa 4, Mastercard 51-55 and 2221-2720,
-    Amex 34/37 (15 digits), JCB 35, Diners 36/38, UnionPay/Discover 6, Korean
-    domestic (BC and others) 9. An order reference that starts with a year
-    ("2026…") is not a Mastercard."""
-    first = digits[0]
-    if first in "469":
-        return True
-    if first == "5":
-        return digits[1] in "12345"
-    if first == "3":
-        return digits[1] in "4578" and (len(digits) == 15) == (digits[1] in "47")
-    if first == "2":
-        return 2221 <= int(digits[:4]) <= 2720
-    return False
 
 
 def _card(text: str, keywords: Keywords, today: date) -> Iterable[PiiSpan]:
     matches = [m for pattern in _CARD_RES for m in pattern.finditer(text)]
     for start, end in sorted({(m.start("card"), m.end("card")) for m in matches}):
         digits = _digits(text[start:end])
-        if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
+        if not 13 <= len(digits) <= 19:
             continue
         label = _Label.of(keywords, start, end)
         if label.is_("ref"):
             continue
+        luhn = luhn_valid(digits)
         if label.is_("card"):
-            score = 0.9
-        elif _card_issuer_plausible(digits) and len(digits) in (15, 16):
+            score = 0.9 if luhn else 0.85
+        elif luhn and card_issuer_plausible(digits) and len(digits) in (15, 16):
             score = 0.75
+        elif len(digits) == 16 and (card_issuer_plausible(digits) or _FOUR_BY_FOUR.fullmatch(text[start:end])):
+            score = 0.7  # card-shaped with a wrong check sum (a typo, a made-up number): still masked
         else:
             continue
         yield PiiSpan("card", start, end, text[start:end], score)
@@ -392,6 +337,8 @@ def _detect(text: str, types: Collection[PiiType], allowed: frozenset[str], toda
     found: list[PiiSpan] = []
     for kind in types:
         found.extend(_DETECTORS[kind](folded, keywords, today))
+    found.extend(PiiSpan(kind, start, end, folded[start:end], score)  # type: ignore[arg-type]
+                 for kind, start, end, score in spaced_numbers(folded, keywords, today) if kind in types)
     if not found:
         return ()
     shields = protected_spans(folded)

@@ -1,5 +1,5 @@
-"""Shared state of the API workers: revoked tokens, login failures, active users.
-(Idempotency keys live with the data they guard: ``idempotency.py``.)
+"""Shared state of the API workers: revoked tokens, active users. (Idempotency keys live
+with the data they guard: ``idempotency.py``; rate limits and login failures: ``api.throttle``.)
 
 Several workers (and hosts) must agree on it, so it lives in the database by
 default (``SqlState``) or in Redis when ``REDIS_URL`` is set (``RedisState``).
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import StorageUnavailableError
-from .schema import login_failures, revoked_tokens, user_activity
+from .schema import revoked_tokens, user_activity
 
 T = TypeVar("T")
 
@@ -30,10 +30,6 @@ class SharedState(Protocol):
     def ping(self) -> None: ...
     def revoke(self, jti: str, expires_at: datetime) -> None: ...
     def is_revoked(self, jti: str) -> bool: ...
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None: ...
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        """(failures inside the window, the oldest of them)."""
-    def clear_failures(self, key: str) -> None: ...
     def touch_user(self, user_id: str, now: datetime) -> None:
         """Record that ``user_id`` was active at ``now``."""
     def active_users(self, now: datetime, window: timedelta) -> int:
@@ -90,26 +86,6 @@ class SqlState:
                 revoked_tokens.c.jti == jti)).first() is not None
 
     @_translated
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        with self._begin() as conn, conn.begin():
-            conn.execute(login_failures.delete().where(login_failures.c.failed_at < now - window))
-            conn.execute(login_failures.insert().values(key=key, failed_at=now))
-
-    @_translated
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        with self.engine.connect() as conn:
-            conn.execution_options(sqlite_begin=None)
-            count, oldest = conn.execute(
-                sa.select(sa.func.count(), sa.func.min(login_failures.c.failed_at))
-                .where(login_failures.c.key == key, login_failures.c.failed_at >= now - window)).one()
-        return count, oldest
-
-    @_translated
-    def clear_failures(self, key: str) -> None:
-        with self._begin() as conn, conn.begin():
-            conn.execute(login_failures.delete().where(login_failures.c.key == key))
-
-    @_translated
     def touch_user(self, user_id: str, now: datetime) -> None:
         stmt = self._insert(user_activity).values(user_id=user_id, seen_at=now)
         with self._begin() as conn, conn.begin():
@@ -153,24 +129,6 @@ class RedisState:
     def is_revoked(self, jti: str) -> bool:
         return bool(self._call(self.client.exists, f"{self.prefix}revoked:{jti}"))
 
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        name, stamp = f"{self.prefix}failures:{key}", now.timestamp()
-        pipe = self.client.pipeline()
-        pipe.zremrangebyscore(name, 0, stamp - window.total_seconds())
-        pipe.zadd(name, {f"{stamp}:{threading.get_ident()}": stamp})
-        pipe.expire(name, int(window.total_seconds()) + 1)
-        self._call(pipe.execute)
-
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        name = f"{self.prefix}failures:{key}"
-        scores = self._call(self.client.zrangebyscore, name, now.timestamp() - window.total_seconds(),
-                            "+inf", withscores=True)
-        if not scores:
-            return 0, None
-        return len(scores), datetime.fromtimestamp(scores[0][1], tz=now.tzinfo)
-
-    def clear_failures(self, key: str) -> None:
-        self._call(self.client.delete, f"{self.prefix}failures:{key}")
 
     def touch_user(self, user_id: str, now: datetime) -> None:
         name = f"{self.prefix}active"
@@ -192,7 +150,6 @@ class MemoryState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._revoked: dict[str, datetime] = {}
-        self._failures: dict[str, list[datetime]] = {}
         self._seen: dict[str, datetime] = {}
 
     def ping(self) -> None:
@@ -206,19 +163,6 @@ class MemoryState:
         with self._lock:
             return jti in self._revoked
 
-    def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
-        with self._lock:
-            kept = [t for t in self._failures.get(key, []) if t >= now - window]
-            self._failures[key] = [*kept, now]
-
-    def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
-        with self._lock:
-            kept = [t for t in self._failures.get(key, []) if t >= now - window]
-        return len(kept), min(kept, default=None)
-
-    def clear_failures(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
 
     def touch_user(self, user_id: str, now: datetime) -> None:
         with self._lock:

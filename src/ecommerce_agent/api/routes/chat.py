@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from ...agent.runner import Agent
@@ -19,34 +19,50 @@ from ...domain.users import User
 from ...errors import ConflictError, ForbiddenError, NotFoundError
 from ...storage.base import Repository
 from ...storage.console import ConsoleStore
-from ..deps import AgentDep, ConsoleDep, CurrentUser, RepoDep
-from ..takeover import forward_to_staff
+from ..deps import AgentDep, ConsoleDep, CurrentUser, RepoDep, ThrottleDep
+from ..masking import mask_pii
 from ..roles import Permission, authorize
 from ..schemas import (AssigneeOut, ChatIn, ChatOut, ConversationDetailOut, ConversationIn, ConversationOut,
-                       ConversationsOut, MessageIn, MessageOut)
+                       ConversationsOut, MessageIn, MessageOut, problem_response)
+from ..takeover import forward_to_staff
+from ..throttle import Throttle, client_address
 
 router = APIRouter(tags=["chat"])
 ConversationId = Annotated[str, Path(min_length=1, max_length=40, description="예: CNV-3F2A…")]
 
 
+def answer_now(agent: Agent, user: User, session_id: str | None, message: str, *,
+               console: ConsoleStore | None = None, expect_pending: str | None = None) -> ChatOut:
+    """One turn through the agent (blocking: run it off the event loop); while a person
+    holds the conversation, the message goes to them instead."""
+    if session_id is not None and console is not None:
+        conversation = readable_conversation(agent.repo, user, session_id, Permission.CHAT)
+        assignment = console.assignment(conversation.conversation_id)
+        if assignment is not None:
+            if expect_pending is not None:
+                raise ConflictError("상담원이 응대 중인 대화에서는 확인 버튼을 쓸 수 없습니다.",
+                                    code="action_not_pending")
+            masked = agent.input_guard.check(message).text
+            return ChatOut(**forward_to_staff(agent.repo, assignment, conversation, masked))
+    turn = agent.handle(user, session_id, message, expect_pending=expect_pending)
+    return ChatOut(**turn.public())
+
+
 async def answer(agent: Agent, user: User, session_id: str | None, message: str, *,
                  console: ConsoleStore | None = None, expect_pending: str | None = None) -> ChatOut:
-    """One turn through the agent (blocking work: database, models) off the event loop;
-    while a person holds the conversation, the message goes to them instead."""
-    def run() -> ChatOut:
-        if session_id is not None and console is not None:
-            conversation = readable_conversation(agent.repo, user, session_id, Permission.CHAT)
-            assignment = console.assignment(conversation.conversation_id)
-            if assignment is not None:
-                if expect_pending is not None:
-                    raise ConflictError("상담원이 응대 중인 대화에서는 확인 버튼을 쓸 수 없습니다.",
-                                        code="action_not_pending")
-                masked = agent.input_guard.check(message).text
-                return ChatOut(**forward_to_staff(agent.repo, assignment, conversation, masked))
-        turn = agent.handle(user, session_id, message, expect_pending=expect_pending)
-        return ChatOut(**turn.public())
+    """``answer_now`` off the event loop (database and models block)."""
+    return await run_in_threadpool(lambda: answer_now(agent, user, session_id, message, console=console,
+                                                      expect_pending=expect_pending))
 
-    return await run_in_threadpool(run)
+
+def count_turn(throttle: Throttle, request: Request, user: User) -> None:
+    """One chat turn (or new conversation) against the caller's and the address's limits."""
+    throttle.check(chat_user=user.user_id, chat_ip=client_address(request))
+
+
+THROTTLED: dict[int | str, dict[str, object]] = {429: problem_response(
+    429, "요청이 너무 많습니다 (계정별·주소별 대화 한도, `rate_limits.chat_per_user`·`chat_per_ip`). "
+         "`Retry-After` 헤더의 초만큼 기다린 뒤 다시 보내 주세요.")}
 
 
 def readable_conversation(repo: Repository, user: User, conversation_id: str,
@@ -59,19 +75,25 @@ def readable_conversation(repo: Repository, user: User, conversation_id: str,
     return conversation
 
 
-@router.post("/chat", response_model=ChatOut)
-async def chat(body: ChatIn, user: CurrentUser, agent: AgentDep, console: ConsoleDep) -> ChatOut:
-    """One message to the agent; `session_id` continues a conversation, none starts one.
-    상담원이 대화를 인수한 동안에는 메시지가 상담원에게 전달되고 `reply`는 비며 `staff`에 상담원이 있습니다."""
+@router.post("/chat", response_model=ChatOut, summary="상담 에이전트와 대화", responses=THROTTLED)
+async def chat(body: ChatIn, request: Request, user: CurrentUser, agent: AgentDep, console: ConsoleDep,
+               throttle: ThrottleDep) -> ChatOut:
+    """메시지 하나를 상담 에이전트에 보냅니다. `session_id`를 주면 그 대화를 잇고, 없으면 새 대화를 시작합니다.
+    메시지의 개인정보는 저장 전에 마스킹됩니다. 상담원이 대화를 인수한 동안에는 메시지가 상담원에게 전달되고
+    `reply`는 비며 `staff`에 상담원이 있습니다. 계정별·주소별 요청 한도를 넘으면 429와 `Retry-After`로 답합니다."""
     if body.user_id is not None and body.user_id != user.user_id:
         raise ForbiddenError("다른 사용자로 대화할 수 없습니다. user_id를 빼거나 로그인한 계정의 id를 쓰세요.")
+    count_turn(throttle, request, user)
     return await answer(agent, user, body.session_id, body.message, console=console)
 
 
-@router.post("/conversations", status_code=201, response_model=ConversationOut)
-def create_conversation(user: CurrentUser, repo: RepoDep, agent: AgentDep,
+@router.post("/conversations", status_code=201, response_model=ConversationOut, summary="새 대화 만들기",
+             responses=THROTTLED)
+def create_conversation(request: Request, user: CurrentUser, repo: RepoDep, throttle: ThrottleDep,
                         body: ConversationIn | None = None) -> ConversationOut:
-    title = agent.input_guard.check(body.title).text.strip() if body and body.title.strip() else ""
+    """빈 대화를 만듭니다. 제목의 개인정보는 마스킹되어 저장됩니다. 대화 요청 한도(429)를 함께 씁니다."""
+    count_turn(throttle, request, user)
+    title = (mask_pii(body.title) or "").strip() if body and body.title.strip() else ""
     return ConversationOut.of(repo.create_conversation(user.user_id, now=utcnow(), title=title))
 
 
@@ -96,10 +118,13 @@ def get_conversation(conversation_id: ConversationId, user: CurrentUser, repo: R
                                  messages=[MessageOut.of(m) for m in messages])
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=ChatOut)
-async def post_message(conversation_id: ConversationId, body: MessageIn, user: CurrentUser,
-                       agent: AgentDep, console: ConsoleDep) -> ChatOut:
-    """Same answer as `/chat`; only the conversation's own shopper may write to it."""
+@router.post("/conversations/{conversation_id}/messages", response_model=ChatOut, summary="대화에 메시지 보내기",
+             responses=THROTTLED)
+async def post_message(conversation_id: ConversationId, body: MessageIn, request: Request, user: CurrentUser,
+                       agent: AgentDep, console: ConsoleDep, throttle: ThrottleDep) -> ChatOut:
+    """`/chat`과 같은 답을 줍니다. 대화의 주인만 쓸 수 있습니다. 상담원이 인수한 대화에서는 상담원에게
+    전달됩니다. 대화 요청 한도(429)를 함께 씁니다."""
+    count_turn(throttle, request, user)
     return await answer(agent, user, conversation_id, body.message, console=console)
 
 

@@ -30,7 +30,8 @@ from ..deps import AgentDep, ConsoleDep, CurrentUser, RepoDep
 from ..problems import problem, problem_for
 from ..roles import Permission
 from ..schemas import AssigneeOut, ChatIn, ChatOut, MessageOut
-from .chat import ConversationId, answer, readable_conversation
+from ..idempotency import run_once
+from .chat import ConversationId, answer, answer_now, readable_conversation
 
 router = APIRouter(tags=["chat"])
 SSE = {200: {"description": "text/event-stream (SSE)", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
@@ -73,33 +74,21 @@ async def answer_action(conversation_id: ConversationId,
     기다리는 요청이 아니면(이미 처리됨, 다른 요청으로 바뀜) 409 `action_not_pending`이고 아무것도 바뀌지
     않습니다. 같은 버튼을 두 번 눌러도 한 번만 처리되고, 두 번째 요청은 첫 응답을 그대로 돌려받습니다
     (처리 중이면 409 `idempotency_in_progress`)."""
-    state = request.app.state.shared
     key = f"pending-action:{conversation_id}:{action_id}"
     endpoint = f"POST /conversations/{{id}}/actions/{{action_id}}/{answer_kind}"
     fingerprint = hashlib.sha256(f"{endpoint}\n{answer_kind}".encode()).hexdigest()
-    earlier = await run_in_threadpool(state.claim_idempotency, user.user_id, key, endpoint, fingerprint,
-                                      utcnow(), timedelta(days=1))
-    if earlier is not None:
-        if earlier.fingerprint != fingerprint:  # 예 after 아니요 (or the reverse) on the same request
-            return problem(409, "이 요청에는 이미 답하셨습니다.", code="action_not_pending")
-        if earlier.status_code is None:
-            return problem(409, "같은 요청을 처리하고 있습니다. 잠시 후 다시 확인해 주세요.",
-                           code="idempotency_in_progress", headers={"Retry-After": "1"})
-        return JSONResponse(json.loads(earlier.body or "null"), status_code=earlier.status_code,
-                            headers={"Idempotent-Replayed": "true"},
-                            media_type="application/problem+json" if earlier.status_code >= 400 else None)
-    try:
-        result = await answer(agent, user, conversation_id, ANSWERS[answer_kind], console=console,
-                              expect_pending=action_id)
-        response = JSONResponse(jsonable_encoder(result))
-    except ConflictError as exc:
-        response = problem_for(exc)
-    except BaseException:
-        await run_in_threadpool(state.release_idempotency, user.user_id, key)
-        raise
-    # 200 or 409: both are the answer to this click and to any repeat of it
-    await run_in_threadpool(state.complete_idempotency, user.user_id, key, response.status_code,
-                            response.body.decode())
+
+    def compute() -> tuple[int, object]:  # a 409 (no longer pending) is recorded too: it answers every repeat
+        return 200, answer_now(agent, user, conversation_id, ANSWERS[answer_kind], console=console,
+                               expect_pending=action_id)
+
+    # The claim of this click, the action and the recorded answer commit together (api/idempotency.py)
+    response = await run_in_threadpool(
+        run_once, request.app.state.repo, compute, user_id=user.user_id, key=key, endpoint=endpoint,
+        fingerprint=fingerprint, ttl=timedelta(days=1),
+        lease=timedelta(seconds=request.app.state.settings.api.idempotency_lease_seconds))
+    if response.status_code == 422:  # 예 after 아니요 (or the reverse) on the same request
+        return problem(409, "이 요청에는 이미 답하셨습니다.", code="action_not_pending")
     return response
 
 

@@ -28,9 +28,9 @@ from ...domain.clock import utcnow
 from ...domain.users import User
 from ...errors import AuthError, BadRequestError, ConflictError, NotFoundError
 from ...storage.base import Repository
-from ..deps import AgentDep, RepoDep, SettingsDep, TokensDep, bind_user, token_user
+from ..deps import AgentDep, RepoDep, SettingsDep, ThrottleDep, TokensDep, bind_user, token_user
 from ..schemas import MESSAGE_MAX
-from .chat import answer
+from .chat import THROTTLED, answer, count_turn
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 _bearer = HTTPBearer(auto_error=False, description="openai_compat.api_keys의 API 키 또는 access_token")
@@ -150,19 +150,23 @@ def list_models(settings: SettingsDep, caller: Caller) -> ModelsOut:
     return ModelsOut(data=[ModelOut(id=settings.openai_compat.model, created=0, owned_by="ecommerce-agent")])
 
 
-@router.post("/chat/completions", response_model=CompletionOut, responses={
+@router.post("/chat/completions", response_model=CompletionOut, summary="OpenAI 호환 채팅 완성", responses={
     200: {"description": "`stream: true`이면 SSE(text/event-stream) 청크, 마지막에 usage 청크와 `data: [DONE]`",
-          "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
-async def chat_completions(body: CompletionIn, caller: Caller, repo: RepoDep,
-                           agent: AgentDep, settings: SettingsDep,
+          "content": {"text/event-stream": {"schema": {"type": "string"}}}}, **THROTTLED})
+async def chat_completions(body: CompletionIn, request: Request, caller: Caller, repo: RepoDep,
+                           agent: AgentDep, settings: SettingsDep, throttle: ThrottleDep,
                            x_conversation_id: Annotated[str | None, Header(max_length=256)] = None,
                            x_session_id: Annotated[str | None, Header(max_length=256)] = None,
                            ) -> Any:
+    """OpenAI 채팅 완성 형식으로 상담 에이전트에 묻습니다. 마지막 사용자 메시지에만 답하고, 대화는
+    `X-Conversation-Id`(또는 `X-Session-Id`) 헤더, `user` 필드, 계정 기본 대화 순으로 정해집니다.
+    메시지의 개인정보는 저장 전에 마스킹됩니다. `/chat`과 같은 요청 한도(429, `Retry-After`)를 씁니다."""
     model = settings.openai_compat.model
     if body.model != model:
         raise NotFoundError(f"모델 '{body.model[:64]}'을(를) 찾을 수 없습니다. 사용할 수 있는 모델: {model}",
                             code="model_not_found")
     message = _last_user_message(body.messages)
+    count_turn(throttle, request, caller)  # the same limits as /chat: one turn each
     key = x_conversation_id or x_session_id or body.user or "default"
     session_id = await run_in_threadpool(_conversation_for, repo, caller, key)  # database work off the loop
     result = await answer(agent, caller, session_id, message)
