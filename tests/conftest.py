@@ -15,7 +15,8 @@ from ecommerce_agent.storage.sql import SqlRepository
 from tests.support.factories import product_row, user
 from tests.support.services import require_postgres
 
-pytest_plugins = ["tests.support.app"]  # the seeded-app fixtures: template_db, settings, client
+pytest_plugins = ["tests.support.app",    # the seeded-app fixtures: template_db, settings, client
+                  "tests.support.guard"]  # a session that touches log/, data/ or backups/ fails
 
 
 @pytest.fixture(autouse=True)

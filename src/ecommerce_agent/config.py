@@ -9,6 +9,7 @@ the allowed values (``ConfigError``); nobody sees a traceback.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -186,6 +187,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "APP_PORT": "app.port",
     "APP_WORKERS": "app.workers",
     "LOG_LEVEL": "logging.level",
+    "LOG_FILE": "logging.file",
     "STORAGE_BACKEND": "storage.backend",
     "SQLITE_DATABASE": "storage.sqlite.database",
     "CSV_DIRECTORY": "storage.csv.directory",
@@ -283,7 +285,9 @@ def describe_error(exc: ValidationError, source: str, origin: Mapping[str, str] 
     given = "***" if key.startswith(secret) else err.get("input")  # never echo a secret
     kind = err["type"]
     if kind == "literal_error":
-        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {err.get('ctx', {}).get('expected', '')}"
+        # pydantic writes "'a', 'b' or 'c'": the operator reads one Korean list instead
+        expected = re.sub(r"' or '", "', '", str(err.get("ctx", {}).get("expected", "")))
+        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {expected}"
     elif kind == "extra_forbidden":
         detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
     elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):
