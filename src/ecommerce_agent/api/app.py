@@ -37,6 +37,7 @@ from ..observability.requests import RequestContext
 from . import problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
+from .emptiness import DataCheck
 from .middleware import BodyLimit, Timeout
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
@@ -132,8 +133,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.search = _open_search(settings)
             app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
-            app.state.health_checks = {"index": app.state.search.health, **agent_checks}
-            app.state.required_components = ("index", "agent")
+            app.state.data_check = DataCheck(repo)
+            app.state.health_checks = {"data": app.state.data_check, "index": app.state.search.health,
+                                       **agent_checks}
+            app.state.required_components = ("data", "index", "agent")
             _reload_on_sighup(app.state.search)
             metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
             app.state.tokens = TokenService(

@@ -50,7 +50,9 @@ def login(body: LoginIn, request: Request, repo: RepoDep, tokens: TokensDep, sta
     if not verify_password(body.password, user.password_hash if user else _DUMMY_HASH) or user is None:
         for key in keys:
             state.record_failure(key, now, window)
-        raise AuthError("이메일 또는 비밀번호가 올바르지 않습니다.", code="invalid_credentials")
+        hint = request.app.state.data_check.hint() if settings.app.env == "development" else None
+        raise AuthError("이메일 또는 비밀번호가 올바르지 않습니다." + (f" (개발 환경 안내: {hint})" if hint else ""),
+                        code="invalid_credentials")
     state.clear_failures(keys[0])
     pair = tokens.issue(user.user_id)
     return TokenOut(access_token=pair.access_token, refresh_token=pair.refresh_token,
