@@ -10,9 +10,7 @@ environment's settings.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -38,6 +36,7 @@ from . import problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
 from .emptiness import DataCheck
+from .index_reload import FollowIndexGeneration, IndexFollower, reload_on_sighup
 from .middleware import BodyLimit, Timeout
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
 from .schemas import PROBLEM_RESPONSES
@@ -91,23 +90,6 @@ def _encoder(name: str, threads: int, cache_size: int) -> Encoder | None:
     return load_encoder(name, threads=threads, cache_size=cache_size)
 
 
-def _reload_on_sighup(store: IndexStore) -> None:
-    """`kill -HUP <pid>` reloads a rebuilt index in this process (each worker)."""
-    def handler(signum: int, frame: object) -> None:
-        threading.Thread(target=_safe_reload, args=(store,), daemon=True).start()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGHUP, handler)
-
-
-def _safe_reload(store: IndexStore) -> None:
-    try:
-        changed = store.reload_if_changed() if store.loaded else (store.load() or True)
-        log.info("search index reload", extra={"event": "index_reload", "changed": bool(changed)})
-    except AppError as exc:
-        log.error("search index reload failed: %s", exc.message, extra={"event": "index_reload_failed"})
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     if settings.app.env == "production" and "*" in settings.api.cors_origins:
@@ -134,10 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
             app.state.data_check = DataCheck(repo)
-            app.state.health_checks = {"data": app.state.data_check, "index": app.state.search.health,
+            app.state.index_follower = IndexFollower(app.state.search)
+            app.state.health_checks = {"data": app.state.data_check, "index": app.state.index_follower.health,
                                        **agent_checks}
             app.state.required_components = ("data", "index", "agent")
-            _reload_on_sighup(app.state.search)
+            reload_on_sighup(app.state.index_follower)
             metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
             app.state.tokens = TokenService(
                 secret, shared, access_ttl=timedelta(minutes=settings.auth.access_token_minutes),
@@ -153,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (health.router, auth.router, orders.router, tickets.router, search.router, chat.router,
                    openai_compat.router):
         app.include_router(router)
+    app.add_middleware(FollowIndexGeneration)  # inside the timeout: a slow reload counts as the request's
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(RequestContext)  # outermost: ids, access log and metrics for everything

@@ -71,7 +71,7 @@ def search_products(request: Request, q: Annotated[str, Query(min_length=1, max_
 
 @router.post("/admin/reload-index", response_model=ReloadOut)
 def reload_index(request: Request, staff: StaffUser) -> ReloadOut:
-    """Staff only: load the index that `build-index` wrote (same as SIGHUP)."""
-    store = request.app.state.search
-    changed = store.reload_if_changed() if store.loaded else (store.load() or True)
-    return ReloadOut(reloaded=bool(changed), index=store.health())
+    """Staff only: load the index that `build-index` wrote, in every worker (same as SIGHUP)."""
+    follower = request.app.state.index_follower
+    changed = follower.reload_all()
+    return ReloadOut(reloaded=bool(changed), index=follower.health())
