@@ -110,6 +110,12 @@ class OpenAICompatSection(_Section):
         default_factory=list, description="API keys for /v1/* (each bound to an account); a JWT also works.")
 
 
+class BackupSection(_Section):
+    directory: Path = Field(Path("backups"), description="Where `ecommerce-agent backup` (./backup.sh) writes.")
+    keep_days: int = Field(14, ge=1, le=3650,
+                           description="Backups older than this many days are deleted after each backup.")
+
+
 class RedisSection(_Section):
     url: str | None = Field(None, description="Redis URL for shared auth state (env REDIS_URL); "
                                               "unset: the database holds it.")
@@ -172,6 +178,7 @@ class Settings(_Section):
     auth: AuthSection = AuthSection()
     api: ApiSection = ApiSection()
     redis: RedisSection = RedisSection()
+    backup: BackupSection = BackupSection()
     agent: AgentSection = AgentSection()
     openai_compat: OpenAICompatSection = OpenAICompatSection()
     search: SearchSection = SearchSection()
@@ -192,6 +199,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "SQLITE_DATABASE": "storage.sqlite.database",
     "CSV_DIRECTORY": "storage.csv.directory",
     "REDIS_URL": "redis.url",
+    "BACKUP_KEEP_DAYS": "backup.keep_days",
     "JWT_SECRET_KEY": "secrets.jwt_secret_key",
     "OPENAI_API_KEY": "secrets.openai_api_key",
 }

@@ -32,14 +32,13 @@ from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from ..observability import metrics
 from ..observability.logging import configure as configure_logging
 from ..observability.requests import RequestContext
-from . import problems
+from . import docs_pages, problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
 from .emptiness import DataCheck
 from .index_reload import FollowIndexGeneration, IndexFollower, reload_on_sighup
 from .middleware import BodyLimit, Timeout
 from .routes import auth, chat, health, openai_compat, orders, search, tickets
-from .schemas import PROBLEM_RESPONSES
 from .tokens import TokenService, resolve_secret
 
 log = logging.getLogger(__name__)
@@ -130,9 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             repo.close()
 
     app = FastAPI(title="Ecommerce Agent", version=__version__, lifespan=lifespan,
-                  responses=PROBLEM_RESPONSES,
+                  docs_url=None, redoc_url=None,  # docs_pages serves them without a CDN
                   description="한국어 쇼핑몰 고객상담 에이전트 API. 오류는 RFC 9457 problem+json으로 응답합니다.")
     problems.install(app)
+    docs_pages.install(app)
     for router in (health.router, auth.router, orders.router, tickets.router, search.router, chat.router,
                    openai_compat.router):
         app.include_router(router)
