@@ -144,7 +144,7 @@ def test_guide_scripts_work_with_a_plain_python(project: Path) -> None:
     python = _plain_python()
     if python is None:
         pytest.skip("no python outside the virtual environment on PATH")
-    env = {k: v for k, v in block_env(0).items() if k != "VIRTUAL_ENV"}
+    env = {k: v for k, v in block_env(free_port()).items() if k != "VIRTUAL_ENV"}
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if ".venv" not in p)
     migrate = subprocess.run([python, "scripts/05_migrate_to_sqlite.py", "--csv-dir", "data/", "--dry-run"],
                              cwd=project, env=env, capture_output=True, text=True, timeout=300)
