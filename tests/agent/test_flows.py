@@ -243,3 +243,37 @@ def test_a_yes_pointing_at_another_listed_order_is_not_a_yes(shop: Shop) -> None
     outcome = shop.say(said("dialog.confirm", "두 번째요", ordinal=2))
     assert shop.status(listed[0]) != "cancelled"
     assert outcome.state.pending is not None and outcome.state.pending.order_id == listed[1]
+
+
+def test_a_wrong_order_number_keeps_the_request_open_for_the_right_one(shop: Shop) -> None:
+    theirs, mine = shop.other["paid"][0], shop.orders["paid"][0]
+    assert "찾을 수 없습니다" in shop.say(said("order.cancel", f"{theirs} 취소해 주세요", order_id=theirs)).text
+    fixed = shop.say(said("general", f"아 번호 잘못 봤네요 {mine}이요", order_id=mine))
+    assert fixed.state.pending is not None and fixed.state.pending.order_id == mine
+    assert fixed.state.pending.action == "cancel" and shop.status(mine) == "paid"
+
+
+def test_a_number_of_the_new_address_is_corrected_before_the_yes(shop: Shop) -> None:
+    order_id = shop.orders["preparing"][0]
+    shop.say(said("order.cancel", f"{order_id} 배송지 경기도 성남시 분당구 판교역로 253으로 바꿔주세요",
+                  order_id=order_id))
+    fixed = shop.say(said("general", "아 번호 잘못 말했어요 253 말고 235요"))
+    assert fixed.state.pending is not None and fixed.state.pending.new_address == "경기도 성남시 분당구 판교역로 235"
+    shop.say(said("dialog.confirm", "네 맞아요"))
+    order = shop.repo.get_order(order_id)
+    assert order is not None and order.shipping_address == "경기도 성남시 분당구 판교역로 235"
+
+
+def test_a_rule_stated_from_the_order_cites_its_policy_section(shop: Shop, scenario_template: Path) -> None:
+    from ecommerce_agent.agent.sources import cite, rule_sources
+    from ecommerce_agent.agent.answers.sections import SectionStore
+    from ecommerce_agent.nlu.lexicon import data_path
+
+    sections = SectionStore.load(data_path(Path("data/policies")))
+    answerer = SimpleNamespace(sections=sections)
+    for key, (doc, heading) in rule_sources().items():  # every source names a real section
+        assert cite(answerer, key) == [{"doc_id": doc, "title": sections.get(doc, heading).title,
+                                        "chunk_id": f"{doc}#{sections.get(doc, heading).order:02d}",
+                                        "section": heading, "score": 1.0}], key
+    assert cite(answerer, "cancel.no_such_reason", "cancel")[0]["doc_id"] == "order-cancellation"
+    assert cite(None, "cancel") == [] and cite(answerer, "nothing") == []

@@ -73,3 +73,25 @@ def test_no_denies_only_while_a_question_is_open(fast_nlu) -> None:  # noqa: ANN
     assert fast_nlu.understand(text, expecting=None).intent == "order.cancel"
     assert fast_nlu.understand("아니요", expecting="confirm").intent == "dialog.deny"
     assert fast_nlu.understand("아니요", expecting=None).intent == "dialog.deny"  # a bare no stays a no
+
+
+def test_shopper_apology_urging_and_a_corrected_number_are_read() -> None:
+    assert read_acts("아까는 화내서 미안해요").apology
+    assert not read_acts("죄송한데 주문 취소 좀 해 주세요").apology
+    assert read_acts("빨리요").hurry and read_acts("급해요 언제 와요").hurry
+    assert read_acts("아 번호 잘못 말했어요 253 말고 235요").number_fix == ("253", "235")
+    assert read_acts("101동 아니고 102동이요").number_fix == ("101", "102")
+    assert read_acts("레고 말고 프라이팬이요").number_fix is None
+
+
+def test_an_affirmation_is_not_a_question_without_its_question_mark() -> None:
+    assert not read_acts("네 맞아요").question and read_acts("이거 맞아요?").question
+    assert read_acts("맞나요").question
+
+
+def test_a_short_conditional_after_a_question_leans_on_it() -> None:
+    for text in ("수취 거부하면요?", "무료배송이어도요?", "맛이 이상했는데도요?", "아 그렇구나 반품 배송비는요?"):
+        assert read_acts(text).elliptical, text
+    assert not read_acts("배송지를 제주도로 바꾸면 돈 더 내야 돼요?").elliptical
+    for text in ("말이 안 통하네 사람 바꿔", "이딴 식으로 장사하지 마세요", "반품 보낸 지가 언젠데 환불 언제 해줄 건데요?"):
+        assert read_acts(text).negative, text

@@ -80,7 +80,8 @@ class Dialogue:
                 answered = info.policy_answer(env, u.text, state)
                 return support.hours_question(env, u, state, answered[0] if answered else None)
             return support.handoff(env, u, u.text, state)
-        if acts.small_talk and u.intent in ("general", "dialog.deny") or acts.identity or acts.capabilities:
+        if acts.small_talk and u.intent in ("general", "dialog.deny") or acts.identity or acts.capabilities or (
+                acts.apology and not acts.request and not acts.actions):
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
@@ -206,6 +207,8 @@ class Dialogue:
         state = outcome.state
         if not state.apologized:
             outcome = outcome.prefixed(say("tone.apology"))
+        elif outcome.handoff:  # handed over to a person because of it: said once more, briefly
+            outcome = outcome.prefixed(say("tone.apology_handoff"))
         if not (outcome.handoff or state.handed_off):
             outcome = outcome.suffixed(say("tone.offer_person"))
         return outcome.with_state(replace(outcome.state, apologized=True))

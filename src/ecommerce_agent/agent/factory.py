@@ -58,7 +58,10 @@ class AgentParts:
         if search is not None:
             from .answers import PolicyAnswerer
 
+            from .sources import check_sources
+
             answerer = PolicyAnswerer.load(search, settings)
+            check_sources(answerer.sections)
         return cls(settings, nlu, InputGuard.from_config(guards), OutputGuard.from_config(guards), search,
                    llm=build_llm(llm_config, nlu), llm_config=llm_config, answerer=answerer)
 
@@ -80,9 +83,10 @@ def check_agent_data() -> None:
     """Load and validate the agent's data files (lexicons, reply templates) once."""
     from ..nlu.lexicon import dialogue_lexicon, noun_lexicon
     from .resolve import product_lexicon
+    from .sources import rule_sources
     from .templates import templates
 
-    dialogue_lexicon(), noun_lexicon(), product_lexicon(), templates()
+    dialogue_lexicon(), noun_lexicon(), product_lexicon(), templates(), rule_sources()
 
 
 def build_llm(config: LlmConfig, nlu: Nlu | None = None) -> LlmLayer | None:

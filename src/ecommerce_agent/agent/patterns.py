@@ -24,6 +24,7 @@ from . import replies as R
 from .env import Env
 from .flows import orders as order_flows, support, writes
 from .flows.wording import confirm_question
+from .corrections import correction
 from .flows.writes import TASK_OF_INTENT, drop, label
 from .outcome import Outcome
 from .resolve import position
@@ -169,45 +170,8 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
 
 def _names_target(env: Env, u: Understanding, state: DialogueState) -> bool:
     """Whether a "no" or a correction names what is meant instead ("아니 전기포트요")."""
-    return bool(u.slots.order_id or (position(u) and state.last_list) or u.acts.all or
+    return bool(u.slots.order_id or (position(u) and state.last_list) or u.acts.all or u.acts.number_fix or
                 env.finder.product_words(u.acts.replacement or u.acts.nouns))
-
-
-def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
-    """Replace the target the shopper corrects: another order, other items, both."""
-    if frame.order_id is None:
-        return None
-    current = env.tools.get_order(frame.order_id)
-    lead = say("not_confirmed", summary=frame.summary, label=R.josa(label(frame.task), "은/는"))
-    if u.slots.order_id or (position(u) and state.last_list):
-        order, missing = env.finder.referenced(u, state)
-        if missing:
-            return writes.not_found(state)
-        if order is not None and order.order_id != frame.order_id:
-            fresh = Frame(task=frame.task, reason=frame.reason)
-            return writes.proceed(env, fresh, order, u, drop(state, frame)).prefixed(lead)
-    if u.acts.all and current is not None and not env.finder.product_words(u.acts.replacement or u.acts.nouns):
-        if frame.items:  # "아니 둘 다요": every item of the order
-            return writes.propose(env, replace(frame, items=()), current, state)
-        others = [o for o in state.last_list if o != frame.order_id]
-        if others:  # both listed orders
-            return writes.start_many(env, frame.task, [frame.order_id, *others], u, drop(state, frame))
-    words = u.acts.replacement or u.acts.nouns  # "레고 말고 프라이팬이요": the one meant instead
-    if words and current is not None:
-        named = env.finder.items_named(words, current.items)
-        if named and len(current.items) > 1:
-            items = tuple((i.item_id, i.quantity) for i in named)
-            return writes.propose(env, replace(frame, items=items), current, state)
-        word, orders = env.finder.orders_naming(words, env.tools.list_orders(limit=20))
-        orders = [o for o in orders if o.order_id != frame.order_id]
-        if len(orders) == 1:
-            fresh = Frame(task=frame.task, reason=frame.reason)
-            narrowed = replace(u, acts=replace(u.acts, nouns=words))
-            return writes.proceed(env, fresh, orders[0], narrowed, drop(state, frame)).prefixed(lead)
-        if not orders and word is None and env.finder.product_words(words):
-            return Outcome(say("ask.product_none", word=words[0]), state).suffixed(
-                resume_question(env, frame))
-    return None
 
 
 def _confirmed(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome:
@@ -259,7 +223,7 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if frame.intent == "lost_parcel" and frame.order_id and (u.acts.request or u.acts.lost_parcel) and not (
             u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
-    if u.acts.ack or u.acts.thanks:  # "네 알겠어요": heard, not a request to act
+    if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
     remedy = frame.intent == "defect" and wanted in ("return", "exchange")  # "그냥 환불이요" to a defect offer
@@ -293,7 +257,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         frame = replace(frame, order_id=None, summary="")
     if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
         return None  # another request: routed afresh
-    if u.slots.order_id or position(u) or u.slots.anaphora:
+    # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
+    if u.slots.order_id or position(u) or (u.slots.anaphora and not acts.replacement):
         order, missing = env.finder.referenced(u, state, listed)
         if missing:
             return writes.not_found(state)
@@ -303,7 +268,7 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
     candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \
         env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
-    words = acts.nouns if listed else env.finder.product_words(acts.nouns)
+    words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
@@ -333,7 +298,7 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
 def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome:
     state = drop(state, frame)
     if frame.task == "lookup":
-        return order_flows.show(order, frame.intent or "order.detail", state)
+        return order_flows.show(env, order, frame.intent or "order.detail", state)
     return writes.proceed(env, replace(frame, waiting=None), order, u, state)
 
 
@@ -391,6 +356,10 @@ def _address(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
         return None
     if u.acts.address:
         return writes.propose(env, replace(frame, address=u.acts.address), order, state)
+    if u.acts.correction and _names_target(env, u, state):  # "아 스탠드 말고 스마트워치요"
+        corrected = correction(env, frame, u, state)
+        if corrected is not None:
+            return corrected
     if u.intent == "dialog.deny" or u.acts.abort:
         return _declined(env, frame, u, state)
     if _is_side(u):

@@ -75,6 +75,7 @@ class DialogueState:
     last_ticket_id: str | None = None
     last_list: tuple[str, ...] = ()  # order ids in the order last shown ("첫 번째 주문")
     last_products: tuple[tuple[str, str, int], ...] = ()  # (product id, title, price) last shown
+    last_product_query: str | None = None  # what they were found by ("고양이 간식"): "더 싼 거" refines it
     completed: tuple[str, ...] = ()  # "action:order_id[:items]" already carried out (a repeated yes does nothing)
     # What the previous turn carried out ("ORD-… (…) 주문 취소"), so that a repeated "네" is answered
     # as "already done", and what the conversation did last (its follow-ups: "이제 뭐 하면 돼요?").
@@ -138,6 +139,7 @@ class DialogueState:
         return cls(stack=stack, last_order_id=data.get("last_order_id"), last_ticket_id=data.get("last_ticket_id"),
                    last_list=tuple(data.get("last_list") or ()),
                    last_products=tuple(tuple(p) for p in data.get("last_products") or ()),  # type: ignore[misc]
+                   last_product_query=data.get("last_product_query"),
                    completed=tuple(data.get("completed") or ()), just_done=data.get("just_done"),
                    topic=data.get("topic"), set_aside=data.get("set_aside"),
                    last_question=data.get("last_question"),

@@ -59,16 +59,22 @@ class Acts:
     polite_request: bool = False  # "취소해 주실 수 있나요?"
     final_question: bool = False  # ends as a question ("…기다려도 되나요")
     other_product: bool = False  # "다른 상품으로": not an option of the same product
+    apology: bool = False  # the shopper apologises ("아까는 화내서 미안해요")
+    hurry: bool = False  # urging ("빨리요", "급해요")
+    ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
     cheapest: bool = False
     priciest: bool = False
+    cheaper: bool = False  # than the products just shown
+    pricier: bool = False
     quantity: int | None = None  # "1개만", "두 개"
     list_number: int | None = None  # "2번", a bare "3"
     address: str | None = None
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
 
+    number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
     removal: tuple[str, ...] = ()  # nouns before "빼고 / 빼 주세요": the items taken out of the order
 
@@ -80,7 +86,7 @@ class Acts:
 
     @property
     def small_talk(self) -> bool:
-        return self.greeting or self.thanks or self.bye or self.identity or self.capabilities
+        return self.greeting or self.thanks or self.bye or self.identity or self.capabilities or self.apology
 
 
 def _number(match: re.Match[str] | None) -> int | None:
@@ -107,6 +113,15 @@ def _replacement(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]
     lex = noun_lexicon()
     tail = content_nouns(parts[-1], generic=lex.generic | lex.order_words, min_len=1)
     return tuple(dict.fromkeys(forms[0] for forms, _ in tail if _keep(forms[0], cue_words)))
+
+
+# "253 말고 235요", "101동 아니고 102동이요": a number said wrong and the right one.
+_NUMBER_FIX = re.compile(r"(\d[\d\-]*)\s*(?:번지|번|호|동|층)?\s*(?:이|가)?\s*(?:말고|말구|아니고|아니구|아니라)\s*(\d[\d\-]*)")
+
+
+def _number_fix(text: str) -> tuple[str, str] | None:
+    match = _NUMBER_FIX.search(mask_ids(text, " ", " "))
+    return (match.group(1), match.group(2)) if match else None
 
 
 _TAKE_OUT = re.compile(r"빼")
@@ -165,15 +180,21 @@ def read_acts(text: str) -> Acts:
         polite_request=bool(lex.polite_request.search(plain)),
         final_question=bool(lex.final_question.search(plain)),
         other_product=bool(lex.other_product.search(plain)),
+        apology=bool(lex.apology.search(plain)),
+        hurry=bool(lex.hurry.search(plain)),
+        ticket_number=bool(lex.ticket_number.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
         count=_number(lex.count.search(plain)),
         cheapest=bool(lex.cheapest.search(plain)),
         priciest=bool(lex.priciest.search(plain)),
+        cheaper=bool(lex.cheaper.search(plain)),
+        pricier=bool(lex.pricier.search(plain)),
         quantity=_number(lex.quantity.search(plain)),
         list_number=int(next(g for g in list_number.groups() if g)) if list_number else None,
         address=find_address(text),
+        number_fix=_number_fix(text),
         replacement=_replacement(text, cue_words),
         removal=_removal(text, cue_words),
         nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),

@@ -15,9 +15,10 @@ from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
-from .wording import refund_note
+from .wording import refund_key, refund_note
 from .writes import ACTIONS, label, not_found, put
 
 
@@ -61,11 +62,12 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     answered = policy_answer(env, question, state, order=order)
     if order is not None and "return" in u.acts.actions and order.status.value in (
             "cancelled", "return_requested", "returned"):  # "커튼 취소한 건 환불 어디로 들어와요?": from its data
+        cited = cite(env.answerer, f"refund.{refund_key(order)}")
         note = say("refund.of_order", summary=R.order_summary(order), method=order.payment_method.label,
                    note=refund_note(order))
         base = answered[0] if answered else Outcome("", state)
         return Outcome(note, state, cards=[R.order_card(order)]).then(base) if base.text else Outcome(
-            note, state, cards=[R.order_card(order)])
+            sourced(note, cited), state, cards=[R.order_card(order)], citations=cited)
     if answered is None:
         if env.finder.product_words(u.acts.nouns) and order is None and u.acts.shopping:  # "김치 얼마예요?"
             from .support import products
@@ -102,7 +104,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
         decision = decide(order, action, env.now)
-        cited = policy_text.citations if policy_text is not None else []
+        reason = f"{task}.{decision.reason}" if isinstance(decision, Denied) else task
+        cited = policy_text.citations if policy_text is not None else cite(env.answerer, reason, task)
         source = ("\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
                   if cited else "")  # the rule the status answer rests on, named when its text is not quoted
         if isinstance(decision, Denied):
@@ -170,7 +173,11 @@ def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | No
 def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"그럼 이제 뭐 하면 돼요?", "연락은 언제 줘요?" right after something was done:
     the next steps of that, not a search."""
-    if state.topic is None or u.acts.nouns or u.slots.order_id or not (u.acts.question or u.uncertain):
+    ticket = state.handoff_ticket_id if state.topic == "handoff" else state.last_ticket_id
+    if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
+        return Outcome(say("followup.ticket_number", ticket=ticket), state)
+    if state.topic is None or u.acts.nouns or u.slots.order_id or not (
+            u.acts.question or u.uncertain or u.acts.hurry):
         return None
     if state.topic in ("handoff", "lost_parcel"):
         return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
@@ -185,6 +192,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic == "cancel":
         order = env.tools.get_order(state.last_order_id) if state.last_order_id else None
         if order is not None and order.payment_method and order.status.value == "cancelled":
-            return Outcome(say("followup.cancel", refund=refund_note(order)), state)
+            cited = cite(env.answerer, f"refund.{refund_key(order)}")
+            return Outcome(sourced(say("followup.cancel", refund=refund_note(order)), cited), state, citations=cited)
         return None
-    return Outcome(say(f"followup.{state.topic}"), state)
+    cited = cite(env.answerer, f"followup.{state.topic}")
+    return Outcome(sourced(say(f"followup.{state.topic}"), cited), state, citations=cited)

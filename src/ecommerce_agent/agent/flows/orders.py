@@ -11,6 +11,7 @@ from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
 from .writes import not_found, put
@@ -42,9 +43,12 @@ def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
                    cards=[R.order_card(o) for o in orders])
 
 
-def show(order: Order, intent: str, state: DialogueState) -> Outcome:
+def show(env: Env, order: Order, intent: str, state: DialogueState) -> Outcome:
+    """The order's details or status; the delivery-time rule a status states is cited."""
     body = R.order_detail(order) if intent == "order.detail" else R.order_status(order)
-    return Outcome(body, replace(state, last_order_id=order.order_id), cards=[R.order_card(order)])
+    cited = cite(env.answerer, f"status.{order.status.value}") if intent != "order.detail" else []
+    return Outcome(sourced(body, cited), replace(state, last_order_id=order.order_id), cards=[R.order_card(order)],
+                   citations=cited)
 
 
 def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | None = None) -> Outcome:
@@ -56,11 +60,12 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     if missing:
         return not_found(state)
     if order is not None:
-        return show(order, intent, state)
-    if state.last_order_id and not u.acts.nouns and not u.acts.statuses and not u.acts.view:
+        return show(env, order, intent, state)
+    if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \
+            not u.acts.view:
         last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
         if last is not None:
-            return show(last, intent, state)
+            return show(env, last, intent, state)
     recent = env.tools.list_orders(limit=20)
     if not recent:
         return Outcome(say("orders.no_orders"), state)
@@ -70,7 +75,7 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
     if named:
         if len(named) == 1:
-            return show(named[0], intent, state)
+            return show(env, named[0], intent, state)
         return _choose(named, intent, f"'{word}' 상품이 들어 있는 주문이 {len(named)}건 있습니다.", state)
     if intent == "order.status":
         fitting = env.finder.by_purpose(recent, "order.status")
@@ -80,15 +85,15 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         if not fitting:
             return _choose(recent[:5], intent, say("orders.nothing_fits"), state)
         if len(fitting) <= SHOW_DIRECTLY:
-            outcome = show(fitting[0], intent, state)
+            outcome = show(env, fitting[0], intent, state)
             for more in fitting[1:]:
-                outcome = outcome.then(show(more, intent, state))
+                outcome = outcome.then(show(env, more, intent, state))
             listed = tuple(o.order_id for o in fitting)
             return outcome.with_state(replace(outcome.state, last_list=listed, last_order_id=fitting[0].order_id))
         head = say("orders.several_fit", status="배송 중이거나 출고 준비 중인", count=len(fitting))
         return _choose(fitting[:10], intent, head, state)
     if len(recent) == 1:
-        return show(recent[0], intent, state)
+        return show(env, recent[0], intent, state)
     return _choose(recent[:5], intent, say("orders.which"), state)
 
 

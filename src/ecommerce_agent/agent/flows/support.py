@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -124,21 +125,57 @@ def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -
 # -- products --------------------------------------------------------------------
 
 def products(env: Env, u: Understanding, state: DialogueState) -> Outcome:
-    if (u.acts.cheapest or u.acts.priciest) and state.last_products and not u.slots.query:
-        pick = (min if u.acts.cheapest else max)(state.last_products, key=lambda p: p[2])
+    acts, shown = u.acts, state.last_products
+    if (acts.cheapest or acts.priciest) and shown and not u.slots.query:
+        pick = (min if acts.cheapest else max)(shown, key=lambda p: p[2])
         return Outcome(say("products.pick", title=pick[1], price=R.won(pick[2])), state)
     query = u.slots.query or u.text
     lo, hi = u.slots.price_min, u.slots.price_max
     head = _head_noun(query)
+    previous = state.last_product_query if shown else None
+    narrowing = acts.cheaper or acts.pricier or lo is not None or hi is not None
+    if previous and u.slots.query and not narrowing and not _names_product(env, head):
+        variant = _variant(env, previous, u.slots.query, state)  # "2kg도 있어요?": an option of those
+        if variant is not None:
+            return variant
+    if previous and (u.slots.query is None or (narrowing and not _names_product(env, head))):
+        query, head = previous, _head_noun(previous)  # "더 싼 거", "3만원 밑으로는요?": the same search, narrowed
+        if acts.cheaper and hi is None:
+            hi = min(p[2] for p in shown) - 1
+        if acts.pricier and lo is None:
+            lo = max(p[2] for p in shown) + 1
     found = _relevant(head, env.tools.search_products(query, min_price=lo, max_price=hi))
     if found:
-        return _product_outcome(say("products.found"), found, state)
+        return _product_outcome(say("products.found"), found, state, query)
     what = f"'{head}'" if head else "조건에 맞는"
     if lo is not None or hi is not None:
         wider = _relevant(head, env.tools.search_products(query)) if head else []
         if wider:  # the item exists, only not at that price: say so rather than show something else
-            return _product_outcome(say("products.price_miss", price=_price_words(lo, hi), what=what), wider, state)
+            return _product_outcome(say("products.price_miss", price=_price_words(lo, hi), what=what), wider,
+                                    state, query)
     return Outcome(say("products.none", what=what), state)
+
+
+def _names_product(env: Env, head: str | None) -> bool:
+    return bool(head and env.finder.product_words((head,)))
+
+
+# An option value said alone: a weight, volume or size ("2kg", "500ml", "270", "XL").
+_OPTION_LIKE = re.compile(r"^(?:\d+(?:\.\d+)?\s*(?:kg|g|ml|l|mm|cm|인치|개입|매|구|호)?|xs|s|m|l|xl|xxl|free|프리)$",
+                          re.IGNORECASE)
+
+
+def _variant(env: Env, previous: str, wanted: str, state: DialogueState) -> Outcome | None:
+    """Whether the products just found come in what the shopper names ("2kg도 있어요?");
+    None when it is not an option of theirs nor looks like one (a new search, then)."""
+    token = squash(wanted).lower()
+    results = _relevant(_head_noun(previous), env.tools.search_products(previous))
+    having = [r for r in results if token in squash(f"{r.title} {r.metadata.get('options', '')}").lower()]
+    if having:
+        return _product_outcome(say("products.variant_yes", what=wanted), having, state, previous)
+    if _OPTION_LIKE.match(token):
+        return Outcome(say("products.variant_no", what=wanted), state)
+    return None
 
 
 def _head_noun(query: str) -> str | None:
@@ -154,11 +191,11 @@ def _relevant(head: str | None, results: list[Any]) -> list[Any]:
                                                           str(r.metadata.get("options", ""))]))]
 
 
-def _product_outcome(heading: str, results: list[Any], state: DialogueState) -> Outcome:
+def _product_outcome(heading: str, results: list[Any], state: DialogueState, query: str) -> Outcome:
     lines = [f"{n}. {r.title} · {R.won(r.metadata.get('price', 0))}" for n, r in enumerate(results, 1)]
     shown = tuple((str(r.metadata.get("product_id") or r.doc_id), r.title, int(r.metadata.get("price") or 0))
                   for r in results)
-    return Outcome("\n".join([heading, *lines]), replace(state, last_products=shown),
+    return Outcome("\n".join([heading, *lines]), replace(state, last_products=shown, last_product_query=query),
                    cards=[R.product_card(r) for r in results])
 
 
@@ -176,6 +213,8 @@ def small_talk(u: Understanding, state: DialogueState) -> Outcome | None:
         return Outcome(say("smalltalk.identity", capabilities=capabilities()), state)
     if acts.capabilities:
         return Outcome(say("smalltalk.capabilities", capabilities=capabilities()), state)
+    if acts.apology and not acts.request and not acts.question:
+        return Outcome(say("smalltalk.apology"), state)
     if acts.thanks or acts.bye:
         return Outcome(say("smalltalk.bye" if acts.bye else "smalltalk.thanks"), state)
     if acts.greeting:

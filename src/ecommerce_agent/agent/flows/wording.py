@@ -54,16 +54,15 @@ def confirm_question(frame: Frame, order: Order | None, estimate: object | None 
                eul=_eul(items))
 
 
-def refund_note(order: Order, amount: int | None = None) -> str:
+def refund_key(order: Order) -> str:
+    """The refund route of the order's payment method (a template and a rule source key)."""
     method = order.payment_method
-    if method is PaymentMethod.CARD:
-        text = say("refund.card")
-    elif method is PaymentMethod.BANK_TRANSFER:
-        text = say("refund.bank_transfer")
-    elif method is PaymentMethod.VIRTUAL_ACCOUNT:
-        text = say("refund.virtual_account")
-    else:
-        text = say("refund.easy_pay", method=method.label)
+    return method.value if method in (PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER,
+                                      PaymentMethod.VIRTUAL_ACCOUNT) else "easy_pay"
+
+
+def refund_note(order: Order, amount: int | None = None) -> str:
+    text = say(f"refund.{refund_key(order)}", method=order.payment_method.label)
     return (say("refund.amount", amount=R.won(amount)) + " " + text) if amount else text
 
 

@@ -25,6 +25,7 @@ from ...storage.base import ActionApplied
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..sources import cite
 from ..state import DialogueState, Frame
 from ..templates import say
 from .wording import confirm_question, done_text
@@ -74,8 +75,8 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
             return not_found(state)
         return proceed(env, frame, order, u, state)
     order, missing = env.finder.referenced(u, state)
-    if missing:
-        return not_found(state)
+    if missing:  # the task stays open for the right number ("아 번호 잘못 봤네요 ORD-…이요")
+        return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
     if order is None and carried and not u.acts.nouns:
         order = env.tools.get_order(carried)
     if order is None:
@@ -287,10 +288,8 @@ def refused(order: Order, decision: Denied, state: DialogueState, env: Env | Non
     """Why not, the next step, and the rule it rests on (its source)."""
     text = say("refused", summary=R.order_summary(order), label=R.josa(R.action_label(decision.action), "이/가"),
                message=decision.message, status=order.status_label)
-    cited = []
-    if env is not None:
-        found = env.tools.search_policies(f"{R.action_label(decision.action)} {decision.message}", top_k=1)
-        cited = [R.citation(r) for r in found[:1]]
+    action = decision.action.value
+    cited = cite(env.answerer, f"{action}.{decision.reason}", action) if env is not None else []
     if cited:
         text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
