@@ -277,3 +277,45 @@ def test_a_rule_stated_from_the_order_cites_its_policy_section(shop: Shop, scena
                                         "section": heading, "score": 1.0}], key
     assert cite(answerer, "cancel.no_such_reason", "cancel")[0]["doc_id"] == "order-cancellation"
     assert cite(None, "cancel") == [] and cite(answerer, "nothing") == []
+
+
+def test_a_refund_after_a_described_defect_is_a_defect_claim_with_that_reason(shop: Shop) -> None:
+    order_id = shop.orders["delivered_old"][0]  # past the 7-day change-of-mind window, within 3 months
+    shop.say(said("policy", f"{order_id} 보풀이 엄청 일어나요 불량 같은데 반품 배송비 제가 내요?", order_id=order_id))
+    asked = shop.say(said("claim.refund", "그럼 환불해주세요"))
+    pending = asked.state.pending
+    assert pending is not None and pending.action == "defect" and pending.order_id == order_id
+    assert pending.reason is not None and "보풀" in pending.reason
+    assert shop.status(order_id) == "delivered"
+
+
+def test_whether_it_was_done_is_answered_from_what_happened(shop: Shop) -> None:
+    order_id = shop.orders["preparing"][0]
+    shop.say(said("order.cancel", f"{order_id} 취소", order_id=order_id))
+    shop.say(said("dialog.deny", "아니요 안 할래요"))
+    answer = shop.say(said("order.status", "취소된 거 아니죠?"))
+    assert answer.text.startswith("아니요") and "취소되지 않았습니다" in answer.text
+    theirs = shop.other["preparing"][0]
+    shop.say(said("order.cancel", f"{theirs} 배송지 서울특별시 중구 세종대로 110으로 바꿔줘", order_id=theirs))
+    assert "변경되지 않았습니다" in shop.say(said("dialog.confirm", "바뀐 거죠 그럼?")).text
+    assert shop.status(order_id) == "preparing"
+
+
+def test_after_an_unpaid_order_is_cancelled_nothing_is_owed_or_refunded(shop: Shop) -> None:
+    order_id = shop.orders["pending"][0]
+    shop.say(said("order.cancel", f"{order_id} 결제 안 할 거예요 없애주세요", order_id=order_id))
+    shop.say(said("dialog.confirm", "네"))
+    answer = shop.say(said("claim.refund", "그럼 따로 환불 받을 건 없는 거죠?"))
+    assert answer.text.startswith("네") and "결제(입금) 전" in answer.text
+    assert "영업일" not in answer.text
+
+
+def test_thanks_while_a_yes_is_awaited_keeps_the_question_and_a_yes_word_with_the_action_confirms(
+        shop: Shop) -> None:
+    order_id = shop.orders["preparing"][0]
+    shop.say(said("order.cancel", f"{order_id} 취소", order_id=order_id))
+    thanked = shop.say(said("general", "오 빠르시네요 감사해요 ㅎㅎ"))
+    assert thanked.state.pending is not None and thanked.state.pending.order_id == order_id
+    assert "취소할까요" in thanked.text and shop.status(order_id) == "preparing"
+    done = shop.say(said("order.cancel", "넵 취소요"))
+    assert "취소했습니다" in done.text and shop.status(order_id) == "cancelled"

@@ -58,6 +58,10 @@ class Dialogue:
     def route(self, u: Understanding, state: DialogueState, *, just_done: str | None = None,
               carried: str | None = None) -> Outcome:
         env, acts = self.env, u.acts
+        checked = info.done_check(env, u, state)  # "바뀐 거죠 그럼?": what really happened, before any yes/no
+        if checked is not None:
+            rest = self._rest_of_question(u, state)
+            return checked.then(rest) if rest is not None else checked
         if acts.ack and not acts.question and u.intent in ("dialog.confirm", "dialog.deny", "general"):
             return support.small_talk(u, state) or Outcome(say("acknowledged"), state)  # "네 알겠어요"
         if u.intent == "dialog.confirm":
@@ -67,10 +71,6 @@ class Dialogue:
             return talk or Outcome(say("nothing_pending"), state)
         if u.intent == "dialog.deny" and not acts.correction:
             return support.small_talk(u, state) or Outcome(say("nothing_open"), state)
-        checked = info.done_check(env, u, state)
-        if checked is not None:
-            rest = self._rest_of_question(u, state)
-            return checked.then(rest) if rest is not None else checked
         if acts.lost_parcel and u.intent not in ("product.search",):
             return support.lost_parcel(env, u, state)
         if u.intent == "handoff" and acts.ack and not acts.person:  # "알겠어요 이따 전화할게요"
@@ -142,9 +142,15 @@ class Dialogue:
 
     def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
         env, acts = self.env, u.acts
-        if "defect" in acts.actions and task in ("return", "exchange"):
-            task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         carried = carried or state.last_order_id  # "그럼 환불해 주세요" about the order just discussed
+        noted = state.defect_noted and not env.finder.points(u, state) and carried == state.defect_noted
+        if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
+            task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
+        if acts.asks and task == "return" and state.topic in ("cancel", "cancel_unpaid") and not (
+                env.finder.points(u, state)):  # "환불은 언제 돼요?" right after a cancellation: that refund
+            followed = info.followup(env, replace(u, acts=replace(acts, nouns=())), state)
+            if followed is not None:
+                return followed
         if acts.asks and not acts.done_check:
             if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
                 return info.can_i(env, task, u, state)
@@ -153,6 +159,8 @@ class Dialogue:
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \
                 not env.finder.points(u, state) and not carried:  # a report ("사은품이 안 들어있어요")
             return info.can_i(env, task, u, state, report=True)
+        if noted and task == "defect" and not writes.reason_of(u) and state.defect_reason:
+            u = replace(u, slots=replace(u.slots, reason=state.defect_reason))  # the defect described before
         named = list(u.slots.order_ids)
         if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
             return writes.start_many(env, task, named, u, state,

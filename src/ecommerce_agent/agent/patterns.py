@@ -118,7 +118,7 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
             return updated
     if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
         return _declined(env, frame, u, state)
-    if _is_side(u):
+    if _is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
         return digression(env, frame, u, state, route)
     return None
 
@@ -130,7 +130,7 @@ def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState
     if frame.task == "change_address":
         asked_for = "change_address" in acts.actions and not acts.address
     other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
-    return bool(asked_for and acts.request and not acts.asks and not acts.correction and not other_order
+    return bool(asked_for and (acts.request or acts.yes) and not acts.asks and not acts.correction and not other_order
                 and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
 
 

@@ -85,6 +85,11 @@ class DialogueState:
     # 주세요" right after means that order; cleared by any other turn.
     set_aside: str | None = None
     last_question: str | None = None  # the last policy question (masked): "교환은요?" leans on it
+    # The order whose defect the shopper described ("보풀이 엄청 일어나요 불량 같은데…"): a later
+    # "그럼 환불해 주세요" about it is a defect settled by a refund, not a change-of-mind return.
+    defect_noted: str | None = None
+    defect_reason: str | None = None  # what the shopper said was wrong with it
+    attempted: str | None = None  # the write last asked for, done or not ("바뀐 거죠?" asks about it)
     apologized: bool = False  # an apology was made once in this conversation
     handed_off: bool = False
     handoff_ticket_id: str | None = None
@@ -142,7 +147,8 @@ class DialogueState:
                    last_product_query=data.get("last_product_query"),
                    completed=tuple(data.get("completed") or ()), just_done=data.get("just_done"),
                    topic=data.get("topic"), set_aside=data.get("set_aside"),
-                   last_question=data.get("last_question"),
+                   last_question=data.get("last_question"), defect_noted=data.get("defect_noted"),
+                   defect_reason=data.get("defect_reason"), attempted=data.get("attempted"),
                    apologized=bool(data.get("apologized")), handed_off=bool(data.get("handed_off")),
                    handoff_ticket_id=data.get("handoff_ticket_id"),
                    history=tuple(tuple(h) for h in data.get("history") or ()))  # type: ignore[misc]

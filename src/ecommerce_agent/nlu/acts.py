@@ -62,6 +62,7 @@ class Acts:
     apology: bool = False  # the shopper apologises ("아까는 화내서 미안해요")
     hurry: bool = False  # urging ("빨리요", "급해요")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
+    yes: bool = False  # leads with a yes word ("넵 취소요")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -183,6 +184,7 @@ def read_acts(text: str) -> Acts:
         apology=bool(lex.apology.search(plain)),
         hurry=bool(lex.hurry.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
+        yes=bool(lex.yes_word.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

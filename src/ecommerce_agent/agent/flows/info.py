@@ -19,7 +19,7 @@ from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
 from .wording import refund_key, refund_note
-from .writes import ACTIONS, label, not_found, put
+from .writes import ACTIONS, label, not_found, put, reason_of
 
 
 def policy_answer(env: Env, text: str, state: DialogueState, *,
@@ -59,6 +59,8 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     if order is not None:
         prefix = R.order_status(order) + "\n\n"
         state = replace(state, last_order_id=order.order_id)
+        if "defect" in u.acts.actions:
+            state = replace(state, defect_noted=order.order_id, defect_reason=u.text.strip()[:200])
     answered = policy_answer(env, question, state, order=order)
     if order is not None and "return" in u.acts.actions and order.status.value in (
             "cancelled", "return_requested", "returned"):  # "커튼 취소한 건 환불 어디로 들어와요?": from its data
@@ -99,10 +101,12 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
-                  waiting=Expecting.OFFER.value)
+                  waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
+        if task == "defect":
+            state = replace(state, defect_noted=order.order_id, defect_reason=reason_of(u))
         decision = decide(order, action, env.now)
         reason = f"{task}.{decision.reason}" if isinstance(decision, Denied) else task
         cited = policy_text.citations if policy_text is not None else cite(env.answerer, reason, task)
@@ -117,6 +121,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if policy_text is not None and u.acts.because:
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
+        if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
+            lead = say("eligibility.defect_report", summary=R.order_summary(order))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and verdict != "no":
             out = Outcome(lead, state, cards=[R.order_card(order)]).then(policy_text)
@@ -167,6 +173,11 @@ def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | No
         order = env.tools.get_order(last[1]) if len(last) > 1 else None
         what = R.josa(f"{R.order_summary(order)} {label(last[0])}" if order else "요청하신 일", "은/는")
         return Outcome(say("policy.done_check", what=what), state)
+    asked = next(iter(u.acts.actions), None) or state.attempted
+    if asked in ("cancel", "change_address"):
+        return Outcome(say(f"policy.not_done.{asked}"), state)
+    if asked in ("return", "exchange", "defect"):
+        return Outcome(say("policy.not_done.claim"), state)
     return Outcome(say("policy.nothing_done"), state)
 
 

@@ -69,6 +69,7 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
           carried: str | None = None) -> Outcome:
     """A new request for ``task``: find its order, then fill and propose."""
     frame = Frame(task=task, reason=reason_of(u), address=u.acts.address if task == "change_address" else None)
+    state = replace(state, attempted=task)
     if order_id:
         order = env.tools.get_order(order_id)
         if order is None:
