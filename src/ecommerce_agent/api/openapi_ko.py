@@ -27,7 +27,8 @@ STATUS_TEXT = {
     503: "필요한 구성 요소(데이터베이스, 검색 색인, 상담 에이전트)를 지금 쓸 수 없습니다.",
     504: "요청이 `api.request_timeout_seconds`(기본 30초) 안에 끝나지 않았습니다.",
 }
-GLOBAL_ERRORS = (500, 504)  # any operation can end this way
+# Any operation can end this way (400: a malformed request, 503: e.g. the database is locked).
+GLOBAL_ERRORS = (400, 500, 503, 504)
 
 
 def problem(status: int, text: str | None = None) -> dict[str, Any]:
@@ -248,7 +249,7 @@ def _document(operation: dict[str, Any], doc: dict[str, Any]) -> None:
 def _korean_defaults(operation: dict[str, Any]) -> None:
     """FastAPI's English boilerplate (any route): validation errors are problem+json here."""
     responses = operation.setdefault("responses", {})
-    for status in GLOBAL_ERRORS:
+    for status in GLOBAL_ERRORS + ((413,) if "requestBody" in operation else ()):
         responses.setdefault(str(status), problem(status))
     validation = responses.get("422")
     if validation is not None and validation.get("description") == "Validation Error":
