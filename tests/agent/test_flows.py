@@ -319,3 +319,26 @@ def test_thanks_while_a_yes_is_awaited_keeps_the_question_and_a_yes_word_with_th
     assert "취소할까요" in thanked.text and shop.status(order_id) == "preparing"
     done = shop.say(said("order.cancel", "넵 취소요"))
     assert "취소했습니다" in done.text and shop.status(order_id) == "cancelled"
+
+
+def test_an_option_is_named_in_everyday_words() -> None:
+    from ecommerce_agent.agent.flows.writes import _named_option
+    from ecommerce_agent.domain.claims import ProductOption
+
+    options = [ProductOption("P1", f"색상: {c} / 사이즈: {s}", 3) for c in ("화이트", "블랙", "네이비") for s in "SML"]
+    assert _named_option("흰색이요", "색상: 네이비 / 사이즈: M", options) == "색상: 화이트 / 사이즈: M"
+    assert _named_option("까만 걸로 L", "색상: 네이비 / 사이즈: M", options) == "색상: 블랙 / 사이즈: L"
+    assert _named_option("M", "색상: 네이비 / 사이즈: S", options) == "색상: 네이비 / 사이즈: M"
+    assert _named_option("보라색이요", "색상: 네이비 / 사이즈: M", options) is None
+    assert _named_option("마음에 안 들어요", "색상: 네이비 / 사이즈: M", options) is None
+
+
+def test_which_of_the_orders_shown_allow_a_request_is_answered_from_their_data(shop: Shop) -> None:
+    listed = shop.say(said("order.list", "배송 완료된 주문만 보여주세요"))
+    shown = listed.state.last_list
+    assert len(shown) > 1
+    answer = shop.say(said("product.search", "이 중에 아직 반품 되는 거 있어요?"))
+    able = [o for o in shown if o in shop.orders["delivered_recent"]]
+    assert all(o in answer.text for o in able) and answer.text.startswith("네" if able else "아니요")
+    assert not any(o in answer.text for o in shown if o in shop.orders["delivered_expired"])
+    assert answer.state.pending is None and shop.tickets() == shop.tickets()

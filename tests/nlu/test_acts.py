@@ -95,3 +95,11 @@ def test_a_short_conditional_after_a_question_leans_on_it() -> None:
     assert not read_acts("배송지를 제주도로 바꾸면 돈 더 내야 돼요?").elliptical
     for text in ("말이 안 통하네 사람 바꿔", "이딴 식으로 장사하지 마세요", "반품 보낸 지가 언젠데 환불 언제 해줄 건데요?"):
         assert read_acts(text).negative, text
+
+
+def test_the_top_and_bottom_of_a_list_are_positions() -> None:
+    from ecommerce_agent.nlu.refs import find_ordinal
+
+    assert find_ordinal("맨 위에 거 입금 기한이 언제예요?") == 1 and find_ordinal("제일 처음 거요") == 1
+    assert find_ordinal("맨 아래 거요") == -1 and find_ordinal("첫 구매 혜택") is None
+    assert read_acts("이 중에 반품 되는 거 있어요?").among and not read_acts("중간에 연락 주세요").among

@@ -99,7 +99,8 @@ class Dialogue:
         if asked and acts.asks and acts.can and not acts.how and (
                 not acts.conditional or env.finder.points(u, state)) and (
                 task or u.intent in ("policy", "general", "ticket.status", "order.status", "order.detail",
-                                     "order.list") or u.uncertain or asked == "change_address"):
+                                     "order.list") or u.uncertain or asked == "change_address" or (
+                    acts.among and state.last_list)):
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
         if task is not None and not u.uncertain:
             return self._write_request(task, u, state, carried)

@@ -22,10 +22,10 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import orders as order_flows, support, writes
+from .flows import info, orders as order_flows, support, writes
 from .flows.wording import confirm_question
 from .corrections import correction
-from .flows.writes import TASK_OF_INTENT, drop, label
+from .flows.writes import TASK_OF_INTENT, drop, label, put
 from .outcome import Outcome
 from .resolve import position
 from .state import DialogueState, Frame
@@ -220,9 +220,20 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return Outcome(say("lost_parcel.found"), state)
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
-    if frame.intent == "lost_parcel" and frame.order_id and (u.acts.request or u.acts.lost_parcel) and not (
+    if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
+        return support.lost_parcel(env, u, state)  # "충전기요", "ORD-…요 다 봤고요": that order, then
+    if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
+        return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
+    if frame.intent == "lost_parcel" and frame.order_id and (
+            u.acts.request or u.acts.lost_parcel or u.acts.checked) and not (
             u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
+    if frame.intent == "exchange" and frame.order_id and frame.items and not u.acts.asks:
+        order = env.tools.get_order(frame.order_id)
+        chosen = writes.option_named(env, replace(frame, task="exchange"), order, u.text) if order else None
+        if order is not None and chosen is not None:  # "M" after "사이즈 교환 되죠?": the offer taken up
+            return writes.proceed(env, Frame(task="exchange", items=frame.items, reason=frame.reason,
+                                             option=chosen), order, None, state)
     if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
@@ -237,8 +248,8 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if frame.intent in writes.ACTIONS:
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason),
-                                      order, None, state)
+                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason,
+                                                 option=frame.option), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
                                remedy="refund" if wanted == "return" else "exchange")

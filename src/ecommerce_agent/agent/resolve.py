@@ -14,7 +14,7 @@ one for a return): see ``PURPOSE_STATUSES``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,12 @@ PURPOSE_STATUSES: dict[str, tuple[OrderStatus, ...]] = {
 class ProductLexicon:
     groups: tuple[frozenset[str], ...]
     by_word: dict[str, tuple[frozenset[str], ...]]
+    option_aliases: dict[str, frozenset[str]] = field(default_factory=dict)  # "화이트" -> {흰색, 하얀, …}
+
+    def option_words(self, value: str) -> frozenset[str]:
+        """An option value and the everyday words for it (squashed, lower case)."""
+        key = squash(value).lower()
+        return frozenset({key} | self.option_aliases.get(key, frozenset()))
 
     def related(self, word: str) -> frozenset[str]:
         """The word and every word sharing a group with it (squashed, lower case)."""
@@ -72,7 +78,13 @@ def parse_products(path: Path) -> ProductLexicon:
     for group in groups:
         for word in group:
             by_word.setdefault(word, []).append(group)
-    return ProductLexicon(tuple(groups), {w: tuple(g) for w, g in by_word.items()})
+    aliases: dict[str, frozenset[str]] = {}
+    for n, group in enumerate(data.get("option_words") or [], 1):
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) and w.strip() for w in group):
+            raise ConfigError(f"상품 어휘 파일 {path}의 option_words {n}번째 묶음은 두 단어 이상의 목록이어야 합니다.")
+        words = [squash(str(w)).lower() for w in group]
+        aliases[words[0]] = frozenset(words[1:])
+    return ProductLexicon(tuple(groups), {w: tuple(g) for w, g in by_word.items()}, aliases)
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +106,7 @@ class OrderFinder:
     def points(u: Understanding, state: DialogueState) -> bool:
         """Whether the message names an order by id, list position or pronoun."""
         return bool(u.slots.order_id or (position(u) and state.last_list) or
-                    (u.slots.anaphora and state.last_order_id))
+                    (u.slots.anaphora and (state.last_order_id or len(state.last_list) == 1)))
 
     def referenced(self, u: Understanding, state: DialogueState,
                    listed: tuple[str, ...] = ()) -> tuple[Order | None, str | None]:
@@ -109,6 +121,8 @@ class OrderFinder:
             return (self.tools.get_order(shown[index]), None) if 0 <= index < len(shown) else (None, None)
         if u.slots.anaphora and state.last_order_id:
             return self.tools.get_order(state.last_order_id), None
+        if u.slots.anaphora and len(shown) == 1:  # "그거" after a list of one order
+            return self.tools.get_order(shown[0]), None
         return None, None
 
     # -- by meaning -------------------------------------------------------------

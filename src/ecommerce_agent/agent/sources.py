@@ -16,6 +16,7 @@ from ..errors import ConfigError
 from ..nlu.lexicon import data_path
 
 SOURCES_FILE = Path("data/agent/rule_sources.yaml")
+DOCUMENTS_FILE = Path("data/agent/action_documents.yaml")
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +30,29 @@ def rule_sources() -> dict[str, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def action_documents() -> dict[str, frozenset[str]]:
+    path = data_path(DOCUMENTS_FILE)
+    out = {}
+    for key, value in read_yaml_mapping(path, "요청별 정책 문서").items():
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            raise ConfigError(f"요청별 정책 문서 {path}의 '{key}' 항목은 문서 id 목록이어야 합니다.")
+        out[str(key)] = frozenset(value)
+    return out
+
+
+def answers_about(task: str, citations: list[dict[str, Any]]) -> bool:
+    """Whether a quoted answer comes from a document that rules on ``task``."""
+    allowed = action_documents().get(task)
+    return allowed is None or bool(citations and citations[0].get("doc_id") in allowed)
+
+
 def check_sources(sections: Any) -> None:
     """Every source names a section that exists (a renamed heading fails at start-up)."""
     missing = [f"{key}: {doc}#{heading}" for key, (doc, heading) in rule_sources().items()
                if sections.get(doc, heading) is None]
+    missing += [f"{key}: {doc}" for key, docs in action_documents().items() for doc in sorted(docs)
+                if not sections.of(doc)]
     if missing:
         raise ConfigError("규칙 출처가 정책 문서에 없는 절을 가리킵니다: " + ", ".join(missing))
 

@@ -63,6 +63,8 @@ class Acts:
     hurry: bool = False  # urging ("빨리요", "급해요")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
+    checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
+    among: bool = False  # among the orders just shown ("이 중에 …")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -185,6 +187,8 @@ def read_acts(text: str) -> Acts:
         hurry=bool(lex.hurry.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
+        checked=bool(lex.checked.search(plain)),
+        among=bool(lex.among.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

@@ -4,8 +4,8 @@
 orders, the order just discussed). The NLU only marks them; resolving needs the
 conversation, which the NLU does not have.
 
-* ``ordinal``: 첫 번째 → 1, 두번째 → 2, … 열 번째 → 10, 1번째 → 1; 마지막 / 맨 마지막
-  → −1. Not ordinals: "첫 구매", "몇 번째", "두 번이나".
+* ``ordinal``: 첫 번째 → 1, 두번째 → 2, … 열 번째 → 10, 1번째 → 1; 맨 위 / 제일 처음 → 1;
+  마지막 / 맨 마지막 / 맨 아래 → −1. Not ordinals: "첫 구매", "몇 번째", "두 번이나".
 * ``anaphora``: a demonstrative that refers back — 그거/그걸/그건/그게, 이거/이걸/
   이건/이게, 저거, 그·이·저·해당 + 주문/상품/건/티켓/문의 …, 아까 거, 아까 그…,
   아까 말한…, 방금 그…, 그걸로. Not: "방금 주문한 거", "아까 산 거" (a
@@ -19,7 +19,9 @@ import re
 _ORDINALS = {"첫": 1, "한": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5,
              "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 _ORDINAL_RE = re.compile(r"(?<![가-힣])(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열|\d{1,2})\s?번\s?째")
-_LAST_RE = re.compile(r"(?:맨\s?)?마지막")
+_LAST_RE = re.compile(r"(?:맨\s?)?마지막|(?:맨|제일|젤|가장)\s?(?:아래|밑|끝)")
+# "맨 위에 거", "제일 처음 거": the first of the list shown.
+_FIRST_RE = re.compile(r"(?:맨|제일|젤|가장)\s?(?:위|처음|앞|첫)|첫\s?(?:줄|번)(?!\s?째)")
 
 _NOUNS = r"주문|주믄|상품|물건|건|티켓|문의|번호|제품|옷|신발|거|꺼|택배|접수|결제|배송"
 # Fused pronouns and 그 + noun are unambiguous even glued inside unspaced text
@@ -44,6 +46,8 @@ def find_ordinal(text: str) -> int | None:
         return int(word) if word.isdigit() else _ORDINALS[word]
     if _LAST_RE.search(text):
         return -1
+    if _FIRST_RE.search(text):
+        return 1
     return None
 
 

@@ -15,11 +15,11 @@ from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
-from ..sources import cite, sourced
+from ..sources import answers_about, cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
 from .wording import refund_key, refund_note
-from .writes import ACTIONS, label, not_found, put, reason_of
+from .writes import ACTIONS, label, not_found, option_named, put, reason_of
 
 
 def policy_answer(env: Env, text: str, state: DialogueState, *,
@@ -90,6 +90,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     order, missing = env.finder.referenced(u, state)
     if missing:
         return not_found(state)
+    if order is None and u.acts.among and len(state.last_list) > 1:  # "이 중에 아직 반품 되는 거 있어요?"
+        return _among(env, task, state)
     if order is None and u.acts.nouns:
         _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=50))
         window = u.slots.date_range  # "7월에 산 프라이팬": that month's order
@@ -98,10 +100,19 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
         order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
     answered = policy_answer(env, _rule_question(env, u), state, order=order)
+    if answered is not None and not answers_about(task, answered[0].citations):
+        answered = None  # a passage from a document that does not rule on this request
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
                   waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
+    if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
+        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
+        items = tuple((i.item_id, i.quantity) for i in named) or (
+            ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
+        offer = replace(offer, items=items)
+        if task == "exchange" and items:
+            offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
@@ -153,6 +164,24 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
                    citations=policy_text.citations)
 
 
+def _among(env: Env, task: str, state: DialogueState) -> Outcome:
+    """Which of the orders just shown allow ``task``: listed to choose from, or why none does."""
+    shown = [o for o in (env.tools.get_order(i) for i in state.last_list) if o is not None]
+    able = [o for o in shown if not isinstance(decide(o, ACTIONS[task], env.now), Denied)]
+    label_able = R.josa(label(task), "이/가")
+    cited = cite(env.answerer, task)
+    if not able:
+        why = say("why_none.cancel" if task in ("cancel", "change_address") else
+                  "why_none.defect" if task == "defect" else "why_none.claim")
+        return Outcome(sourced(say("eligibility.among_no", able=label_able, why=why), cited), state, citations=cited)
+    ids = tuple(o.order_id for o in able)
+    frame = Frame(task=task, waiting=Expecting.ORDER.value, candidates=ids)
+    text = R.order_list(able, say("eligibility.among_yes", able=label_able, count=len(able))) + "\n" + \
+        say("ask.which_tail")
+    return Outcome(sourced(text, cited), replace(put(state, frame), last_list=ids),
+                   cards=[R.order_card(o) for o in able], citations=cited)
+
+
 def _rule_question(env: Env, u: Understanding) -> str:
     """The question without the product it names: the product finds the order, the rest
     asks the rule ("패딩 라벨 뗐는데 환불 돼요?" → "라벨 뗐는데 환불 돼요?")."""
@@ -165,8 +194,9 @@ def _rule_question(env: Env, u: Understanding) -> str:
 def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"그럼 처리된 거죠?": only what really happened in this conversation (a question naming
     an order or product, "카디건 주문 어떻게 됐나요", is a status question instead)."""
-    if not u.acts.done_check or (not state.completed and (env.finder.points(u, state) or
-                                                          env.finder.product_words(u.acts.nouns))):
+    if not u.acts.done_check or (not state.completed and (
+            env.finder.points(u, state) or env.finder.product_words(u.acts.nouns) or
+            (u.slots.anaphora and len(state.last_list) == 1))):  # "그거 환불 다 됐죠?": that order's data
         return None
     if state.topic and state.completed:
         last = state.completed[-1].split(":")

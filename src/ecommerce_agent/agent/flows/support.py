@@ -99,7 +99,7 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     if order.status is OrderStatus.SHIPPED:
         return Outcome(say("lost_parcel.shipped", summary=R.order_summary(order), carrier=order.carrier or "택배사",
                            tracking=order.tracking_number or "-"), state, cards=[R.order_card(order)])
-    if u.acts.request and not u.acts.question and order.status is OrderStatus.DELIVERED:
+    if (u.acts.request or u.acts.checked) and not u.acts.asks and order.status is OrderStatus.DELIVERED:
         return file_lost_parcel(env, order.order_id, u.text, state)  # "다 찾아봤어요 조사해 주세요": asked for
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),

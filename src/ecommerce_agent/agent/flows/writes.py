@@ -25,6 +25,7 @@ from ...storage.base import ActionApplied
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..resolve import product_lexicon
 from ..sources import cite
 from ..state import DialogueState, Frame
 from ..templates import say
@@ -251,9 +252,15 @@ def option_named(env: Env, frame: Frame, order: Order, text: str) -> str | None:
 
 def _named_option(text: str, current: str, options: list) -> str | None:
     values = {v for o in options for v in option_parts(o.option).values()}
-    folded = squash(text)
-    found = [v for v in values if (re.search(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])", text.lower())
-                                   if re.fullmatch(r"[A-Za-z0-9]+", v) else squash(v) in folded)]
+    folded = squash(text).lower()
+    words = product_lexicon().option_words  # "흰색이요" names 화이트
+
+    def said(word: str) -> bool:
+        if re.fullmatch(r"[a-z0-9]+", word):  # "M", "270": a whole token, not part of another
+            return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text.lower()) is not None
+        return word in folded
+
+    found = [v for v in values if any(said(w) for w in words(v))]
     current_values = set(option_parts(current).values())
     found = [v for v in found if v not in current_values] or found  # "네이비가 칙칙해서 블랙으로": the new one
     if not found:
