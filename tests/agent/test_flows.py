@@ -342,3 +342,20 @@ def test_which_of_the_orders_shown_allow_a_request_is_answered_from_their_data(s
     assert all(o in answer.text for o in able) and answer.text.startswith("네" if able else "아니요")
     assert not any(o in answer.text for o in shown if o in shop.orders["delivered_expired"])
     assert answer.state.pending is None and shop.tickets() == shop.tickets()
+
+
+def test_insisting_on_an_order_not_found_reveals_nothing_and_points_to_the_right_account(shop: Shop) -> None:
+    theirs = shop.other["shipped"][0]
+    shop.say(said("order.status", f"{theirs} 배송 어디쯤이에요?", order_id=theirs))
+    again = shop.say(said("order.status", "제 주문 맞는데요?"))
+    assert "찾을 수 없습니다" in again.text and "ORD-" not in again.text and again.cards == []
+    account = shop.say(said("general", "아 남편 계정으로 산 거였네요"))
+    assert "로그인" in account.text and "ORD-" not in account.text
+
+
+def test_a_missing_parcel_is_reported_only_after_the_shopper_looked_or_asked(shop: Shop) -> None:
+    before = shop.tickets()
+    first = shop.say(said("order.status", "택배 왔다는데 문 앞에 없어요"))
+    assert shop.tickets() == before and "경비실" in first.text
+    filed = shop.say(said("order.status", "경비실도 관리사무소도 없대요"))
+    assert shop.tickets() == before + 1 and "접수했습니다" in filed.text

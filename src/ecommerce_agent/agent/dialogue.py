@@ -85,6 +85,12 @@ class Dialogue:
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
+        if acts.procedure and (acts.question or not acts.request) and not env.finder.points(u, state) and not (
+                env.finder.product_words(acts.nouns) or acts.address) and not (
+                state.topic and not acts.nouns and not acts.actions):  # "주문취소 어떻게 해요?": the documents
+            answered = info.how_to(env, u, state, TASK_OF_INTENT.get(u.intent) or next(iter(acts.actions), None))
+            if answered is not None:
+                return answered
         if acts.address and not acts.question and u.intent not in ("policy", "product.search"):
             return writes.start(env, "change_address", u, state, carried=carried)  # a new address, said alone
         if "change_address" in acts.actions and (u.intent != "policy" or not acts.asks) and not (
@@ -93,6 +99,11 @@ class Dialogue:
                 return info.can_i(env, "change_address", u, state)
             return writes.start(env, "change_address", u, state, carried=carried)
         task = TASK_OF_INTENT.get(u.intent)
+        if state.topic in ("cancel", "cancel_unpaid") and "return" in acts.actions and acts.asks and not (
+                env.finder.points(u, state) or acts.nouns):  # "환불은요?" right after a cancellation: that refund
+            followed = info.followup(env, u, state)
+            if followed is not None:
+                return followed
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
@@ -147,11 +158,6 @@ class Dialogue:
         noted = state.defect_noted and not env.finder.points(u, state) and carried == state.defect_noted
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
-        if acts.asks and task == "return" and state.topic in ("cancel", "cancel_unpaid") and not (
-                env.finder.points(u, state)):  # "환불은 언제 돼요?" right after a cancellation: that refund
-            followed = info.followup(env, replace(u, acts=replace(acts, nouns=())), state)
-            if followed is not None:
-                return followed
         if acts.asks and not acts.done_check:
             if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
                 return info.can_i(env, task, u, state)

@@ -221,7 +221,7 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
-        return support.lost_parcel(env, u, state)  # "충전기요", "ORD-…요 다 봤고요": that order, then
+        return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
     if frame.intent == "lost_parcel" and frame.order_id and (
@@ -268,6 +268,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         frame = replace(frame, order_id=None, summary="")
     if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
         return None  # another request: routed afresh
+    if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
+        return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
     if u.slots.order_id or position(u) or (u.slots.anaphora and not acts.replacement):
         order, missing = env.finder.referenced(u, state, listed)
@@ -284,6 +286,12 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
+        if len(named) > 1 and listed and len(named) < len(listed):  # "시계": two of the listed hold one
+            ids = tuple(o.order_id for o in named)
+            head = say("ask.product_several", word=word, count=len(named))
+            return Outcome(R.order_list(named, head) + "\n" + say("ask.which_tail"),
+                           replace(put(drop(state, frame), replace(frame, candidates=ids)), last_list=ids),
+                           cards=[R.order_card(o) for o in named])
         if not named and listed and (not _is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
@@ -297,6 +305,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                  if o is not None and window.start <= R.kst(o.order_date) <= window.end]
         if len(dated) == 1:
             return _chosen(env, frame, dated[0], u, state)
+    if not listed and not frame.order_id and (acts.insist or acts.other_account):  # after "찾을 수 없습니다"
+        return Outcome(say("other_account" if acts.other_account else "not_found_again"), state)
     if not listed:  # a retry after a refusal: anything else is a new message
         return None
     if u.intent == "dialog.deny" or acts.abort:

@@ -207,8 +207,9 @@ class OrderFinder:
         """The orders with an item whose option the text names ("화이트 거요")."""
         from ..domain.claims import option_parts
 
-        folded = squash(text)
-        return [o for o in orders if any(v and squash(v) in folded for i in o.items
+        folded = squash(text).lower()
+        words = product_lexicon().option_words  # "흰색 거요" names 화이트
+        return [o for o in orders if any(v and any(w in folded for w in words(v)) for i in o.items
                                          for v in option_parts(i.option).values() if len(v) >= 2)]
 
     @staticmethod

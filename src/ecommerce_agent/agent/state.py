@@ -90,6 +90,9 @@ class DialogueState:
     defect_noted: str | None = None
     defect_reason: str | None = None  # what the shopper said was wrong with it
     attempted: str | None = None  # the write last asked for, done or not ("바뀐 거죠?" asks about it)
+    # The items of the last order discussed that the shopper named ("레고 반품 가능해요?"): a later
+    # "그럼 반품 신청해 주세요" about that order means them, not the whole order.
+    last_items: tuple[tuple[str, int], ...] = ()
     apologized: bool = False  # an apology was made once in this conversation
     handed_off: bool = False
     handoff_ticket_id: str | None = None
@@ -149,6 +152,7 @@ class DialogueState:
                    topic=data.get("topic"), set_aside=data.get("set_aside"),
                    last_question=data.get("last_question"), defect_noted=data.get("defect_noted"),
                    defect_reason=data.get("defect_reason"), attempted=data.get("attempted"),
+                   last_items=tuple((str(i), int(q)) for i, q in data.get("last_items") or ()),
                    apologized=bool(data.get("apologized")), handed_off=bool(data.get("handed_off")),
                    handoff_ticket_id=data.get("handoff_ticket_id"),
                    history=tuple(tuple(h) for h in data.get("history") or ()))  # type: ignore[misc]

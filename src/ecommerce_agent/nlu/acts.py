@@ -65,6 +65,9 @@ class Acts:
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
     among: bool = False  # among the orders just shown ("이 중에 …")
+    insist: bool = False  # the order exists, the shopper insists ("분명히 샀는데?")
+    other_account: bool = False  # it may be in another account ("남편 계정으로 산 거였네요")
+    procedure: bool = False  # how to, where to, what it means ("주문취소 어떻게 해요?")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     count: int | None = None  # "3개만"
@@ -189,6 +192,9 @@ def read_acts(text: str) -> Acts:
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),
         among=bool(lex.among.search(plain)),
+        insist=bool(lex.insist.search(plain)),
+        other_account=bool(lex.other_account.search(plain)),
+        procedure=bool(lex.procedure.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

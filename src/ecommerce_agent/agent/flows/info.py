@@ -82,6 +82,20 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     return outcome
 
 
+def how_to(env: Env, u: Understanding, state: DialogueState, task: str | None) -> Outcome | None:
+    """"주문취소 어떻게 해요?", "결제창이 안 떠요": the documents' answer, then (for a request
+    the agent can do) an offer; None when no document answers (the message is routed on)."""
+    answered = policy_answer(env, u.text, replace(state, last_question=u.text), order=None)
+    if answered is None:
+        return None
+    outcome = answered[0].with_state(replace(state, last_question=u.text))
+    if task is None or task not in ACTIONS:
+        return outcome
+    offer = Frame(task="offer", intent=task, waiting=Expecting.OFFER.value, reason=reason_of(u))
+    return outcome.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
+        put(outcome.state, offer))
+
+
 def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered."""
@@ -111,6 +125,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         items = tuple((i.item_id, i.quantity) for i in named) or (
             ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
         offer = replace(offer, items=items)
+        state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
@@ -217,7 +232,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     ticket = state.handoff_ticket_id if state.topic == "handoff" else state.last_ticket_id
     if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
         return Outcome(say("followup.ticket_number", ticket=ticket), state)
-    if state.topic is None or u.acts.nouns or u.slots.order_id or not (
+    korean_nouns = [n for n in u.acts.nouns if not n.isascii()]  # "when will they contact me?" names nothing
+    if state.topic is None or korean_nouns or u.slots.order_id or not (
             u.acts.question or u.uncertain or u.acts.hurry):
         return None
     if state.topic in ("handoff", "lost_parcel"):

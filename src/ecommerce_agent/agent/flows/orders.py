@@ -57,8 +57,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     order on its way for "언제 와요?"), else the recent ones to choose from."""
     intent = intent or u.intent
     order, missing = env.finder.referenced(u, state)
-    if missing:
-        return not_found(state)
+    if missing:  # the question stays open for the right number ("제 주문 맞는데요?" is answered too)
+        return not_found(put(state, Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value)))
     if order is not None:
         return show(env, order, intent, state)
     if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \

@@ -82,7 +82,9 @@ def hours_question(env: Env, u: Understanding, state: DialogueState, answered: O
 
 # -- lost parcel -----------------------------------------------------------------
 
-def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
+def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bool = False) -> Outcome:
+    """A parcel reported delivered but missing: where to look first, then a report on
+    request; ``checked`` (answering that advice) files when the shopper looked everywhere."""
     order, missing = env.finder.referenced(u, state)
     if missing:
         return not_found(state)
@@ -99,7 +101,7 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     if order.status is OrderStatus.SHIPPED:
         return Outcome(say("lost_parcel.shipped", summary=R.order_summary(order), carrier=order.carrier or "택배사",
                            tracking=order.tracking_number or "-"), state, cards=[R.order_card(order)])
-    if (u.acts.request or u.acts.checked) and not u.acts.asks and order.status is OrderStatus.DELIVERED:
+    if (u.acts.request or (checked and u.acts.checked)) and not u.acts.asks and order.status is OrderStatus.DELIVERED:
         return file_lost_parcel(env, order.order_id, u.text, state)  # "다 찾아봤어요 조사해 주세요": asked for
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),

@@ -81,6 +81,8 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
         return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
     if order is None and carried and not u.acts.nouns:
         order = env.tools.get_order(carried)
+        if order is not None and order.order_id == state.last_order_id and state.last_items:
+            frame = replace(frame, items=state.last_items)  # the items asked about just before
     if order is None:
         return ask_which(env, frame, u, state)
     return proceed(env, frame, order, u, state)
