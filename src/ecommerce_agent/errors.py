@@ -53,6 +53,13 @@ class DataValidationError(AppError):
         super().__init__(f"{file}:{line}: '{column}' 열 — {message}")
 
 
+class UnprocessableError(AppError):
+    """The request is well-formed but misses what this case needs (e.g. a staff reason)."""
+
+    code = "validation_error"
+    http_status = 422
+
+
 class BadRequestError(AppError):
     code = "bad_request"
     http_status = 400

@@ -353,9 +353,11 @@ def test_insisting_on_an_order_not_found_reveals_nothing_and_points_to_the_right
     assert "로그인" in account.text and "ORD-" not in account.text
 
 
-def test_a_missing_parcel_is_reported_only_after_the_shopper_looked_or_asked(shop: Shop) -> None:
+def test_a_missing_parcel_is_reported_only_on_a_yes_or_a_request(shop: Shop) -> None:
     before = shop.tickets()
     first = shop.say(said("order.status", "택배 왔다는데 문 앞에 없어요"))
     assert shop.tickets() == before and "경비실" in first.text
-    filed = shop.say(said("order.status", "경비실도 관리사무소도 없대요"))
+    asked = shop.say(said("order.status", "경비실도 관리사무소도 없대요"))  # looked everywhere: asked, not filed
+    assert shop.tickets() == before and "접수해 드릴까요" in asked.text
+    filed = shop.say(said("dialog.confirm", "네"))
     assert shop.tickets() == before + 1 and "접수했습니다" in filed.text

@@ -92,7 +92,7 @@ def test_staff_may_read_a_customers_conversation_but_not_speak_in_it(client: Tes
     mine, staff = login(client), login(client, "agent@example.com")
     cid = _say(client, mine, "상담원 연결해 주세요")["session_id"]
     assert client.get(f"/conversations/{cid}", headers=staff).status_code == 200
-    assert_problem(client.post(f"/conversations/{cid}/messages", headers=staff, json={"message": "네"}), 404)
+    assert_problem(client.post(f"/conversations/{cid}/messages", headers=staff, json={"message": "네"}), 403)
 
 
 def test_one_e5_model_per_process_the_nlu_shares_the_search_encoder(client: TestClient) -> None:

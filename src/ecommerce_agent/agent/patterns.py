@@ -224,10 +224,12 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
-    if frame.intent == "lost_parcel" and frame.order_id and (
-            u.acts.request or u.acts.lost_parcel or u.acts.checked) and not (
+    if frame.intent == "lost_parcel" and frame.order_id and u.acts.request and not (
             u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
+    if frame.intent == "lost_parcel" and frame.order_id and (u.acts.checked or u.acts.lost_parcel):
+        return support.lost_parcel(env, replace(u, slots=replace(u.slots, order_id=frame.order_id)), state,
+                                   checked=True)  # "경비실에도 없어요": asked whether to file, not filed
     if frame.intent == "exchange" and frame.order_id and frame.items and not u.acts.asks:
         order = env.tools.get_order(frame.order_id)
         chosen = writes.option_named(env, replace(frame, task="exchange"), order, u.text) if order else None

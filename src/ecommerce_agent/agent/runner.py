@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.clock import utcnow
 from ..domain.conversations import ConversationStatus, Role
 from ..domain.users import User
-from ..errors import AppError, NotFoundError
+from ..errors import AppError, ConflictError, NotFoundError
 from ..guardrails.ownership import UserScope
 from ..guardrails.pipeline import InputGuard, OutputGuard
 from ..nlu.engine import Nlu
@@ -76,7 +76,10 @@ class Agent:
         self.confirm_ttl, self.min_policy_score, self.clock = confirm_ttl, min_policy_score, clock
         self.llm = llm
 
-    def handle(self, user: User, session_id: str | None, message: str) -> Turn:
+    def handle(self, user: User, session_id: str | None, message: str, *,
+               expect_pending: str | None = None) -> Turn:
+        """``expect_pending``: the message answers that pending action (a 예/아니요 button);
+        when it is no longer the one waiting, ``ConflictError`` and nothing happens."""
         started, now = time.perf_counter(), self.clock()
         steps: list[dict[str, Any]] = []
 
@@ -91,6 +94,9 @@ class Agent:
         mark = step("input_guardrails", mark)
         masked = verdict.text
         state = DialogueState.from_json(conversation.state)
+        if expect_pending is not None and (state.pending is None or state.pending.id != expect_pending):
+            raise ConflictError("이미 처리되었거나 더 이상 기다리는 요청이 아닙니다. 화면을 새로 고쳐 주세요.",
+                                code="action_not_pending")
         intent, confidence, slots = BLOCKED_INTENT, 1.0, {}
         llm_steps: list[dict[str, Any]] = []
         ctx = ToolContext(repo=self.repo, user=user, now=now, search=self.search)
@@ -147,7 +153,12 @@ class Agent:
                                 NewMessage(Role.USER, masked, intent),
                                 NewMessage(Role.ASSISTANT, reply, intent, meta={
                                     "cards": outcome.cards, "citations": outcome.citations,
-                                    "actions": outcome.actions, "trace_id": trace_id})])
+                                    "actions": outcome.actions, "trace_id": trace_id,
+                                    # for the staff console's turn trace (tool arguments stay out)
+                                    "confidence": round(confidence, 4),
+                                    "tools": [{"name": c.name, "ok": c.ok, "ms": round(c.ms, 1)}
+                                              for c in ctx.calls],
+                                    "pending_action_id": new_state.pending.id if new_state.pending else None})])
         step("save_session", mark)
         elapsed = time.perf_counter() - started
         metrics.agent_requests_total.labels(intent).inc()

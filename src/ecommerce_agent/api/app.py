@@ -17,6 +17,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
@@ -27,6 +28,7 @@ from ..config import Settings, load_settings
 from ..errors import AppError, ConfigError
 from ..search import Encoder, IndexStore, load_encoder
 from ..storage import open_repository
+from ..storage.console import open_console_store
 from ..storage.sql import SqlRepository
 from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from ..observability import metrics
@@ -38,7 +40,7 @@ from .apikeys import ApiKeys
 from .emptiness import DataCheck
 from .index_reload import FollowIndexGeneration, IndexFollower, reload_on_sighup
 from .middleware import BodyLimit, Timeout
-from .routes import auth, chat, health, openai_compat, orders, search, tickets
+from .routes import auth, chat, console, health, live, openai_compat, orders, search, tickets, web
 from .tokens import TokenService, resolve_secret
 
 log = logging.getLogger(__name__)
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.settings = settings
             app.state.repo = repo
             app.state.shared = shared
+            app.state.console = open_console_store(repo)
             app.state.activity = ActivityTracker(shared)
             app.state.search = _open_search(settings)
             app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
@@ -134,8 +137,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     docs_pages.install(app)
     for router in (health.router, auth.router, orders.router, tickets.router, search.router, chat.router,
-                   openai_compat.router):
+                   live.router, console.router, web.router, openai_compat.router):
         app.include_router(router)
+    app.mount("/static", StaticFiles(packages=[("ecommerce_agent", "web")]), name="static")
     app.add_middleware(FollowIndexGeneration)  # inside the timeout: a slow reload counts as the request's
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)

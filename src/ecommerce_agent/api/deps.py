@@ -10,10 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..agent.runner import Agent
 from ..config import Settings
 from ..domain.users import User
-from ..errors import AuthError, ForbiddenError, NotFoundError, ServiceUnavailableError
+from ..errors import AuthError, NotFoundError, ServiceUnavailableError
 from ..observability.logging import user_id_var
 from ..storage.base import Repository
+from ..storage.console import ConsoleStore
 from ..storage.state import SharedState
+from .roles import Permission, authorize
 from .tokens import Claims, TokenService
 
 _bearer = HTTPBearer(auto_error=False, description="`POST /auth/login`으로 받은 access_token")
@@ -35,6 +37,10 @@ def _state(request: Request) -> SharedState:
     return request.app.state.shared
 
 
+def _console(request: Request) -> ConsoleStore:
+    return request.app.state.console
+
+
 def _agent(request: Request) -> Agent:
     agent = request.app.state.agent
     if agent is None:
@@ -48,6 +54,7 @@ RepoDep = Annotated[Repository, Depends(_repo)]
 TokensDep = Annotated[TokenService, Depends(_tokens)]
 StateDep = Annotated[SharedState, Depends(_state)]
 AgentDep = Annotated[Agent, Depends(_agent)]
+ConsoleDep = Annotated[ConsoleStore, Depends(_console)]
 
 
 def _claims(tokens: TokensDep,
@@ -83,8 +90,7 @@ CurrentUser = Annotated[User, Depends(_current_user)]
 
 
 def _staff(user: CurrentUser) -> User:
-    if not user.is_staff:
-        raise ForbiddenError("상담원만 할 수 있는 작업입니다.")
+    authorize(user, Permission.CONSOLE)
     return user
 
 
@@ -96,6 +102,7 @@ def resolve_owner(user: User, user_id: str, repo: Repository) -> str:
     own (``me`` or their id); anything else is 404, so existence is not revealed."""
     if user_id == "me" or user_id == user.user_id:
         return user.user_id
-    if user.is_staff and repo.get_user(user_id) is not None:
-        return user_id
-    raise NotFoundError("사용자를 찾을 수 없습니다.")
+    authorize(user, Permission.READ, user_id, not_found="사용자를 찾을 수 없습니다.")
+    if repo.get_user(user_id) is None:
+        raise NotFoundError("사용자를 찾을 수 없습니다.")
+    return user_id

@@ -12,6 +12,7 @@ from ..domain.conversations import Role as MessageRole
 from ..domain.claims import ClaimLine, RefundEstimate
 from ..domain.orders import ACTION_MATRIX, Action, ItemStatus, Order, OrderItem
 from ..domain.tickets import IssueType, Priority, Ticket, TicketSource, TicketStatus
+from ..domain.staff import Assignment
 from ..domain.users import Role, User
 from ..security import MIN_PASSWORD_LENGTH
 
@@ -332,6 +333,9 @@ class ChatOut(BaseModel):
     citations: list[dict[str, object]] = Field(description="Policy passages the reply is based on.")
     handoff: bool
     trace_id: str
+    staff: dict[str, object] | None = Field(
+        None, description="상담원이 대화를 인수해 응대 중이면 그 사람 (name, claimed_at): 메시지는 상담원에게 "
+                          "전달되고 에이전트 답변(reply)은 비어 있습니다.")
 
 
 class ConversationIn(_In):
@@ -365,12 +369,30 @@ class MessageOut(BaseModel):
     created_at: datetime
     cards: list[dict[str, object]] = []
     citations: list[dict[str, object]] = []
+    actions: list[dict[str, object]] = Field([], description="이 답변에서 처리된 일 (예: 주문 취소)")
+    pending_action_id: str | None = Field(None, description="이 답변이 예/아니요를 기다리는 요청의 id")
+    staff_name: str | None = Field(None, description="role이 staff·notice일 때 그 상담원")
 
     @classmethod
     def of(cls, m: Message) -> MessageOut:
         return cls(message_id=m.message_id, role=m.role, text=m.text, intent=m.intent, created_at=m.created_at,
-                   cards=m.meta.get("cards", []), citations=m.meta.get("citations", []))
+                   cards=m.meta.get("cards", []), citations=m.meta.get("citations", []),
+                   actions=m.meta.get("actions", []), pending_action_id=m.meta.get("pending_action_id"),
+                   staff_name=m.meta.get("staff_name"))
+
+
+class AssigneeOut(BaseModel):
+    """대화를 인수해 응대 중인 상담원."""
+
+    staff_id: str
+    name: str
+    claimed_at: datetime
+
+    @classmethod
+    def of(cls, a: Assignment | None) -> AssigneeOut | None:
+        return None if a is None else cls(staff_id=a.staff_id, name=a.staff_name, claimed_at=a.claimed_at)
 
 
 class ConversationDetailOut(ConversationOut):
+    assignee: AssigneeOut | None = None
     messages: list[MessageOut]

@@ -16,6 +16,8 @@ class ConversationStatus(StrEnum):
 class Role(StrEnum):
     USER = "user"
     ASSISTANT = "assistant"
+    STAFF = "staff"  # a person who took the conversation over (meta: staff_name)
+    NOTICE = "notice"  # a note about the conversation itself: claimed, handed back, ticket resolved
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from .index import MANIFEST, load_part, read_manifest
 from .products import ProductSearcher
 from .query_model import QueryEncoderKind
 from .retriever import DEFAULT_HYBRID_WEIGHT, DEFAULT_MAX_PER_DOC, Mode, Retriever
-from .types import SearchResult
+from .types import Chunk, SearchResult
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -146,6 +146,13 @@ class IndexStore:
         if retriever is None:
             raise SearchIndexError("정책 검색 색인이 없습니다. `ecommerce-agent build-index`를 실행하세요.")
         return retriever.search(query, mode=mode or self.mode, top_k=top_k or self.top_k, max_per_doc=max_per_doc)
+
+    def policy_chunk(self, chunk_id: str) -> Chunk | None:
+        """The policy passage a citation names (its ``chunk_id``), or None."""
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.policies is None:
+            return None
+        return next((c for c in snapshot.policies.chunks if c.chunk_id == chunk_id), None)
 
     def search_products(self, query: str, *, mode: Mode | None = None, top_k: int | None = None,
                         min_price: int | None = None, max_price: int | None = None,

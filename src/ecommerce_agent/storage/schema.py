@@ -195,6 +195,32 @@ user_activity = sa.Table(
     sa.Index("ix_user_activity_seen", "seen_at"),
 )
 
+# -- the staff console (see console.py) ------------------------------------------
+
+# Who (a staff member) answers a conversation in the agent's place; no row: the agent answers.
+conversation_assignments = sa.Table(
+    "conversation_assignments", metadata,
+    sa.Column("conversation_id", sa.String(40), primary_key=True),
+    sa.Column("staff_id", sa.String(32), nullable=False),
+    sa.Column("staff_name", sa.String(100), nullable=False),
+    sa.Column("claimed_at", UtcDateTime(), nullable=False),
+)
+
+# Every staff action on a customer's data: who, what, whose, when (and why).
+staff_audit = sa.Table(
+    "staff_audit", metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("staff_id", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("customer_id", sa.String(32), nullable=True),
+    sa.Column("resource", sa.String(80), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=True),  # PII-masked by the caller
+    sa.Column("result", sa.String(40), nullable=False),
+    sa.Index("ix_staff_audit_at", "at"),
+    sa.Index("ix_staff_audit_customer", "customer_id", "at"),
+)
+
 # Tables holding shop data, in foreign-key order (parents first).
 DATA_TABLES: tuple[sa.Table, ...] = (users, products, product_options, orders, order_items, tickets,
                                      conversations, messages)

@@ -36,8 +36,8 @@ from .base import (
     new_conversation_id, ticket_for_plan,
 )
 from .schema import (
-    DATA_TABLES, conversations, messages as messages_t, order_items, order_sequences, orders, product_options,
-    products, tickets, users,
+    DATA_TABLES, conversation_assignments, conversations, messages as messages_t, order_items, order_sequences,
+    orders, product_options, products, tickets, users,
 )
 
 CHUNK = 5_000
@@ -382,6 +382,8 @@ class SqlRepository:
         with self._write() as conn:
             self._run(conn, "messages", "delete", messages_t.delete().where(
                 messages_t.c.conversation_id == conversation_id))
+            self._run(conn, "conversation_assignments", "delete", conversation_assignments.delete().where(
+                conversation_assignments.c.conversation_id == conversation_id))
             deleted = self._run(conn, "conversations", "delete", conversations.delete().where(
                 conversations.c.conversation_id == conversation_id))
         return deleted.rowcount == 1

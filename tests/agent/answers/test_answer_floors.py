@@ -22,10 +22,10 @@ from .conftest import POLICIES, ROOT
 
 DATA = ROOT / "tests" / "data"
 # (correct ≥, wrong ≤, false non-answer ≤, honest ≥): measured minus about two questions
-# dev (tuned on):    0.788 / 0.112 / 0.030 / 0.852 (269 answerable, 27 not)
-# holdout (never):   0.638 / 0.169 / 0.131 / 0.800 (130 answerable, 20 not)
-FLOORS = {"answers_dev.jsonl": (0.77, 0.12, 0.04, 0.81),
-          "answers_holdout.jsonl": (0.62, 0.18, 0.145, 0.75)}
+# dev (tuned on):    0.856 / 0.052 / 0.023 / 0.896 (348 answerable, 48 not; i12, 2026-12-06)
+# holdout (never):   0.738 / 0.162 / 0.038 / 0.800 (130 answerable, 20 not; read once at the end)
+FLOORS = {"answers_dev.jsonl": (0.84, 0.06, 0.03, 0.87),
+          "answers_holdout.jsonl": (0.72, 0.175, 0.055, 0.75)}
 
 
 @pytest.fixture(scope="module")

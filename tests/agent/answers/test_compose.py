@@ -67,3 +67,45 @@ def test_lists_stay_lists_and_items_read_with_their_intro(lexicon: Lexicon, sect
     assert lead.text.startswith("아니요, ") and "어렵습니다: 개봉하거나 사용한 화장품, 향수" in lead.text
     text, _ = compose([(section, lead)])
     assert "\n- 포장을 뜯었거나 일부를 섭취한 식품, 건강기능식품\n" in text
+
+
+def _lead(sections: SectionStore, lexicon: Lexicon, doc: str, heading: str, question: str,
+          words: list[str]) -> Lead:
+    section = sections.get(doc, heading)
+    assert section is not None
+    return choose_lead(section, read_question(question, lexicon), words, {}, None, lexicon=lexicon)
+
+
+def test_a_restriction_of_the_case_asked_leads_a_yes_no_answer(lexicon: Lexicon, sections: SectionStore) -> None:
+    # the general rule allows it, the exception about the asked case does not
+    lead = _lead(sections, lexicon, "payment-methods", "신용카드·체크카드 결제와 할부", "체크카드로 할부 되나요?",
+                 ["체크카드", "할부"])
+    assert lead.verdict == "no" and lead.text.startswith("아니요, ")
+    # a sentence about the other case, turned round ("선불로 보내 주셔야" for 착불)
+    lead = _lead(sections, lexicon, "return-shipping-fee", "반품 상품 회수 방법", "변심 반품 착불로 보내도 돼요?",
+                 ["반품", "착불", "보내"])
+    assert lead.verdict == "no"
+    # a restriction of 단순 변심 is no restriction of a defect
+    lead = _lead(sections, lexicon, "non-returnable-items", "주문 제작 상품", "각인 상품인데 불량이면 반품 되죠?",
+                 ["각인", "상품", "불량", "반품"])
+    assert lead.verdict == "yes"
+    # an exception that adds a condition the question does not name leaves the answer yes
+    lead = _lead(sections, lexicon, "account-withdrawal", "탈퇴 후 재가입", "탈퇴했던 이메일로 다시 가입 되나",
+                 ["탈퇴", "이메일", "가입"])
+    assert lead.verdict == "yes"
+
+
+def test_prohibitions_penalties_and_soft_restrictions_say_no(lexicon: Lexicon) -> None:
+    ask = read_question("예전 계좌로 입금해도 돼요?", lexicon)
+    assert polarity("예전 주문의 계좌로 입금하지 마세요.", ask) == "no"
+    assert polarity("택을 제거하시면 반품이 제한될 수 있습니다.", ask) == "no"
+    wear = read_question("잘못 온 옷 입어봐도 돼요?", lexicon)
+    assert polarity("사용하시거나 훼손하시면 비용을 청구할 수 있습니다.", wear) == "no"
+    assert polarity("회수 전까지 보관해 주세요.", wear) == "yes"
+
+
+def test_free_of_charge_questions_turn_the_payer_answer(lexicon: Lexicon) -> None:
+    free = read_question("제주도 반품 배송비 공짜죠?", lexicon)
+    pays = read_question("제주도 반품 배송비 제가 내요?", lexicon)
+    sentence = "단순 변심 반품 배송비는 고객님이 부담하십니다."
+    assert polarity(sentence, pays) == "yes" and polarity(sentence, free) == "no"

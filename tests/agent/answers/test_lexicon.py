@@ -42,3 +42,27 @@ def test_malformed_lexicons_name_the_key(data: object, key: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_lexicon(data, "lex.yaml")
     assert f"'{key}'" in info.value.message and "lex.yaml" in info.value.message
+
+
+def test_contrasts_neutral_words_and_phrases(lexicon: Lexicon) -> None:
+    assert lexicon.contrasted("착불로 보내도 돼요?", "선불로 보내 주셔야 합니다.")
+    assert not lexicon.contrasted("선불로 보내면 되죠?", "선불로 보내 주셔야 합니다.")
+    assert not lexicon.contrasted("착불이랑 선불 중에 뭐예요?", "선불로 보내 주셔야 합니다.")
+    assert "벌써" in lexicon.neutral and "반품" not in lexicon.neutral
+    assert "두번결제" in lexicon.phrases and "택배비" not in lexicon.phrases
+    # a phrase read once: "배송지 바꿀" is 배송지 변경, not 교환 as well
+    found = lexicon.expansions("배송지 바꿀 수 있어요?")
+    assert "배송지 변경" in found and "교환" not in found
+    # an everyday word inside a corpus word the question says is not read again ("현금영수증")
+    assert "매출전표" not in lexicon.expansions("현금영수증 신청할래요")
+    assert lexicon.rewrite("택배비 얼마예요", skip=frozenset({"택배비"})) == "택배비 얼마예요"
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ({"synonyms": {"택배비": ["배송비"]}, "contrasts": [["착불"]]}, "contrasts[1]"),
+    ({"synonyms": {"택배비": ["배송비"]}, "neutral": "벌써"}, "neutral"),
+])
+def test_contrasts_and_neutral_are_checked(data: object, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_lexicon(data, "x.yaml")
+    assert f"'{key}'" in info.value.message

@@ -38,3 +38,18 @@ def test_two_part_questions_are_split(lexicon: Lexicon) -> None:
     q = read_question("반품 배송비 얼마예요? 그리고 환불은 며칠 걸려요?", lexicon)
     assert len(q.parts) == 2
     assert read_question("반품 배송비 얼마예요?", lexicon).parts == ()
+
+
+def test_points_said_in_won_and_handed_over_topics(lexicon: Lexicon) -> None:
+    q = read_question("적립금 800원 있는데 쓸 수 있어요?", lexicon)
+    assert q.points == (800,) and q.amounts == ()
+    q = read_question("3만원 샀는데 포인트 얼마 쌓여요?", lexicon)
+    assert q.amounts == (30000,) and q.points == ()
+    assert read_question("포인트 오백점 있어요", lexicon).points == (500,)
+    assert "yesno" not in read_question("비용은요?", lexicon).kinds
+
+
+def test_parts_split_after_what_they_ask(lexicon: Lexicon) -> None:
+    assert read_question("반품배송비 얼마고 환불은 언제 돼요", lexicon).parts == ("반품배송비 얼마", "환불은 언제 돼요")
+    assert len(read_question("교환 신청 어떻게 하고 배송비는 얼마예요?", lexicon).parts) == 2
+    assert read_question("쿠폰 코드 한번 등록한거 또 넣을수 있어요?", lexicon).parts == ()

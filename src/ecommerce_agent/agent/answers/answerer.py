@@ -14,14 +14,22 @@ from .compute import first_computed
 from ...nlu.lexicon import data_path
 from ...search.analysis import LEXICON  # English words shoppers use for Korean ones ("refund")
 from .facts import DEFAULT_FACTS, FactTable, load_facts
-from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, squash
+from .lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon, load_product_groups, squash
 from .question import Question, read_question
 from .relevance import (Calibration, Candidate, SectionWords, ExpansionTable, answerable, content_words, rule_sections,
                         score_candidates)
 from .sections import Section, SectionStore
 
+REWRITE_CORPUS_WORDS = False  # measured: see relevance.py
 SEARCH_DEPTH = 8  # chunks of the hybrid search considered
-DOCS_EXPANDED = 3  # every section of the best documents competes too
+DOCS_EXPANDED = 3
+RARE_LOOKUP = 1  # the question's rarest words looked up in every section  # every section of the best documents competes too
+ASKED_ASPECT = re.compile(r"(?:배송비|택배비|반품비|교환비|비용|요금|수수료|금액|기간|기한|얼마|언제|며칠|몇\s?일|"
+                          r"어떻게|어디서|어디|누가)(?:는|은|이|가|를|을|도|요)?")
+TRAILING_PARTICLE = re.compile(r"(?:으로는|으로|로는|로|에서는|에서|에는|에|은|는|이|가|을|를|도|만|까지|부터|이랑|랑|하고|과|와)$")
+VERBAL_SYLLABLES = frozenset("하되한된면고서는은던며게지해돼했됐할될요다니까죠나")
+# "M 시켰는데 L이 왔어요", "빨간색 주문했는데 파란색이 왔어요": ordered one thing, another came
+MISDELIVERED = re.compile(r"(?:시켰|주문했|샀|골랐)\S*\s+\S+(?:이|가)?\s?(?:왔|옴|배송됐|도착했)")
 CONDITIONAL = re.compile(r"경우|이내|이상|이하|미만|까지|면\s|라면|다만")
 
 
@@ -42,12 +50,22 @@ class PolicyAnswer:
 
 class PolicyAnswerer:
     def __init__(self, search: Any, facts: FactTable, *, sections: SectionStore, lexicon: Lexicon,
-                 calibration: Calibration | None = None) -> None:
+                 calibration: Calibration | None = None, products: tuple[frozenset[str], ...] = ()) -> None:
         self.search, self.facts, self.sections, self.lexicon = search, facts, sections, lexicon
         self.calibration = calibration or Calibration()
         self.analyzer = search.analyzer
         self.words = SectionWords(sections, self.analyzer)
         self.expansion_table = ExpansionTable(self.analyzer, lexicon)
+        # single words of the lexicon the documents use themselves (a phrase, "두 번 결제", is a mapping)
+        corpus = self.corpus_text = "".join(self.words.squashed.values())
+        self.corpus_keys = frozenset(k for k, _ in lexicon.synonyms if k in corpus and k not in lexicon.phrases) \
+            if not REWRITE_CORPUS_WORDS else frozenset()
+        # a product word → the words of its groups the documents use (만화책 → 도서); none: it is neutral
+        self.products: dict[str, frozenset[str]] = {}
+        for group in products:
+            corpus = frozenset(w for w in group if w in self.words.idf)
+            for word in group:
+                self.products[word] = self.products.get(word, frozenset()) | corpus
 
     @classmethod
     def load(cls, search: Any, settings: Any = None, *, facts_path: Path = DEFAULT_FACTS,
@@ -61,7 +79,7 @@ class PolicyAnswerer:
         policies, facts_path, lexicon_path = data_path(policies), data_path(facts_path), data_path(lexicon_path)
         sections = SectionStore.load(policies)
         return cls(search, load_facts(facts_path, sections), sections=sections, lexicon=load_lexicon(lexicon_path),
-                   calibration=calibration)
+                   calibration=calibration, products=load_product_groups(lexicon_path.parent / "products.yaml"))
 
     # -- answering ---------------------------------------------------------------
 
@@ -73,9 +91,11 @@ class PolicyAnswerer:
             parts = []
             for i, text in enumerate(q.parts):
                 part = read_question(text, self.lexicon)
-                if i > 0 and len(content_words(self.analyzer, text, self.lexicon)) < 2:
-                    part = replace(read_question(f"{q.parts[i - 1]} {text}", self.lexicon), kinds=part.kinds,
-                                   parts=())
+                # elliptical: nothing but what is asked ("비용은요?", "배송비는 얼마예요?")
+                if i > 0 and not content_words(self.analyzer, ASKED_ASPECT.sub(" ", text), self.lexicon):
+                    # the topic of the part before, without what it asked ("반품 배송비 얼마" → 반품)
+                    topic = ASKED_ASPECT.sub(" ", q.parts[i - 1])
+                    part = replace(read_question(f"{topic} {text}", self.lexicon), kinds=part.kinds, parts=())
                 parts.append(part)
         delivered = context.order.delivered_at if context is not None and context.order is not None else None
         blocks: list[tuple[Section, Lead, Candidate]] = []
@@ -83,14 +103,21 @@ class PolicyAnswerer:
         for part in parts:
             found = self._best(part, whole=q)
             if found is None:
+                if not blocks and len(parts) > 1 and part.kinds:
+                    return None  # the question asked first is not in the documents: no half answer
                 continue
             best, words, emap, ranked = found
             others += ranked[1:3]
             rules = [r for r in self.facts.rules
                      if r.doc == best.section.doc_id or best.section.doc_id in r.spec.get("also_docs", [])]
-            computed = first_computed(rules, _with_numbers(part, q), now, delivered, best.section.key)
+            # the shopper's order dates a window only when the question is about time or the
+            # section chosen is the window's own ("다른 디자인으로 교환도 돼요?" is about scope)
+            dated = delivered if (part.kinds & {"period", "when"} or any(
+                r.type == "window" and (r.doc, r.section) == best.section.key for r in rules)) else None
+            computed = first_computed(rules, _with_numbers(part, q), now, dated, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
-                                                      self.words.sentences.get(best.section.key)), best))
+                                                      self.words.sentences.get(best.section.key), self.lexicon,
+                                                      {w: self.words.weight(w) for w in words}), best))
         if not blocks or not _names_covered(question, blocks[0][0]):
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])
@@ -121,11 +148,23 @@ class PolicyAnswerer:
                 candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH + d, 0.0))
         for section in rule_sections(q, self.facts, self.sections):
             candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH, 0.0))
-        words = content_words(self.analyzer, self.lexicon.rewrite(q.text), self.lexicon)
+        # everyday words the documents do not use are read in the documents' words; a word they
+        # use stays itself (its lexicon alternatives count through ``emap``, not as more words to cover)
+        words = content_words(self.analyzer, self.lexicon.rewrite(q.text, self.corpus_keys), self.lexicon)
         # a corpus word the analyser splits in this sentence ("양도 줘도" → 양 + 도) still counts
-        words += [w for w in dict.fromkeys(squash(e) for e in q.expansions if " " not in e)
+        words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
+                                           if " " not in e)
                   if len(w) >= 2 and w not in words]
+        if MISDELIVERED.search(q.text) and "오배송" not in words:  # "M 시켰는데 L이 왔어요"
+            words.append("오배송")
         emap = self.expansion_table.map(q.text)
+        words = self._compounds(q.text, self._neutralised(words, emap), emap)
+        # the sections that name the question's rarest words compete too (a word the search splits)
+        for w in sorted(words, key=lambda w: -self.words.weight(w))[:RARE_LOOKUP]:
+            if len(w) >= 2:
+                for section in self.sections.sections:
+                    if w in self.words.squashed[section.key]:
+                        candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH + DOCS_EXPANDED, 0.0))
         ranked = list(candidates.values())
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
         ranked.sort(key=lambda c: -c.score)
@@ -133,6 +172,47 @@ class PolicyAnswerer:
         if not answerable(best, self.calibration):
             return None
         return best, words, emap, ranked
+
+    def _compounds(self, text: str, words: list[str], emap: dict[str, set[str]]) -> list[str]:
+        """A compound noun the documents use that the analyser splits ("상품권으로" →
+        상품 + 권) is one word: the compound replaces its part (not a verb form: 결제한)."""
+        for token in text.split():
+            stem = TRAILING_PARTICLE.sub("", re.sub(r"[^\w]", "", token))
+            if len(stem) < 3 or stem in words or not stem.isalnum():
+                continue
+            if stem not in self.corpus_text:
+                # "새벽배송": a moment word fused to a noun names a service, not a moment
+                head = next((n for n in self.lexicon.number_words if stem.startswith(n) and len(stem) > len(n) + 1),
+                            None)
+                if head is not None and not TRAILING_PARTICLE.search(stem):
+                    words.append(stem)
+                continue
+            parts = [w for w in words if w in stem]
+            if len(parts) != 1 or len(parts[0]) + 1 != len(stem):
+                continue
+            part = parts[0]
+            rest = stem.replace(part, "", 1)
+            if rest in VERBAL_SYLLABLES:
+                continue
+            words = [stem if w == part else w for w in words]
+            if part in emap:
+                emap[stem] = emap[part]
+        return words
+
+    def _neutralised(self, words: list[str], emap: dict[str, set[str]]) -> list[str]:
+        """Without the words that say nothing about the rule (벌써, 엄마); a product the
+        documents do not name is read as its category when they name that (만화책 → 도서)."""
+        out = []
+        for w in words:
+            key = squash(w)
+            if key in self.lexicon.neutral:
+                continue
+            if w not in self.words.idf and key in self.products and not emap.get(w) and self.products[key]:
+                # a product the documents name by its category; one they do not name at all stays
+                # (the documents may not answer about it: "노트북 수리 돼요?")
+                emap[w] = set(self.products[key])
+            out.append(w)
+        return out
 
     def _section(self, result: Any) -> Section | None:
         path = result.metadata.get("heading_path") or []

@@ -9,12 +9,22 @@ import re
 from dataclasses import dataclass
 
 from .compute import Computed
-from .lexicon import squash
+from .rules_base import FREE_Q
+from .lexicon import Lexicon, squash
 from .question import Question
 from .sections import Section
 
 NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은|는)|쉽니다|휴무|운영하지|거절|아니라|못합니다|없이는|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않(?!으시면|으면|은|는)|없습니다|없으며|"
                       r"지원하지|제한됩니다|드리지\s?않(?!으시면|으면|은|는)|접수되지|되지\s?않(?!으시면|으면|은|는)|아닌\s?경우에는|적용되지")
+# a restriction said softly is still not a plain yes ("…반품이 제한될 수 있습니다", "…입금하지 마세요")
+RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|돼|된다)|어려울\s?수|불가능|마세요|지\s?마(?:시고|십시오|시기)|하지\s?마|삼가|받지\s?않|"
+                      r"(?:비용|배송비|금액)을\s?청구할\s?수")
+# "체크카드는 일시불로만 결제됩니다": only the named way; asking about another one is a no
+ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|"
+                  r"만\s?(?:가능|됩니다|결제|사용|발급|지원|받|바꾸|적용))")
+# asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
+PERMISSION_Q = re.compile(r"[해봐써돼어아]도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
+PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
              "period": re.compile(r"\d+\s?(?:영업일|일|개월|년|시간|분)|당일|즉시|바로"),
@@ -60,7 +70,7 @@ def sentence_score(sentence: str, position: int, q: Question, words: list[str],
 DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품")
 
 
-PAYER_Q = re.compile(r"내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
+PAYER_Q = re.compile(r"빼고|떼고|차감|무료|공짜|내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
                      r"유료|돈\s?받")
 SHOP_PAYS = re.compile(r"쇼핑몰이\s?(?:전액\s?|모두\s?)?부담|쇼핑몰\s?부담|청구하지\s?않|부과하지\s?않|부과되지\s?않|차감\s?없이|"
                        r"무료로|추가\s?배송비는\s?없|받지\s?않")
@@ -69,7 +79,8 @@ SHOPPER_PAYS = re.compile(r"고객님\s?(?:이\s?)?부담|부과됩니다|붙습
 CLAUSE = re.compile(r"(?<=[며고서면데만])\s*,\s*|,\s+(?=[^,]{8,})")
 
 
-def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]], after: str = "") -> str:
+def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set[str]], after: str = "",
+               topic: str = "", weights: dict[str, float] | None = None) -> str:
     """From the clause of ``sentence`` about what is asked to the predicate that
     ends it ("휴대폰 소액결제, 페이팔, 상품권 결제는 현재 지원하지 않습니다": the list
     item asked about, up to 지원하지 않습니다); a list item without a predicate
@@ -81,7 +92,9 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
 
         def hits(c: str) -> float:
             t = squash(c)
-            n = sum(1 for w in words if w in t or any(x in t for x in emap.get(w, ())))
+            # the section's topic (its heading) counts half: the clause about what is asked of it wins
+            n = sum((0.5 if w in topic else 1) * (weights.get(w, 1.0) if weights else 1.0)
+                    for w in words if w in t or any(x in t for x in emap.get(w, ())))
             if asks_defect:  # the clause about the case asked: 불량 rather than 단순 변심
                 n += 1.5 * bool(DEFECT_Q.search(c)) - 1.5 * ("단순 변심" in c and not DEFECT_Q.search(c))
             return n
@@ -93,14 +106,19 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
     return rest[:cue.end()] if cue else sentence
 
 
-PREDICATE = re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}|[다요][.!]?(?=\\s|$)")
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|(?:니다|세요|어요|아요|해요|에요|예요|이다)[.!]?(?=\\s|$)")
 
 
 LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
 MORE_THAN_ONE = re.compile(r"둘\s?다|두\s?(?:장|개|번|곳)|여러|중복|같이|동시에|함께|모두|다\s?같이|[2-9]\s?(?:장|개|번|곳)")
 
 
-def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = ()) -> str:
+ADNOMINAL_NEG = re.compile(r"지\s?않은|지\s?않는|없는|[이가]\s?아닌")
+QUESTION_NEG = re.compile(r"안\s|않|없|못|미개봉|미사용")
+
+
+def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = (),
+             words: tuple[str, ...] | list[str] = ()) -> str:
     """yes/no of ``sentence`` (the clause about what is asked). A question about
     who pays is answered by who pays, looked for in the clause, then its sentence
     and the next (``context``)."""
@@ -108,16 +126,44 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
         for text in (sentence, *context):
             shop, shopper = SHOP_PAYS.search(text), SHOPPER_PAYS.search(text)
             if shop or shopper:
-                return "no" if shop and (not shopper or shop.start() < shopper.start()) else "yes"
+                shopper_pays = not (shop and (not shopper or shop.start() < shopper.start()))
+                # "공짜죠?" asks the opposite of "내야 돼요?"
+                return "yes" if shopper_pays != bool(FREE_Q.search(q.text)) else "no"
     if q is not None:  # "한 주문에 1장만": asking to use two is a no
         limit = next((LIMIT.search(t) for t in (sentence, *context) if LIMIT.search(t)), None)
         if limit is not None and MORE_THAN_ONE.search(q.text):
             return "no"
-    return "no" if NEGATIVE.search(sentence) else "yes"
+    asked = _asked_word(q, list(words)) if q is not None and words else None
+    if asked and not QUESTION_NEG.search(q.text):
+        # "가격이 표시되지 않은 명세서" for "가격표 들어가요?", "교환이 아닌 반품" for "교환 돼요?":
+        # the word asked about is what the sentence negates
+        for m in ADNOMINAL_NEG.finditer(sentence):
+            if asked in squash(sentence[max(0, m.start() - 12):m.start()]):
+                return "no"
+    return "no" if restricts(sentence, q) else "yes"
+
+
+def restricts(sentence: str, q: Question | None = None) -> bool:
+    """The sentence says no, restricts, forbids, or (for a question asking to do
+    something) names what doing it costs; or allows only a way the question does
+    not name."""
+    if NEGATIVE.search(sentence) or RESTRICT.search(sentence):
+        return True
+    if q is None:
+        return False
+    if PERMISSION_Q.search(q.text) and PENALTY.search(sentence):
+        return True
+    squashed = squash(q.text)
+    return _only_other(sentence, q) and not FREE_Q.search(q.text)
+
+
+ASKED_BONUS = 0.15  # a yes/no question's last content word is what it asks about
+EXCEPTION_MARGIN = 0.25  # how much less a restricting sentence may score and still lead a yes/no answer
 
 
 def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
-                computed: Computed | None, bags: list[frozenset[str]] | None = None) -> Lead:
+                computed: Computed | None, bags: list[frozenset[str]] | None = None,
+                lexicon: Lexicon | None = None, weights: dict[str, float] | None = None) -> Lead:
     if computed is not None:
         if q.yesno and computed.verdict:
             return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
@@ -125,21 +171,94 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     sentences = list(section.sentences) or [section.heading]
     bags = bags if bags is not None and len(bags) == len(sentences) else [frozenset()] * len(sentences)
     topic = squash(section.heading)
-    best = max(range(len(sentences)),
-               key=lambda i: sentence_score(sentences[i], i, q, words, emap, bags[i], topic))
+    scores = [sentence_score(sentences[i], i, q, words, emap, bags[i], topic) for i in range(len(sentences))]
+    if q.yesno:  # "해외 사는데 … 주문 돼요?": the sentence about what is asked to be done (주문), not the setting
+        asked = _asked_word(q, words)
+        for i, sentence in enumerate(sentences):
+            if asked and (asked in bags[i] or asked in squash(sentence)):
+                scores[i] += ASKED_BONUS
+    best = max(range(len(sentences)), key=lambda i: scores[i])
+    intro = section.intro if len(section.intro) == len(sentences) else (None,) * len(sentences)
+    if q.yesno:
+        best = _exception_first(sentences, intro, scores, best, q, words, emap, bags, topic, lexicon, weights)
     sentence = sentences[best]
     after = sentences[best + 1] if best + 1 < len(sentences) else ""
-    head = section.intro[best] if best < len(section.intro) else None
+    head = intro[best]
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
         if q.yesno:
-            verdict = polarity(clause_for(sentences[head], q, words, emap), q)
+            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q, words=words)
+            if lexicon is not None and lexicon.contrasted(q.text, item):
+                verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
     if q.yesno:
-        verdict = polarity(clause_for(sentence, q, words, emap, after), q, (sentence, after))
+        clause = clause_for(sentence, q, words, emap, after, topic, weights)
+        verdict = polarity(clause, q, (sentence, after), words)
+        if lexicon is not None and lexicon.contrasted(q.text, sentence):
+            verdict = "no" if verdict == "yes" else "yes"
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
+
+
+def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores: list[float], best: int,
+                     q: Question, words: list[str], emap: dict[str, set[str]], bags: list[frozenset[str]],
+                     topic: str, lexicon: Lexicon | None, weights: dict[str, float] | None = None) -> int:
+    """A yes/no question about a case the section restricts is answered by the
+    restriction: the exception beats the general rule ("모든 카드로 결제하실 수
+    있습니다" / "체크카드는 일시불로만 결제됩니다" for "체크카드로 할부 돼요?").
+    A sentence nearly as relevant as the best one that names at least as many of the
+    question's own words (not the section's topic) and restricts leads instead."""
+    def specific(i: int) -> int:
+        s = squash(sentences[i])
+        return sum(1 for w in words if (w in bags[i] or w in s or any(
+            x in bags[i] or x in s for x in emap.get(w, ()))))
+
+    def restricting(i: int) -> bool:
+        text = sentences[i] if intro[i] is None else sentences[intro[i]]
+        # a restriction of the other case ("단순 변심 반품은 제한됩니다" for a 불량 question) is none
+        return restricts(clause_for(text, q, words, emap, topic=topic, weights=weights), q) != (
+            lexicon is not None and lexicon.contrasted(q.text, sentences[i]))
+
+    def mentions(i: int, w: str) -> bool:
+        s = squash(sentences[i] if intro[i] is None else f"{sentences[intro[i]]} {sentences[i]}")
+        return w in bags[i] or w in s or any(x in s for x in emap.get(w, ()))
+
+    if restricting(best):
+        return best
+    asked = _asked_word(q, words)
+    lead = specific(best)
+    for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
+        if scores[i] < scores[best] - EXCEPTION_MARGIN:
+            break
+        if i == best or not restricting(i):
+            continue
+        other_case = lexicon is not None and lexicon.contrasted(q.text, sentences[i]) or _only_other(sentences[i], q)
+        if asked and not other_case and not mentions(i, asked):
+            continue  # an exception about something else than what is asked
+        # more of the question's words; as many when it names the question's own case the other way
+        # ("체크카드는 일시불로만": 할부 asked) rather than adding a condition ("다만 30일 이내에 …")
+        hits = specific(i)
+        if hits > lead or (hits == lead >= 1 and other_case):
+            return i
+    return best
+
+
+def _asked_word(q: Question, words: list[str]) -> str | None:
+    """The question's content word said last (the predicate asked about: "… 주문 돼요?" → 주문)."""
+    squashed = squash(q.text)
+    placed = [(squashed.rfind(w), w) for w in words if squashed.rfind(w) >= 0]
+    return max(placed)[1] if placed else None
+
+
+def _only_other(sentence: str, q: Question) -> bool:
+    """The sentence allows only a way the question does not name ("일시불로만" for a 할부 question;
+    "국내 배송만" is no answer against a question naming 한국 → 국내)."""
+    only = ONLY.search(sentence)
+    if only is None or only.group(2).endswith(("경우", "때")):
+        return False
+    said = squash(" ".join([q.text, *q.expansions]))
+    return not any(w and squash(w) in said for w in only.groups())
 
 
 def details(section: Section, skip: set[str]) -> list[str]:

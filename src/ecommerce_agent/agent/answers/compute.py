@@ -71,8 +71,19 @@ def first_computed(rules: list[Rule], q: Question, now: datetime, delivered_at: 
     for rule in ordered:
         out = compute(rule, q, now, delivered_at)
         if out is not None:
+            if rule.type == "window":  # two windows (구매확정 … 반품?): the one asked about is said last
+                later = [r for r in ordered if r.type == "window" and _said_at(r, q) > _said_at(rule, q)]
+                for other in sorted(later, key=lambda r: -_said_at(r, q)):
+                    alt = compute(other, q, now, delivered_at)
+                    if alt is not None:
+                        return alt
             return out
     return None
+
+
+def _said_at(rule: Rule, q: Question) -> int:
+    squashed = squash(q.text)
+    return max(squashed.rfind(squash(a)) for a in rule.applies)
 
 
 __all__ = ["Computed", "compute", "first_computed", "fill", "applicable", "Any"]

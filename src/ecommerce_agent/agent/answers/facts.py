@@ -59,13 +59,36 @@ class FactTable:
     rules: tuple[Rule, ...]
 
     def in_section(self, doc: str, section: str) -> list[Fact]:
-        return [f for f in self.facts if f.doc == doc and f.section == section]
+        return list(_by_section(self).get((doc, section), ()))
 
     def kinds_in(self, doc: str, section: str) -> frozenset[str]:
-        return frozenset(f.kind for f in self.in_section(doc, section))
+        return _kinds(self).get((doc, section), frozenset())
 
     def rules_for(self, doc: str, section: str) -> list[Rule]:
         return [r for r in self.rules if r.doc == doc and r.section == section]
+
+
+_BY_SECTION: dict[int, tuple[FactTable, dict[tuple[str, str], tuple[Fact, ...]], dict[tuple[str, str], frozenset[str]]]] = {}
+
+
+def _built(table: FactTable) -> tuple[dict[tuple[str, str], tuple[Fact, ...]], dict[tuple[str, str], frozenset[str]]]:
+    cached = _BY_SECTION.get(id(table))
+    if cached is None or cached[0] is not table:
+        by: dict[tuple[str, str], list[Fact]] = {}
+        for f in table.facts:
+            by.setdefault((f.doc, f.section), []).append(f)
+        cached = (table, {k: tuple(v) for k, v in by.items()},
+                  {k: frozenset(f.kind for f in v) for k, v in by.items()})
+        _BY_SECTION[id(table)] = cached
+    return cached[1], cached[2]
+
+
+def _by_section(table: FactTable) -> dict[tuple[str, str], tuple[Fact, ...]]:
+    return _built(table)[0]
+
+
+def _kinds(table: FactTable) -> dict[tuple[str, str], frozenset[str]]:
+    return _built(table)[1]
 
 
 def load_facts(path: Path, sections: SectionStore) -> FactTable:

@@ -16,12 +16,14 @@ AMOUNT_Q = re.compile(r"얼마|몇\s?원|비용|금액|요금|수수료|몇\s?�
 PERIOD_Q = re.compile(r"며칠|몇\s?일|얼마나\s?걸|얼마\s?동안|기간|언제까지|몇\s?시간|몇\s?달|몇\s?개월|몇\s?년|"
                       r"얼마나\s?(?:보관|유지|가|있)|몇\s?영업일|how long", re.I)
 WHEN_Q = re.compile(r"언제|몇\s?시|몇\s?요일|when", re.I)
-HOW_Q = re.compile(r"어떻게|어케|방법|어디서|어디에서|어디로|절차|how to", re.I)
+HOW_Q = re.compile(r"어떻게|어케|방법|어디|절차|how to|where", re.I)
 WHO_Q = re.compile(r"누가|누구|부담", re.I)
 YESNO_END = re.compile(r"(?:되나요|돼요|되요|될까요|되죠|되는지|되나|돼|가능|할\s?수\s?있|있나요|있어요|있을까요|있죠|"
                        r"있는지|인가요|인지|나요|까요|죠|맞나요|맞아요|맞죠|해요|하나요|되는|받나요|받아요|내나요|내요|"
                        r"붙나요|붙어요|없나요|없어요|나여|가여|까여|되여|돼여|함|됨|가능\??|[?？])\s*[?？.!~ㅠㅜ]*\s*$")
-SPLIT = re.compile(r"(?<=[?？])\s+|(?:\s*[,，]?\s*(?:그리고|또|아니면|그리고요|그럼)\s+)|(?<=요)\s*[,，]\s*"
+# "비용은요?", "포인트는요?": a topic handed over, not a yes/no question
+TOPIC_ONLY = re.compile(r"^\S{1,8}[은는]요\s*[?？]*\s*$")
+SPLIT = re.compile(r"(?<=[?？])\s+|(?<=어떻게\s하)고\s+|(?<=어떻게하)고\s+|(?<=어케\s하)고\s+|(?<=어디서\s하)고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?며\s+|(?:\s*[,，]?\s*(?:그리고|아니면|그리고요|그럼|그리고\s?또)\s+)|(?<=요)\s*[,，]\s*"
                    r"|(?<=[나까죠])요?\s*[,，]\s+")
 POINTS = re.compile(r"(\d[\d,]*|[일이삼사오육칠팔구]?천|[일이삼사오육칠팔구]?백|만)\s?(?:포인트|점|p\b|P\b)")
 DAYS = re.compile(r"(\d+)\s?(영업일|일|주|개월|달|년|시간)")
@@ -29,6 +31,8 @@ CLOCK = re.compile(r"(\d{1,2})\s?시(?:\s?(\d{1,2})\s?분|\s?반)?")
 CLOCK_HM = re.compile(r"(\d{1,2}):(\d{2})")
 AGE = re.compile(r"(\d{1,3})\s?(?:살|세)(?=$|[\s,.?!]|이|인|예|에|요|라|면|부터|까지)")
 COUNT = re.compile(r"(\d+)\s?(?:개|장|박스|세트|건)")
+POINTS_BEFORE = re.compile(r"(?:적립금|포인트|마일리지|pt)\s*(?:이|가|은|는|을|를|도|만|잔액)?\s*(?:이\s?)?(?:딱\s?|한\s?|약\s?|총\s?)?$",
+                           re.I)
 HOLIDAY = re.compile(r"공휴일|빨간\s?날|명절|설날|추석|연휴")
 UNIT_DAYS = {"일": 1, "영업일": 1, "주": 7, "개월": 30, "달": 30, "년": 365}
 
@@ -76,10 +80,18 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
     parts = tuple(p.strip() for p in SPLIT.split(text) if p and len(p.strip()) >= 4)
     # a yes/no question: no question word in the (last) clause and a yes/no ending
     clauses = parts or (text,)
-    if any(not WH.search(c) and YESNO_END.search(c) for c in clauses):
+    if any(not WH.search(c) and YESNO_END.search(c) and not TOPIC_ONLY.search(c) for c in clauses):
         kinds.add("yesno")
-    amounts = tuple(a.value for a in find_amounts(text) if a.value >= 100)
-    return Question(text=text, kinds=frozenset(kinds), amounts=amounts, points=_points(text),
+    money, points = [], list(_points(text))
+    for a in find_amounts(text):
+        if a.value < 100:
+            continue
+        # "적립금 800원 있는데": an amount said of points is a balance of points (1포인트 = 1원)
+        if POINTS_BEFORE.search(text[max(0, a.start - 12):a.start]) and a.value not in points:
+            points.append(a.value)
+        else:
+            money.append(a.value)
+    return Question(text=text, kinds=frozenset(kinds), amounts=tuple(money), points=tuple(points),
                     days=_days(text, lexicon), moment=_moment(text, lexicon), region=lexicon.region(text),
                     ages=tuple(int(m.group(1)) for m in AGE.finditer(text)), count=_count(text, lexicon),
                     expansions=tuple(lexicon.expansions(text)), parts=parts if len(parts) > 1 else ())

@@ -10,7 +10,7 @@ from datetime import datetime
 from .facts import Rule
 from .lexicon import squash
 from .question import Question
-from .rules_base import DEFECT, FREE_SHIPPING, PAID_SHIPPING, Computed, fill, won
+from .rules_base import DEFECT, FREE_Q, FREE_SHIPPING, PAID_SHIPPING, Computed, fill, won
 
 
 def threshold(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
@@ -35,16 +35,17 @@ def region_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | 
     region, extra = q.region, int(spec["surcharge"][q.region])
     text_q = q.text
     payer = q.yesno
+    free_asked = bool(FREE_Q.search(text_q))  # "공짜죠?": yes means nothing to pay
     if DEFECT.search(text_q) and re.search(r"반품|교환|회수|보내", text_q):
         text = (f"상품 불량이나 오배송으로 인한 반품·교환은 {region} 지역 추가 배송비를 포함한 모든 배송비를 "
                 "저희 쇼핑몰이 부담합니다.")
-        return Computed(text, "no" if payer else None, rule.rule_id)
+        return Computed(text, ("yes" if free_asked else "no") if payer else None, rule.rule_id)
     round_trip, base = int(spec["round_trip"]), int(spec["base"])
     if "교환" in text_q:
         total = round_trip + 2 * extra
         text = (f"{region}에서 단순 변심으로 교환하시면 왕복 배송비 {won(round_trip)}에 회수와 재발송 두 구간의 "
                 f"{region} 추가 배송비({won(extra)}×2)가 더해져 총 {won(total)}입니다.")
-        return Computed(text, "yes" if payer else None, rule.rule_id)
+        return Computed(text, _pays(payer, free_asked), rule.rule_id)
     if "반품" in text_q:
         free = bool(FREE_SHIPPING.search(text_q)) or any(a >= int(spec["free_from"]) for a in q.amounts)
         paid = bool(PAID_SHIPPING.search(text_q)) or any(a < int(spec["free_from"]) and a != base for a in q.amounts)
@@ -58,7 +59,7 @@ def region_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | 
             text = (f"{region}에서 단순 변심으로 반품하시면 회수 구간의 {region} 추가 배송비 {won(extra)}이(가) 더해져, "
                     f"무료배송 주문은 총 {won(round_trip + extra)}, 배송비 {won(base)}을(를) 내신 주문은 "
                     f"총 {won(base + extra)}입니다.")
-        return Computed(text.replace("이(가)", "이").replace("을(를)", "을"), "yes" if payer else None, rule.rule_id)
+        return Computed(text.replace("이(가)", "이").replace("을(를)", "을"), _pays(payer, free_asked), rule.rule_id)
     amounts = [a for a in q.amounts if a not in (extra,)]
     if amounts:
         amount = amounts[0]
@@ -70,7 +71,7 @@ def region_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | 
         text = (f"{region} 지역은 {won(extra)}의 추가 배송비가 붙습니다. 30,000원 미만 주문은 기본 배송비와 합쳐 "
                 f"총 {won(base + extra)}, 30,000원 이상 무료배송 주문은 추가 배송비 {won(extra)}만 내시면 됩니다.")
     text = text.replace("제주(으)로", "제주로").replace("도서산간(으)로", "도서산간으로")
-    return Computed(text, "yes" if payer else None, rule.rule_id)
+    return Computed(text, _pays(payer, free_asked), rule.rule_id)
 
 
 def return_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
@@ -92,7 +93,14 @@ def return_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | 
                 f"{won(prices[0] - fee)}을 돌려받으십니다.")
     else:
         text = f"단순 변심 반품은 {how} {won(fee)}을 고객님이 부담하십니다."
-    return Computed(text, "yes" if q.yesno else None, rule.rule_id)
+    return Computed(text, _pays(q.yesno, bool(FREE_Q.search(q.text))), rule.rule_id)
+
+
+def _pays(yesno: bool, free_asked: bool) -> str | None:
+    """The verdict when the shopper pays: yes to "내야 돼요?", no to "공짜죠?"."""
+    if not yesno:
+        return None
+    return "no" if free_asked else "yes"
 
 
 def per_unit(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:

@@ -84,7 +84,8 @@ def hours_question(env: Env, u: Understanding, state: DialogueState, answered: O
 
 def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bool = False) -> Outcome:
     """A parcel reported delivered but missing: where to look first, then a report on
-    request; ``checked`` (answering that advice) files when the shopper looked everywhere."""
+    request; ``checked`` (answering that advice): a shopper who looked everywhere is asked
+    whether to file — only a yes or a request files."""
     order, missing = env.finder.referenced(u, state)
     if missing:
         return not_found(state)
@@ -101,9 +102,12 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bo
     if order.status is OrderStatus.SHIPPED:
         return Outcome(say("lost_parcel.shipped", summary=R.order_summary(order), carrier=order.carrier or "택배사",
                            tracking=order.tracking_number or "-"), state, cards=[R.order_card(order)])
-    if (u.acts.request or (checked and u.acts.checked)) and not u.acts.asks and order.status is OrderStatus.DELIVERED:
+    if u.acts.request and not u.acts.asks and order.status is OrderStatus.DELIVERED:
         return file_lost_parcel(env, order.order_id, u.text, state)  # "다 찾아봤어요 조사해 주세요": asked for
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
+    if checked and u.acts.checked and order.status is OrderStatus.DELIVERED:  # looked everywhere: ask, then file
+        return Outcome(say("lost_parcel.ask_file", summary=R.order_summary(order)), put(state, offer),
+                       cards=[R.order_card(order)])
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),
                carrier=order.carrier or "택배사", tracking=order.tracking_number or "-")
     cited = [R.citation(r) for r in env.tools.search_policies("배송완료 상품 미수령 분실", top_k=1)[:1]]

@@ -13,10 +13,12 @@ from ...domain.orders import Action, Denied, Order, OrderStatus
 from ...domain.users import User
 from ...errors import NotFoundError
 from ...storage.base import Repository
-from ..deps import CurrentUser, RepoDep, resolve_owner
+from ..audit import require_audit, require_reason, staff_audit
+from ..deps import ConsoleDep, CurrentUser, RepoDep, resolve_owner
 from ..idempotency import run_idempotent
 from ..masking import mask_pii
 from ..problems import problem
+from ..roles import Access, Permission, authorize
 from ..schemas import (
     CancelIn, EstimateIn, ExchangeOptionsOut, OptionOut, OrderOut, OrdersOut, OrderStatusOut, RefundEstimateOut,
 )
@@ -27,8 +29,10 @@ OrderId = Annotated[str, Path(min_length=1, max_length=40, description="예: ORD
 
 def owned_order(repo: Repository, user: User, order_id: str) -> Order:
     order = repo.get_order(order_id.strip().upper())
-    if order is None or not user.can_read(order.user_id):
-        raise NotFoundError(f"주문 {order_id}을(를) 찾을 수 없습니다.")
+    missing = f"주문 {order_id}을(를) 찾을 수 없습니다."
+    if order is None:
+        raise NotFoundError(missing)
+    authorize(user, Permission.READ, order.user_id, not_found=missing)
     return order
 
 
@@ -62,17 +66,25 @@ def denied_problem(denied: Denied, title: str) -> JSONResponse:
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut)
 async def cancel_order(order_id: OrderId, body: CancelIn, request: Request, user: CurrentUser,
-                       repo: RepoDep) -> JSONResponse:
+                       repo: RepoDep, console: ConsoleDep) -> JSONResponse:
     """출고 전(결제대기·결제완료·상품준비중) 주문을 취소합니다. `items`를 주면 그 상품(과 수량)만 부분 취소하고,
     주문은 남은 상품으로 유지되며 금액이 줄어듭니다(무료배송 기준 30,000원 미만이 되면 배송비 3,000원 차감).
     응답의 `refund_estimate`에 환불 예상 금액이 있습니다. 상태상 불가하면 409, 상품 지정이 잘못되면 422
-    (어느 상품인지 한국어로 안내). 사유의 개인정보는 마스킹되어 저장됩니다. `Idempotency-Key`를 지원합니다."""
+    (어느 상품인지 한국어로 안내). 사유의 개인정보는 마스킹되어 저장됩니다. `Idempotency-Key`를 지원합니다.
+    상담원이 고객의 주문을 취소할 때는 `reason`이 필수이며(없으면 422) 감사 기록(`GET /console/audit`)에 남습니다."""
 
     def cancel() -> tuple[int, object]:
         order = owned_order(repo, user, order_id)
+        access = authorize(user, Permission.ORDER_WRITE, order.user_id)
+        if access is Access.AUDITED:
+            require_reason("reason" in body.model_fields_set)
+            require_audit(console)
         lines = [i.line() for i in body.items] if body.items else None
-        outcome = repo.apply_order_action(order.order_id, Action.CANCEL, now=utcnow(),
-                                          reason=mask_pii(body.reason), lines=lines)
+        reason = mask_pii(body.reason)
+        outcome = repo.apply_order_action(order.order_id, Action.CANCEL, now=utcnow(), reason=reason, lines=lines)
+        if access is Access.AUDITED:
+            staff_audit(console, user, "order.cancel", order.user_id, f"order:{order.order_id}", reason,
+                        outcome.reason if isinstance(outcome, Denied) else "ok")
         if isinstance(outcome, Denied):
             refused = denied_problem(outcome, "주문을 취소할 수 없습니다")
             return refused.status_code, refused

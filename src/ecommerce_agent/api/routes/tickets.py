@@ -13,10 +13,11 @@ from ...domain.tickets import IssueType, Ticket, TicketSource, TicketStatus
 from ...domain.users import User
 from ...errors import NotFoundError
 from ...storage.base import NewTicket, Repository
-from ..deps import CurrentUser, RepoDep, StaffUser, resolve_owner
+from ..deps import ConsoleDep, CurrentUser, RepoDep, resolve_owner
 from ..idempotency import run_idempotent
 from ..masking import mask_pii
 from ..problems import problem
+from ..roles import Permission, authorize
 from ..schemas import ResolveIn, TicketIn, TicketOut, TicketsOut
 from .orders import denied_problem
 
@@ -29,8 +30,10 @@ TicketId = Annotated[str, Path(min_length=1, max_length=40, description="예: TK
 
 def owned_ticket(repo: Repository, user: User, ticket_id: str) -> Ticket:
     ticket = repo.get_ticket(ticket_id.strip().upper())
-    if ticket is None or not user.can_read(ticket.user_id):
-        raise NotFoundError(f"문의 {ticket_id}을(를) 찾을 수 없습니다.")
+    missing = f"문의 {ticket_id}을(를) 찾을 수 없습니다."
+    if ticket is None:
+        raise NotFoundError(missing)
+    authorize(user, Permission.READ, ticket.user_id, not_found=missing)
     return ticket
 
 
@@ -93,8 +96,14 @@ def list_tickets(user_id: str, user: CurrentUser, repo: RepoDep, status: TicketS
     return TicketsOut(tickets=[TicketOut.of(t) for t in tickets], count=len(tickets))
 
 
-@router.post("/tickets/{ticket_id}/resolve", response_model=TicketOut)
-def resolve_ticket(ticket_id: TicketId, body: ResolveIn, staff: StaffUser, repo: RepoDep) -> TicketOut:
-    """Staff only."""
-    ticket = owned_ticket(repo, staff, ticket_id)
-    return TicketOut.of(repo.resolve_ticket(ticket.ticket_id, note=body.note, now=utcnow()))
+@router.post("/tickets/{ticket_id}/resolve", response_model=TicketOut, summary="문의 처리 완료 (상담원)")
+def resolve_ticket(ticket_id: TicketId, body: ResolveIn, user: CurrentUser, repo: RepoDep,
+                   console: ConsoleDep) -> TicketOut:
+    """상담원 전용: 문의를 처리 완료로 바꿉니다. `note`(고객에게 보이는 처리 내용)는 개인정보가 마스킹되어
+    저장되고, 감사 기록에 남으며, 이 문의로 연결된 대화에 안내가 전달됩니다. 고객이 부르면 403."""
+    from ..takeover import resolve_with_note
+
+    authorize(user, Permission.TICKET_RESOLVE)  # a customer: 403 before the ticket is even looked up
+    ticket = owned_ticket(repo, user, ticket_id)
+    authorize(user, Permission.TICKET_RESOLVE, ticket.user_id)
+    return TicketOut.of(resolve_with_note(repo, console, user, ticket, body.note))
