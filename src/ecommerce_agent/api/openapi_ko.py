@@ -216,6 +216,35 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
+CONV = {"conversation_id": "C7F3A9B2"}
+STAFF = {**AUTH, 403: "상담원 전용입니다."}
+# Routes whose own Korean summary and description stay: only errors and examples are added here.
+OPERATIONS.update({
+    ("post", "/chat/stream"): _op("", "", {**AUTH, 422: None}, request=CHAT_REQUEST,
+                                  ok="답변 스트림 (text/event-stream)"),
+    ("post", "/conversations/{conversation_id}/actions/{action_id}/{answer_kind}"): _op(
+        "", "", {**AUTH, 404: "없는 대화·조치이거나 다른 고객의 대화입니다.", 409: "이미 처리된 조치입니다.", 422: None},
+        params={**CONV, "action_id": "A1", "answer_kind": "confirm"}),
+    ("get", "/conversations/{conversation_id}/events"): _op(
+        "", "", {**AUTH, 404: "없는 대화이거나 다른 고객의 대화입니다.", 422: None}, params=CONV,
+        ok="대화 이벤트 스트림 (text/event-stream)"),
+    ("get", "/console/queue"): _op("", "", STAFF, response={"items": [], "count": 0}),
+    ("get", "/console/conversations/{conversation_id}"): _op(
+        "", "", {**STAFF, 404: "없는 대화입니다.", 422: None}, params=CONV),
+    ("post", "/console/conversations/{conversation_id}/claim"): _op(
+        "", "", {**STAFF, 404: "없는 대화입니다.", 409: "다른 상담원이 맡은 대화입니다.", 422: None}, params=CONV),
+    ("post", "/console/conversations/{conversation_id}/messages"): _op(
+        "", "", {**STAFF, 404: "없는 대화입니다.", 409: "이 대화를 맡지 않았습니다.", 422: None},
+        params=CONV, request={"message": "확인해 보니 내일 출고 예정입니다."}),
+    ("post", "/console/conversations/{conversation_id}/release"): _op(
+        "", "", {**STAFF, 404: "없는 대화입니다.", 409: "이 대화를 맡지 않았습니다.", 422: None}, params=CONV),
+    ("get", "/console/audit"): _op("", "", STAFF, params={"limit": 50}),
+    ("get", "/ui/config"): _op("", "", {}, response={"title": "Ecommerce Agent"}),
+    ("get", "/policies/sections/{chunk_id}"): _op(
+        "", "", {404: "없는 정책 구절입니다.", 422: None}, params={"chunk_id": "refund-policy#3"}),
+})
+
+
 def apply(spec: dict[str, Any]) -> dict[str, Any]:
     """Fill ``spec`` (FastAPI's OpenAPI) with the Korean documentation."""
     for path, operations in spec.get("paths", {}).items():
@@ -228,8 +257,10 @@ def apply(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _document(operation: dict[str, Any], doc: dict[str, Any]) -> None:
-    operation["summary"] = doc["summary"]
-    operation["description"] = doc["description"]
+    if doc["summary"]:
+        operation["summary"] = doc["summary"]
+    if doc["description"]:
+        operation["description"] = doc["description"]
     responses = operation.setdefault("responses", {})
     for status, text in doc["errors"].items():
         responses[str(status)] = problem(status, text)
@@ -241,9 +272,14 @@ def _document(operation: dict[str, Any], doc: dict[str, Any]) -> None:
             media["example"] = doc["request"]
     for status, response in responses.items():
         if status.startswith("2"):
-            response["description"] = doc["ok"]
+            if doc["ok"] != "성공" or not _has_hangul(response.get("description", "")):
+                response["description"] = doc["ok"]
             if doc["response"] is not None and "application/json" in response.get("content", {}):
                 response["content"]["application/json"]["example"] = doc["response"]
+
+
+def _has_hangul(text: str) -> bool:
+    return any("가" <= ch <= "힣" for ch in text)
 
 
 def _korean_defaults(operation: dict[str, Any]) -> None:
