@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench seed clean-venv
+.PHONY: help run test drills bench seed clean-venv
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ run: $(RUN_STAMP) $(DB) $(INDEX) ## Set everything up (venv, install, demo data,
 
 test: $(DEV_STAMP) ## Create the venv with dev extras and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+drills: $(DEV_STAMP) ## Durability drills with live servers: kill -9 under load, PostgreSQL/Redis outages (CI), two processes
+	DRILLS=1 $(BIN)/python -m pytest tests/drills -rA $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (speed targets; not part of `make test`)
 	$(BIN)/python bench/run.py

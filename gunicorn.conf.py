@@ -5,6 +5,7 @@
 - Prometheus multiprocess mode: a fresh metrics directory per start, and dead
   workers' files marked so /metrics stays correct (docs/operations.md).
 - The CSV backend allows one writer: more than one worker is refused at start.
+- SQLite: the master holds the database's in-use lock, so `restore` refuses while it runs.
 """
 
 import multiprocessing
@@ -34,10 +35,26 @@ def on_starting(server):
         from ecommerce_agent.errors import AppError
         from ecommerce_agent.cli.serve import check_workers
 
-        check_workers(load_settings(), server.cfg.workers)
+        settings = load_settings()
+        check_workers(settings, server.cfg.workers)
+        hold_database(settings)
     except AppError as exc:
         print(exc.message, file=sys.stderr)
         sys.exit(2)
+
+
+_in_use = []
+
+
+def hold_database(settings):
+    """The master holds the SQLite database's in-use lock (the workers inherit it), so
+    `restore` refuses for as long as gunicorn runs, also while a worker restarts."""
+    if settings.storage.backend == "sqlite":
+        from ecommerce_agent.storage.locking import DatabaseInUse
+
+        lock = DatabaseInUse(settings.storage.sqlite.database)
+        lock.acquire()
+        _in_use.append(lock)
 
 
 def child_exit(server, worker):

@@ -80,6 +80,9 @@ class ApiSection(_Section):
     max_body_bytes: int = Field(65_536, ge=1_024, le=10_485_760, description="Largest request body accepted.")
     request_timeout_seconds: float = Field(30, gt=0, le=600, description="Time limit for one request.")
     idempotency_hours: int = Field(24, ge=1, le=720, description="How long an Idempotency-Key is remembered.")
+    idempotency_lease_seconds: float = Field(
+        10, gt=0, le=300, description="How long a retry waits for a still-running request with the same "
+                                      "Idempotency-Key before 409 (a crashed request holds nothing).")
 
 
 class AgentSection(_Section):

@@ -3,6 +3,7 @@ no 5xx, responses conform to the documented schemas and status codes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +17,9 @@ from hypothesis import HealthCheck, settings
 from ecommerce_agent.api.app import create_app
 from ecommerce_agent.config import load_settings
 from tests.support.app import ROOT, login
+
+# More cases in CI (REQUIRE_SERVICES=1, a few minutes), fewer on a developer's machine.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (40 if os.environ.get("REQUIRE_SERVICES") == "1" else 15))
 
 # The schema is read when the module is collected; the database is put in place
 # (and the lifespan started) by the fixture below before any case runs.
@@ -44,6 +48,6 @@ def auth(template_db: Path, search_index: Path) -> Iterator[dict[str, str]]:
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, auth: dict[str, str]) -> None:  # noqa: ANN001
     case.call_and_validate(headers=auth)

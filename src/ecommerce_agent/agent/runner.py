@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..domain.clock import utcnow
-from ..domain.conversations import ConversationStatus, Role
+from ..domain.conversations import Conversation, ConversationStatus, Role
 from ..domain.users import User
 from ..errors import AppError, ConflictError, NotFoundError
 from ..guardrails.ownership import UserScope
@@ -81,6 +81,15 @@ class Agent:
         """``expect_pending``: the message answers that pending action (a 예/아니요 button);
         when it is no longer the one waiting, ``ConflictError`` and nothing happens."""
         started, now = time.perf_counter(), self.clock()
+        conversation = self._conversation(user, session_id, now)
+        # The turn's action (if any) and the turn's save commit together: when another
+        # request saved a turn of this conversation first, the save fails (409) and the
+        # action is undone, so no reply claims what another one did.
+        with self.repo.atomic():
+            return self._turn(user, conversation, message, started, now, expect_pending)
+
+    def _turn(self, user: User, conversation: Conversation, message: str, started: float,
+              now: datetime, expect_pending: str | None) -> Turn:
         steps: list[dict[str, Any]] = []
 
         def step(name: str, since: float) -> float:
@@ -88,7 +97,6 @@ class Agent:
             steps.append({"step": name, "ms": round((at - since) * 1000, 3)})
             return at
 
-        conversation = self._conversation(user, session_id, now)
         mark = step("load_session", started)
         verdict = self.input_guard.check(message)
         mark = step("input_guardrails", mark)
@@ -175,7 +183,7 @@ class Agent:
                     handoff=outcome.handoff or new_state.handed_off,
                     trace_id=trace_id, trace=trace)
 
-    def _conversation(self, user: User, session_id: str | None, now: datetime):  # noqa: ANN202
+    def _conversation(self, user: User, session_id: str | None, now: datetime) -> Conversation:
         if session_id is None:
             return self.repo.create_conversation(user.user_id, now=now)
         conversation = self.repo.get_conversation(session_id)

@@ -29,6 +29,7 @@ from ..errors import AppError, ConfigError
 from ..search import Encoder, IndexStore, load_encoder
 from ..storage import open_repository
 from ..storage.console import open_console_store
+from ..storage.locking import DatabaseInUse
 from ..storage.sql import SqlRepository
 from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from ..observability import metrics
@@ -103,7 +104,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.logging.level, settings.logging.file,
                           max_bytes=settings.logging.max_bytes, backup_count=settings.logging.backup_count)
-        repo = open_repository(settings, observer=metrics.observe_query)
+        in_use = None
+        if settings.storage.backend == "sqlite":
+            # Held for the process's life: `restore` refuses while any server runs.
+            in_use = DatabaseInUse(settings.storage.sqlite.database)
+            in_use.acquire()
+        try:
+            repo = open_repository(settings, observer=metrics.observe_query)
+        except BaseException:
+            if in_use is not None:
+                in_use.release()
+            raise
         try:
             if settings.storage.backend == "csv":
                 # The single-writer rule: a second worker cannot take the lock and stops here.
@@ -130,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             repo.close()
+            if in_use is not None:
+                in_use.release()
 
     app = FastAPI(title="Ecommerce Agent", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None,  # docs_pages serves them without a CDN

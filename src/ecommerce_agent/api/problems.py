@@ -16,6 +16,7 @@ from ..errors import AppError, RateLimitedError
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_UNAVAILABLE = 5  # seconds; a restarted database or Redis is back within that
 TYPE_BASE = "https://docs.ecommerce-agent.local/problems/"
 
 TITLES = {
@@ -53,6 +54,8 @@ def problem_for(exc: AppError, *, openai: bool = False) -> JSONResponse:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitedError) else None
     if exc.http_status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
+    elif exc.http_status == 503:  # a dependency is down (database, Redis, the agent): come back soon
+        headers = {"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}
     status = exc.http_status if exc.http_status >= 400 else 500
     return problem(status, exc.message, code=exc.code, headers=headers, openai=openai)
 

@@ -16,7 +16,11 @@ from ..domain.staff import Assignment
 from ..domain.users import Role, User
 from ..security import MIN_PASSWORD_LENGTH
 
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+# No '@', whitespace or control characters. The explicit ranges make Python's and
+# JSON Schema's (ECMA) regex dialects agree: their \s differ (\x1c-\x1f, \x85, \ufeff),
+# and a client validating against the published schema must get the same verdict.
+_EMAIL_CHAR = r"[^@\s\x00-\x20\x7f-\xa0\ufeff]"
+EMAIL_PATTERN = rf"^{_EMAIL_CHAR}{{1,64}}@{_EMAIL_CHAR}+\.{_EMAIL_CHAR}{{2,}}$"
 
 
 class Problem(BaseModel):

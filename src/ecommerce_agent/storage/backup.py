@@ -5,7 +5,8 @@ The copy uses SQLite's online backup API, which produces a consistent snapshot
 even while other processes write (a plain ``cp`` of a live WAL database can
 miss the WAL and corrupt the copy). Every copy is checked with
 ``PRAGMA integrity_check`` before it counts; a restore checks again and swaps
-the file in atomically, only when no one holds the database.
+the file in atomically, only when no server process holds the database's
+in-use lock (``locking.DatabaseInUse``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import StorageError, StorageUnavailableError
+from .locking import exclusive_use
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,29 +90,30 @@ def prune(directory: Path, keep_days: int, now: float | None = None) -> list[Pat
 
 
 def restore_sqlite(backup: Path, db_path: Path) -> None:
-    """Replace ``db_path`` with a verified copy of ``backup``; refuses while the
-    database is in use (stop the service first)."""
+    """Replace ``db_path`` with a verified copy of ``backup``; refuses while any server
+    process runs on the database (each holds its in-use lock, see ``locking.DatabaseInUse``)."""
     if not backup.exists():
         raise StorageUnavailableError(f"백업 파일 '{backup}'이(가) 없습니다.")
     ok, detail = integrity_ok(backup)
     if not ok:
         raise StorageError(f"백업 파일 '{backup}'의 무결성 검사 실패({detail}): 복원하지 않았습니다.")
-    if db_path.exists():
-        _ensure_unused(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(db_path.name + ".restore-partial")
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
-    try:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        dst.close()
-        src.close()
-    _fsync(tmp)
-    for stale in (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    os.replace(tmp, db_path)
+    with exclusive_use(db_path):  # no server runs, and none starts until the file is in place
+        if db_path.exists():
+            _ensure_unused(db_path)  # other programs (sqlite3 shell, scripts) writing right now
+        tmp = db_path.with_name(db_path.name + ".restore-partial")
+        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        _fsync(tmp)
+        for stale in (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        os.replace(tmp, db_path)
 
 
 def _ensure_unused(db_path: Path) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..domain.conversations import Conversation, ConversationStatus, Message, Role as MessageRole
@@ -19,6 +20,7 @@ from ..domain.orders import Action, Denied, Order, OrderItem, OrderStatus, Payme
 from ..domain.products import Product
 from ..domain.tickets import IssueType, Priority, Ticket, TicketItem, TicketSource, TicketStatus
 from ..domain.users import User
+from .idempotency import IdempotencyRecord
 from .rows import Row
 
 # Called after every query with (table, operation, seconds): feeds metrics and tests.
@@ -77,6 +79,17 @@ class Repository(Protocol):
     def ping(self) -> None:
         """Raise ``StorageUnavailableError`` unless the store answers."""
     def counts(self) -> dict[str, int]: ...
+    def atomic(self, *, eager: bool = False) -> AbstractContextManager[None]:
+        """The calling thread's writes inside the block commit together, or none does
+        (also across a crash). ``eager`` begins the transaction at once (on SQLite:
+        takes the write lock), else at the first write. Nested blocks join the outer."""
+
+    # idempotency keys: claimed, run and completed inside one ``atomic(eager=True)``
+    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str, *,
+                          now: datetime, ttl: timedelta, lease: timedelta) -> IdempotencyRecord | None:
+        """None: claimed for this unit (go ahead); else the earlier request's record
+        (``status_code`` None: still running). Keys are forgotten after ``ttl``."""
+    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None: ...
 
     # users and products
     def add_user(self, user: User) -> None: ...

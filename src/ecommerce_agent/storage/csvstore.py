@@ -15,7 +15,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from .base import (
     ActionApplied, ActionOutcome, NewMessage, NewTicket, Progress, QueryObserver, Tables,
     new_conversation_id, ticket_for_plan,
 )
+from .idempotency import IdempotencyRecord
 from .csvfiles import read_table, table_path, write_table
 from .locking import FileLock
 from .schema import DATA_TABLES
@@ -54,6 +56,8 @@ class CsvRepository:
         self._mutex = threading.RLock()
         self._tables: dict[str, dict[Key, R.Row]] = {}
         self._stamps: dict[str, tuple[int, int, int] | None] = {}
+        self._idempotency: dict[tuple[str, str], tuple[datetime, IdempotencyRecord]] = {}
+        self._claims: list[tuple[str, str]] = []  # claimed inside the open atomic() blocks
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -120,6 +124,37 @@ class CsvRepository:
                             (rows[k] for k in sorted(rows)))
                 self._stamps[table] = self._stamp(table)
                 self._observe(table, "write", start)
+
+    @contextmanager
+    def atomic(self, *, eager: bool = False) -> Iterator[None]:
+        """One writer thread at a time for the block (files have no transactions: a
+        crash inside it can leave its earlier writes; idempotency keys live in memory
+        and die with the process). The single-worker CSV backend's best effort."""
+        with self._mutex:
+            claimed = len(self._claims)
+            try:
+                yield
+            except BaseException:
+                for key in self._claims[claimed:]:  # a failed request leaves no claim behind
+                    self._idempotency.pop(key, None)
+                raise
+            finally:
+                del self._claims[claimed:]
+
+    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str, *,
+                          now: datetime, ttl: timedelta, lease: timedelta) -> IdempotencyRecord | None:
+        with self._mutex:
+            stored = self._idempotency.get((user_id, key))
+            if stored is not None and stored[0] >= now - ttl:
+                return stored[1]
+            self._idempotency[(user_id, key)] = (now, IdempotencyRecord(endpoint, fingerprint, None, None))
+            self._claims.append((user_id, key))
+            return None
+
+    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
+        with self._mutex:
+            at, record = self._idempotency[(user_id, key)]
+            self._idempotency[(user_id, key)] = (at, replace(record, status_code=status_code, body=body))
 
     def counts(self) -> dict[str, int]:
         with self._mutex:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -30,11 +30,13 @@ from ..domain.products import Product
 from ..domain.tickets import Ticket, TicketStatus
 from ..domain.users import User
 from ..errors import AppError, ConflictError, NotFoundError, StorageUnavailableError
-from . import rows as R
+from . import idempotency as idem, rows as R
 from .base import (
     ActionApplied, ActionOutcome, NewMessage, NewTicket, Progress, QueryObserver, Tables,
     new_conversation_id, ticket_for_plan,
 )
+from .idempotency import IdempotencyRecord
+from .units import current as current_unit, unit_of_work
 from .schema import (
     DATA_TABLES, conversation_assignments, conversations, messages as messages_t, order_items, order_sequences,
     orders, product_options, products, tickets, users,
@@ -65,19 +67,50 @@ class SqlRepository:
         with self._translate():
             migrations.upgrade(self.engine)
 
+    def atomic(self, *, eager: bool = False) -> AbstractContextManager[None]:
+        """This thread's writes inside the block commit together or not at all (``units``)."""
+        return unit_of_work(self.engine, self._translate, eager=eager)
+
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        """Reads are single statements (consistent by themselves): no BEGIN needed."""
+        """Reads are single statements (consistent by themselves): no BEGIN needed.
+        Inside a unit that has written, they read through it (and see its writes)."""
+        unit = current_unit(self.engine)
+        if unit is not None and unit.conn is not None:
+            with self._translate():
+                yield unit.conn
+            return
         with self._translate(), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        unit = current_unit(self.engine)
+        if unit is not None:  # join the unit; a failing write undoes only itself (savepoint)
+            with self._translate():
+                conn = unit.connection()
+                with conn.begin_nested():
+                    yield conn
+            return
         with self._translate(), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
+
+    # -- idempotency keys (inside a unit: see idempotency.py) ---------------------
+
+    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str, *,
+                          now: datetime, ttl: timedelta, lease: timedelta) -> IdempotencyRecord | None:
+        if current_unit(self.engine) is None:
+            raise RuntimeError("claim_idempotency needs atomic(): the claim must commit with the write")
+        with self._write() as conn:
+            return idem.claim(conn, self._insert, user_id, key, endpoint, fingerprint,
+                              now=now, ttl=ttl, lease=lease)
+
+    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
+        with self._write() as conn:
+            idem.complete(conn, user_id, key, status_code, body)
 
     @contextmanager
     def _translate(self) -> Iterator[None]:

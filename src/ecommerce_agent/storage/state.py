@@ -1,4 +1,5 @@
-"""Shared state of the API workers: revoked tokens, login failures, idempotency.
+"""Shared state of the API workers: revoked tokens, login failures, active users.
+(Idempotency keys live with the data they guard: ``idempotency.py``.)
 
 Several workers (and hosts) must agree on it, so it lives in the database by
 default (``SqlState``) or in Redis when ``REDIS_URL`` is set (``RedisState``).
@@ -8,25 +9,19 @@ enough there (``MemoryState``).
 
 from __future__ import annotations
 
-import json
+import functools
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import StorageUnavailableError
-from .schema import idempotency_keys, login_failures, revoked_tokens, user_activity
+from .schema import login_failures, revoked_tokens, user_activity
 
-
-@dataclass(frozen=True, slots=True)
-class IdempotencyRecord:
-    endpoint: str
-    fingerprint: str
-    status_code: int | None  # None: the first request is still running
-    body: str | None
+T = TypeVar("T")
 
 
 class SharedState(Protocol):
@@ -39,17 +34,22 @@ class SharedState(Protocol):
     def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
         """(failures inside the window, the oldest of them)."""
     def clear_failures(self, key: str) -> None: ...
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        """Claim ``key`` for a new request: None when claimed (go ahead), otherwise
-        the record of the earlier request with that key."""
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None: ...
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        """Forget a claim whose request failed, so a retry can run."""
     def touch_user(self, user_id: str, now: datetime) -> None:
         """Record that ``user_id`` was active at ``now``."""
     def active_users(self, now: datetime, window: timedelta) -> int:
         """Distinct users active within ``window`` before ``now``."""
+
+
+def _translated(method: Callable[..., T]) -> Callable[..., T]:
+    """A database that is down is a ``StorageUnavailableError`` (503 + Retry-After), not a 500."""
+    @functools.wraps(method)
+    def call(self: SqlState, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sa.exc.DBAPIError as exc:
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            raise StorageUnavailableError(f"공유 상태 데이터베이스를 사용할 수 없습니다({self.backend}): {first}") from None
+    return call
 
 
 class SqlState:
@@ -68,10 +68,12 @@ class SqlState:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         return conn
 
+    @_translated
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
+    @_translated
     def revoke(self, jti: str, expires_at: datetime) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(self._insert(revoked_tokens).values(jti=jti, expires_at=expires_at)
@@ -80,17 +82,20 @@ class SqlState:
             conn.execute(revoked_tokens.delete().where(revoked_tokens.c.expires_at < expires_at
                                                        - timedelta(days=30)))
 
+    @_translated
     def is_revoked(self, jti: str) -> bool:
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
             return conn.execute(sa.select(revoked_tokens.c.jti).where(
                 revoked_tokens.c.jti == jti)).first() is not None
 
+    @_translated
     def record_failure(self, key: str, now: datetime, window: timedelta) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(login_failures.delete().where(login_failures.c.failed_at < now - window))
             conn.execute(login_failures.insert().values(key=key, failed_at=now))
 
+    @_translated
     def failures(self, key: str, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
@@ -99,43 +104,19 @@ class SqlState:
                 .where(login_failures.c.key == key, login_failures.c.failed_at >= now - window)).one()
         return count, oldest
 
+    @_translated
     def clear_failures(self, key: str) -> None:
         with self._begin() as conn, conn.begin():
             conn.execute(login_failures.delete().where(login_failures.c.key == key))
 
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        table = idempotency_keys
-        with self._begin() as conn, conn.begin():
-            conn.execute(table.delete().where(table.c.created_at < now - ttl))
-            claimed = conn.execute(self._insert(table).values(
-                user_id=user_id, key=key, endpoint=endpoint, fingerprint=fingerprint,
-                created_at=now).on_conflict_do_nothing().returning(table.c.key)).first()
-            if claimed is not None:  # (rowcount is not reliable for ON CONFLICT on every driver)
-                return None
-            row = conn.execute(sa.select(table).where(table.c.user_id == user_id,
-                                                      table.c.key == key)).mappings().one()
-        return IdempotencyRecord(row["endpoint"], row["fingerprint"], row["status_code"], row["body"])
-
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
-        table = idempotency_keys
-        with self._begin() as conn, conn.begin():
-            conn.execute(table.update().where(table.c.user_id == user_id, table.c.key == key)
-                         .values(status_code=status_code, body=body))
-
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        table = idempotency_keys
-        with self._begin() as conn, conn.begin():
-            conn.execute(table.delete().where(table.c.user_id == user_id, table.c.key == key,
-                                              table.c.status_code.is_(None)))
-
-
+    @_translated
     def touch_user(self, user_id: str, now: datetime) -> None:
         stmt = self._insert(user_activity).values(user_id=user_id, seen_at=now)
         with self._begin() as conn, conn.begin():
             conn.execute(stmt.on_conflict_do_update(index_elements=[user_activity.c.user_id],
                                                     set_={"seen_at": now}))
 
+    @_translated
     def active_users(self, now: datetime, window: timedelta) -> int:
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin=None)
@@ -191,29 +172,6 @@ class RedisState:
     def clear_failures(self, key: str) -> None:
         self._call(self.client.delete, f"{self.prefix}failures:{key}")
 
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        name = f"{self.prefix}idem:{user_id}:{key}"
-        claim = json.dumps({"endpoint": endpoint, "fingerprint": fingerprint})
-        if self._call(self.client.set, name, claim, ex=int(ttl.total_seconds()), nx=True):
-            return None
-        stored = json.loads(self._call(self.client.get, name) or "{}")
-        return IdempotencyRecord(stored.get("endpoint", ""), stored.get("fingerprint", ""),
-                                 stored.get("status_code"), stored.get("body"))
-
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
-        name = f"{self.prefix}idem:{user_id}:{key}"
-        stored = json.loads(self._call(self.client.get, name) or "{}")
-        stored.update(status_code=status_code, body=body)
-        self._call(self.client.set, name, json.dumps(stored), keepttl=True)
-
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        name = f"{self.prefix}idem:{user_id}:{key}"
-        stored = json.loads(self._call(self.client.get, name) or "{}")
-        if stored and stored.get("status_code") is None:
-            self._call(self.client.delete, name)
-
-
     def touch_user(self, user_id: str, now: datetime) -> None:
         name = f"{self.prefix}active"
         pipe = self.client.pipeline()
@@ -235,7 +193,6 @@ class MemoryState:
         self._lock = threading.Lock()
         self._revoked: dict[str, datetime] = {}
         self._failures: dict[str, list[datetime]] = {}
-        self._idem: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: dict[str, datetime] = {}
 
     def ping(self) -> None:
@@ -262,27 +219,6 @@ class MemoryState:
     def clear_failures(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
-
-    def claim_idempotency(self, user_id: str, key: str, endpoint: str, fingerprint: str,
-                          now: datetime, ttl: timedelta) -> IdempotencyRecord | None:
-        with self._lock:
-            stored = self._idem.get((user_id, key))
-            if stored is None or stored["created_at"] < now - ttl:
-                self._idem[(user_id, key)] = {"endpoint": endpoint, "fingerprint": fingerprint,
-                                              "status_code": None, "body": None, "created_at": now}
-                return None
-        return IdempotencyRecord(stored["endpoint"], stored["fingerprint"], stored["status_code"],
-                                 stored["body"])
-
-    def complete_idempotency(self, user_id: str, key: str, status_code: int, body: str) -> None:
-        with self._lock:
-            self._idem[(user_id, key)].update(status_code=status_code, body=body)
-
-    def release_idempotency(self, user_id: str, key: str) -> None:
-        with self._lock:
-            stored = self._idem.get((user_id, key))
-            if stored is not None and stored["status_code"] is None:
-                del self._idem[(user_id, key)]
 
     def touch_user(self, user_id: str, now: datetime) -> None:
         with self._lock:
