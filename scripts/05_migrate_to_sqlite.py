@@ -6,10 +6,10 @@ data/ecommerce.db), --dry-run. Idempotent; validates everything before writing.
 """
 
 import sys
-from pathlib import Path
 
-# Run from a checkout without activating the venv's package path.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from _bootstrap import enter_project  # scripts/ is on the path: it holds this file
+
+enter_project(__file__)  # plain `python`: re-run under the checkout's .venv
 
 from ecommerce_agent.cli import main  # noqa: E402
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,20 @@ from ecommerce_agent.storage.sql import SqlRepository
 from tests.support.factories import product_row, user
 from tests.support.services import require_postgres
 
-pytest_plugins = ["tests.support.app"]  # the seeded-app fixtures: template_db, settings, client
+pytest_plugins = ["tests.support.app",    # the seeded-app fixtures: template_db, settings, client
+                  "tests.support.guard"]  # a session that touches log/, data/ or backups/ fails
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cwd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session and module fixtures run before the per-test chdir below: an app they
+    start would write its log (log/app.log, relative) into the checkout."""
+    previous = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 @pytest.fixture(autouse=True)

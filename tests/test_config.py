@@ -78,6 +78,13 @@ def test_invalid_settings_name_the_key_and_allowed_values(tmp_path: Path, env: d
         assert phrase in message
 
 
+def test_allowed_values_read_as_one_korean_list() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, env={"STORAGE_BACKEND": "mysql"})
+    assert caught.value.message.endswith("허용값: 'sqlite', 'csv', 'postgres'")
+    assert " or " not in caught.value.message
+
+
 def test_missing_explicit_config_file() -> None:
     with pytest.raises(ConfigError, match="없습니다"):
         load_settings(env={"ECOMMERCE_CONFIG": "/nonexistent/app.yaml"})

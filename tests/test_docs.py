@@ -39,3 +39,23 @@ def test_the_guides_paths_and_commands_exist() -> None:
     for path in ("api.py", "backup.sh", "scripts/05_migrate_to_sqlite.py", "configs/app.yaml",
                  "docs/troubleshooting.md", "gunicorn.conf.py"):
         assert (ROOT / path).exists(), path
+
+
+def _commands(text: str) -> list[str]:
+    """Lines an operator copies: code block lines and table rows."""
+    found, in_block = [], False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_block = not in_block
+        elif in_block or line.startswith("|"):
+            found.append(line)
+    return found
+
+
+def test_one_compose_spelling_and_no_upgrade_of_a_pinned_file() -> None:
+    troubleshooting = (ROOT / "docs" / "troubleshooting.md").read_text(encoding="utf-8")
+    for name, text in (("README.md", README), ("operations.md", OPERATIONS),
+                       ("troubleshooting.md", troubleshooting)):
+        lines = _commands(text)
+        assert not [line for line in lines if "docker-compose " in line], name  # `docker compose` (v2)
+        assert not [line for line in lines if "pip install -U -r requirements.txt" in line], name

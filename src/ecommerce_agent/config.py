@@ -9,6 +9,7 @@ the allowed values (``ConfigError``); nobody sees a traceback.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -153,6 +154,12 @@ class OpenAICompatSection(_Section):
         default_factory=list, description="API keys for /v1/* (each bound to an account); a JWT also works.")
 
 
+class BackupSection(_Section):
+    directory: Path = Field(Path("backups"), description="Where `ecommerce-agent backup` (./backup.sh) writes.")
+    keep_days: int = Field(14, ge=1, le=3650,
+                           description="Backups older than this many days are deleted after each backup.")
+
+
 class RedisSection(_Section):
     url: str | None = Field(None, description="Redis URL for shared auth state (env REDIS_URL); "
                                               "unset: the database holds it.")
@@ -216,6 +223,7 @@ class Settings(_Section):
     api: ApiSection = ApiSection()
     redis: RedisSection = RedisSection()
     rate_limits: RateLimitSection = RateLimitSection()
+    backup: BackupSection = BackupSection()
     agent: AgentSection = AgentSection()
     openai_compat: OpenAICompatSection = OpenAICompatSection()
     search: SearchSection = SearchSection()
@@ -231,10 +239,12 @@ ENV_OVERRIDES: dict[str, str] = {
     "APP_PORT": "app.port",
     "APP_WORKERS": "app.workers",
     "LOG_LEVEL": "logging.level",
+    "LOG_FILE": "logging.file",
     "STORAGE_BACKEND": "storage.backend",
     "SQLITE_DATABASE": "storage.sqlite.database",
     "CSV_DIRECTORY": "storage.csv.directory",
     "REDIS_URL": "redis.url",
+    "BACKUP_KEEP_DAYS": "backup.keep_days",
     "JWT_SECRET_KEY": "secrets.jwt_secret_key",
     "OPENAI_API_KEY": "secrets.openai_api_key",
 }
@@ -328,7 +338,9 @@ def describe_error(exc: ValidationError, source: str, origin: Mapping[str, str] 
     given = "***" if key.startswith(secret) else err.get("input")  # never echo a secret
     kind = err["type"]
     if kind == "literal_error":
-        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {err.get('ctx', {}).get('expected', '')}"
+        # pydantic writes "'a', 'b' or 'c'": the operator reads one Korean list instead
+        expected = re.sub(r"' or '", "', '", str(err.get("ctx", {}).get("expected", "")))
+        detail = f"'{given}'은(는) 허용되지 않습니다. 허용값: {expected}"
     elif kind == "extra_forbidden":
         detail = "알 수 없는 키입니다 (오타인지 확인하세요)"
     elif kind.startswith(("int_", "float_", "bool_")) and kind.endswith(("parsing", "type")):

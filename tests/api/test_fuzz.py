@@ -26,7 +26,8 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (40 if os.environ.get("RE
 _DIR = Path(tempfile.mkdtemp(prefix="ecommerce-fuzz-"))
 (_DIR / "app.yaml").write_text("{}\n", encoding="utf-8")  # never the developer's configs/app.yaml
 _SETTINGS = load_settings(_DIR / "app.yaml", env={
-    "SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR), "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40})
+    "SQLITE_DATABASE": str(_DIR / "shop.db"), "CSV_DIRECTORY": str(_DIR), "JWT_SECRET_KEY": "fuzz-secret-" + "f" * 40,
+    "LOG_FILE": str(_DIR / "app.log")})  # loading the schema starts the app: never the checkout's log/
 APP = create_app(_SETTINGS.model_copy(update={
     "search": _SETTINGS.search.model_copy(update={"index_dir": _DIR / "index"}),
     "nlu": _SETTINGS.nlu.model_copy(update={"model_dir": ROOT / "data" / "nlu" / "model"})}))

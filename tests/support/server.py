@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +27,13 @@ def free_port() -> int:
 @contextmanager
 def live_server(command: list[str], env: dict[str, str], *, deadline: float = 180) -> Iterator[str]:
     """Run ``command`` (with {port} filled in) from the repository root; yield the base
-    URL once /healthz answers. The server is stopped afterwards, whatever happens."""
+    URL once /healthz answers. The server is stopped afterwards, whatever happens.
+    It runs from the checkout (gunicorn.conf.py, configs/) but writes nothing there:
+    its log goes to a temporary file and it gets a JWT secret unless ``env`` sets one."""
     port = free_port()
-    full_env = {**os.environ, **env}
+    scratch = Path(tempfile.mkdtemp(prefix="live-server-"))
+    full_env = {**os.environ, "LOG_FILE": str(scratch / "app.log"),
+                "JWT_SECRET_KEY": "live-server-secret-" + "s" * 32, **env}
     proc = subprocess.Popen([c.format(port=port) for c in command], cwd=ROOT, env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -51,6 +57,7 @@ def live_server(command: list[str], env: dict[str, str], *, deadline: float = 18
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def gunicorn(*args: str) -> list[str]:

@@ -10,9 +10,7 @@ environment's settings.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -38,13 +36,14 @@ from ..storage.state import MemoryState, RedisState, SharedState, SqlState
 from ..observability import metrics
 from ..observability.logging import configure as configure_logging, set_redactor
 from ..observability.requests import RequestContext
-from . import problems
+from . import docs_pages, problems
 from .activity import ActivityTracker
 from .apikeys import ApiKeys
+from .emptiness import DataCheck
+from .index_reload import FollowIndexGeneration, IndexFollower, reload_on_sighup
 from .masking import mask_pii
 from .middleware import BodyLimit, Timeout, ValidUnicode
 from .routes import auth, chat, console, health, live, openai_compat, orders, search, tickets, web
-from .schemas import PROBLEM_RESPONSES
 from .startup import check_settings
 from .throttle import open_throttle
 from .tokens import TokenService
@@ -97,23 +96,6 @@ def _encoder(name: str, threads: int, cache_size: int) -> Encoder | None:
     return load_encoder(name, threads=threads, cache_size=cache_size)
 
 
-def _reload_on_sighup(store: IndexStore) -> None:
-    """`kill -HUP <pid>` reloads a rebuilt index in this process (each worker)."""
-    def handler(signum: int, frame: object) -> None:
-        threading.Thread(target=_safe_reload, args=(store,), daemon=True).start()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGHUP, handler)
-
-
-def _safe_reload(store: IndexStore) -> None:
-    try:
-        changed = store.reload_if_changed() if store.loaded else (store.load() or True)
-        log.info("search index reload", extra={"event": "index_reload", "changed": bool(changed)})
-    except AppError as exc:
-        log.error("search index reload failed: %s", exc.message, extra={"event": "index_reload_failed"})
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     secret, llm_config = check_settings(settings)
@@ -149,9 +131,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.search = _open_search(settings)
             app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
-            app.state.health_checks = {"index": app.state.search.health, **agent_checks}
-            app.state.required_components = ("index", "agent")
-            _reload_on_sighup(app.state.search)
+            app.state.data_check = DataCheck(repo)
+            app.state.index_follower = IndexFollower(app.state.search)
+            app.state.health_checks = {"data": app.state.data_check, "index": app.state.index_follower.health,
+                                       **agent_checks}
+            app.state.required_components = ("data", "index", "agent")
+            reload_on_sighup(app.state.index_follower)
             metrics.app_info.labels(__version__, settings.app.env, settings.storage.backend).set(1)
             app.state.tokens = TokenService(
                 secret, shared, access_ttl=timedelta(minutes=settings.auth.access_token_minutes),
@@ -163,13 +148,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 in_use.release()
 
     app = FastAPI(title="Ecommerce Agent", version=__version__, lifespan=lifespan,
-                  responses=PROBLEM_RESPONSES,
+                  docs_url=None, redoc_url=None,  # docs_pages serves them without a CDN
                   description="한국어 쇼핑몰 고객상담 에이전트 API. 오류는 RFC 9457 problem+json으로 응답합니다.")
     problems.install(app)
+    docs_pages.install(app)
     for router in (health.router, auth.router, orders.router, tickets.router, search.router, chat.router,
                    live.router, console.router, web.router, openai_compat.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("ecommerce_agent", "web")]), name="static")
+    app.add_middleware(FollowIndexGeneration)  # inside the timeout: a slow reload counts as the request's
     app.add_middleware(ValidUnicode)  # inside BodyLimit: reads only bodies already within the cap
     app.add_middleware(Timeout, seconds=settings.api.request_timeout_seconds)
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)

@@ -14,7 +14,7 @@ from ..security import hash_password
 from ..storage import open_repository
 from ..storage.csvfiles import table_path
 from ..storage.schema import DATA_TABLES
-from ..storage.transfer import export_csv, migrate_csv
+from ..storage.transfer import export_csv, migrate_csv, migrate_csv_into
 from .output import bar, table
 
 
@@ -34,7 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--dry-run", action="store_true", help="지울 행 수만 보여 주고 아무것도 지우지 않음")
     p.set_defaults(handler=purge_demo_accounts)
 
-    p = commands.add_parser("migrate", help="CSV → SQLite 마이그레이션 (scripts/05_migrate_to_sqlite.py)")
+    p = commands.add_parser("migrate", help="CSV → SQLite 마이그레이션 (scripts/05_migrate_to_sqlite.py). "
+                            "PostgreSQL 백엔드에서 --db-path 없이 실행하면 CSV → PostgreSQL")
     add_migrate_arguments(p)
     p.set_defaults(handler=migrate)
 
@@ -137,10 +138,18 @@ def _reset(settings: Settings) -> None:
 
 def migrate(args: argparse.Namespace, settings: Settings) -> int:
     csv_dir = args.csv_dir or settings.storage.csv.directory
-    db_path = args.db_path or settings.storage.sqlite.database
     dry_run = args.dry_run
-    reports = migrate_csv(csv_dir, db_path, timeout=settings.storage.sqlite.timeout,
-                          dry_run=dry_run, progress=bar)
+    if settings.storage.backend == "postgres" and args.db_path is None:
+        repo = open_repository(settings)
+        db_path: object = repo.describe  # type: ignore[attr-defined]
+        try:
+            reports = migrate_csv_into(csv_dir, repo, dry_run=dry_run, progress=bar)  # type: ignore[arg-type]
+        finally:
+            repo.close()
+    else:
+        db_path = args.db_path or settings.storage.sqlite.database
+        reports = migrate_csv(csv_dir, db_path, timeout=settings.storage.sqlite.timeout,
+                              dry_run=dry_run, progress=bar)
     rows = [(r.table, r.csv_rows, r.inserted, r.existing, r.total) for r in reports]
     header = ("테이블", "CSV 행", "추가 예정" if dry_run else "추가", "기존(건너뜀)", "DB 합계")
     print(table(rows, header))

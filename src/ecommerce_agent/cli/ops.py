@@ -10,20 +10,18 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..storage.backup import backup_sqlite, prune, restore_sqlite, stamp, tar_files
+from ..storage.backup import backup_sqlite, prune, restore_sqlite, stamp, tar_files, unused
 from .output import table
-
-INDEX_DIR = Path("data/processed")
-
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser("backup", help="SQLite 온라인 백업(무결성 검사) + CSV·인덱스 압축, 보존 기간 정리")
-    p.add_argument("--dir", type=Path, default=Path("backups"), help="백업 디렉터리 (기본 backups/)")
-    p.add_argument("--keep-days", type=int, default=14, help="이보다 오래된 백업 삭제 (기본 14일)")
+    p.add_argument("--dir", type=Path, help="백업 디렉터리 (기본: backup.directory = backups/)")
+    p.add_argument("--keep-days", type=_days, help="이보다 오래된 백업 삭제 (기본: backup.keep_days = 14일, "
+                   "환경변수 BACKUP_KEEP_DAYS)")
     p.set_defaults(handler=backup)
 
     p = commands.add_parser("restore", help="SQLite 백업을 검사 후 복원 (서비스 중지 상태에서)")
-    p.add_argument("backup", type=Path, help="복원할 백업 파일 (예: backups/ecommerce.db.20261126)")
+    p.add_argument("backup", type=Path, help="복원할 백업 파일 (예: backups/ecommerce.db.20261126-031500)")
     p.add_argument("--db-path", type=Path, help="복원 위치 (기본: storage.sqlite.database)")
     p.set_defaults(handler=restore)
 
@@ -33,31 +31,40 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=sync_requirements)
 
 
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"정수가 아닙니다: {text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"1 이상이어야 합니다: {text}")
+    return value
+
+
 def backup(args: argparse.Namespace, settings: Settings) -> int:
     if settings.storage.backend == "postgres":
         raise ConfigError("PostgreSQL 백엔드는 pg_dump로 백업하세요 (docs/operations.md의 백업 절 참고).")
-    target: Path = args.dir
+    target: Path = args.dir or settings.backup.directory
+    keep_days: int = args.keep_days or settings.backup.keep_days
     target.mkdir(parents=True, exist_ok=True)
-    now = datetime.now()
-    day = stamp(now)
+    run = stamp(datetime.now())  # every run gets its own names: nothing earlier is overwritten
     made = []
     if settings.storage.backend == "sqlite":
-        name = f"ecommerce.db.{day}"
-        path = target / name if not (target / name).exists() else target / f"{name}-{now:%H%M%S}"
-        made.append(backup_sqlite(settings.storage.sqlite.database, path))
+        made.append(backup_sqlite(settings.storage.sqlite.database, unused(target / f"ecommerce.db.{run}")))
     csv_dir = settings.storage.csv.directory
+    index_dir = settings.search.index_dir
     for kind, files, root, name in (
         ("csv", sorted(csv_dir.glob("*.csv")), csv_dir.parent if csv_dir.parent != csv_dir else csv_dir,
-         f"csv_data.{day}.tar.gz"),
-        ("index", sorted(p for p in INDEX_DIR.rglob("*") if p.is_file()), INDEX_DIR.parent,
-         f"index.{day}.tar.gz"),
+         f"csv_data.{run}.tar.gz"),
+        ("index", sorted(p for p in index_dir.rglob("*") if p.is_file()),
+         index_dir.parent, f"index.{run}.tar.gz"),
     ):
-        item = tar_files(files, target / name, kind=kind, root=root)
+        item = tar_files(files, unused(target / name), kind=kind, root=root)
         if item is not None:
             made.append(item)
-    removed = prune(target, args.keep_days)
+    removed = prune(target, keep_days)
     print(table([(b.kind, str(b.path), b.size) for b in made], ("종류", "파일", "바이트")))
-    print(f"백업 완료: {len(made)}개 파일, 무결성 검사 통과. 보존 기간({args.keep_days}일)이 지난 백업 {len(removed)}개 삭제.")
+    print(f"백업 완료: {len(made)}개 파일, 무결성 검사 통과. 보존 기간({keep_days}일)이 지난 백업 {len(removed)}개 삭제.")
     return 0
 
 

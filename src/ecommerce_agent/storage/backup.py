@@ -129,7 +129,18 @@ def _ensure_unused(db_path: Path) -> None:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y%m%d")
+    """Per run, to the second: a second backup the same day keeps the first."""
+    return moment.strftime("%Y%m%d-%H%M%S")
+
+
+def unused(path: Path) -> Path:
+    """``path``, or ``path`` with ``-2``, ``-3``… when a run in the same second made it."""
+    candidate, n = path, 1
+    while candidate.exists() or candidate.with_name(candidate.name + ".partial").exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}") if not path.name.endswith(".tar.gz") \
+            else path.with_name(path.name.removesuffix(".tar.gz") + f"-{n}.tar.gz")
+    return candidate
 
 
 def _fsync(path: Path) -> None:

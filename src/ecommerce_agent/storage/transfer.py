@@ -95,6 +95,15 @@ def migrate_csv(csv_dir: Path, db_path: Path, *, timeout: float = 30, dry_run: b
         repo.close()
 
 
+def migrate_csv_into(csv_dir: Path, repo: SqlRepository, *, dry_run: bool = False,
+                     progress: ProgressBar = no_progress) -> list[TableReport]:
+    """The same migration into an open SQL repository (PostgreSQL: load a shop
+    exported from SQLite or kept as CSV)."""
+    with progress("CSV 검증", None) as update:
+        keys = validate_csv_dir(csv_dir, update)
+    return _migrate(csv_dir, keys, repo, dry_run=dry_run, progress=progress)
+
+
 def _migrate(csv_dir: Path, keys: dict[str, set[tuple[object, ...]]], repo: SqlRepository | None,
              *, dry_run: bool, progress: ProgressBar) -> list[TableReport]:
     zeros = {t.name: 0 for t in DATA_TABLES}
@@ -117,7 +126,7 @@ def _migrate(csv_dir: Path, keys: dict[str, set[tuple[object, ...]]], repo: SqlR
 
     tables = [(t.name, (row for _, row in read_table(table_path(csv_dir, t.name), t.name)))
               for t in DATA_TABLES if table_path(csv_dir, t.name).exists()]
-    with progress("SQLite 적재", sum(len(k) for k in keys.values())) as update:
+    with progress(f"{'PostgreSQL' if repo.backend == 'postgres' else 'SQLite'} 적재", sum(len(k) for k in keys.values())) as update:
         inserted = repo.load_tables(tables, skip_existing=True, progress=update, verify=verify)
     after = repo.counts()
     return [TableReport(t.name, len(keys[t.name]), inserted.get(t.name, 0), existing[t.name],

@@ -55,7 +55,10 @@ def login(body: LoginIn, request: Request, repo: RepoDep, tokens: TokensDep, thr
     user = repo.get_user_by_email(email)
     if not verify_password(body.password, user.password_hash if user else _DUMMY_HASH) or user is None:
         throttle.login_failed(email, client)
-        raise AuthError("이메일 또는 비밀번호가 올바르지 않습니다.", code="invalid_credentials")
+        settings = request.app.state.settings
+        hint = request.app.state.data_check.hint() if settings.app.env == "development" else None
+        raise AuthError("이메일 또는 비밀번호가 올바르지 않습니다." + (f" (개발 환경 안내: {hint})" if hint else ""),
+                        code="invalid_credentials")
     throttle.login_succeeded(email, client)
     pair = tokens.issue(user.user_id)
     return TokenOut(access_token=pair.access_token, refresh_token=pair.refresh_token,

@@ -99,7 +99,7 @@ def search_products(request: Request, q: Q, settings: SettingsDep, throttle: Thr
 
 @router.post("/admin/reload-index", response_model=ReloadOut)
 def reload_index(request: Request, staff: StaffUser) -> ReloadOut:
-    """Staff only: load the index that `build-index` wrote (same as SIGHUP)."""
-    store = request.app.state.search
-    changed = store.reload_if_changed() if store.loaded else (store.load() or True)
-    return ReloadOut(reloaded=bool(changed), index=store.health())
+    """Staff only: load the index that `build-index` wrote, in every worker (same as SIGHUP)."""
+    follower = request.app.state.index_follower
+    changed = follower.reload_all()
+    return ReloadOut(reloaded=bool(changed), index=follower.health())
