@@ -121,6 +121,10 @@ def test_chat_past_the_limit_is_429_and_stores_nothing(settings: Settings) -> No
                          json={"model": "ecommerce-agent", "messages": [{"role": "user", "content": "안녕하세요"}]})
         assert_problem(v1, 429)
         assert v1.json()["error"]["type"] == "rate_limit_error" and "retry-after" in v1.headers
+        # ... and the web chat's streamed turns and its 예/아니요 buttons
+        assert_problem(client.post("/chat/stream", json={"message": "안녕하세요"}, headers=headers), 429)
+        click = client.post("/conversations/CNV-X/actions/ACT-1/confirm", headers=headers)
+        assert_problem(click, 429)
         # Another shopper is not affected.
         other = login(client, "demo2@example.com")
         assert client.post("/chat", json={"message": "안녕하세요"}, headers=other).status_code == 200

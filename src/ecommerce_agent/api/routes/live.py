@@ -26,12 +26,12 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 
 from ...domain.clock import utcnow
 from ...errors import AppError, ConflictError, ForbiddenError
-from ..deps import AgentDep, ConsoleDep, CurrentUser, RepoDep
+from ..deps import AgentDep, ConsoleDep, CurrentUser, RepoDep, ThrottleDep
 from ..problems import problem, problem_for
 from ..roles import Permission
 from ..schemas import AssigneeOut, ChatIn, ChatOut, MessageOut
 from ..idempotency import run_once
-from .chat import ConversationId, answer, answer_now, readable_conversation
+from .chat import THROTTLED, ConversationId, answer, answer_now, count_turn, readable_conversation
 
 router = APIRouter(tags=["chat"])
 SSE = {200: {"description": "text/event-stream (SSE)", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
@@ -41,13 +41,15 @@ _PIECE = re.compile(r"\S+\s*|\s+")
 ANSWERS = {"confirm": "네", "decline": "아니요"}
 
 
-@router.post("/chat/stream", responses=SSE, summary="답변을 SSE로 받기")
-async def chat_stream(body: ChatIn, user: CurrentUser, agent: AgentDep, console: ConsoleDep) -> EventSourceResponse:
+@router.post("/chat/stream", responses={**SSE, **THROTTLED}, summary="답변을 SSE로 받기")
+async def chat_stream(body: ChatIn, request: Request, user: CurrentUser, agent: AgentDep, console: ConsoleDep,
+                      throttle: ThrottleDep) -> EventSourceResponse:
     """`/chat`과 같은 한 턴을 SSE로 돌려줍니다: 답변이 몇 단어씩 `delta` 이벤트(`{"text": …}`)로 오고,
     마지막에 `turn` 이벤트로 `/chat`과 같은 응답 본문 전체(카드, 인용, pending_action 포함)가 옵니다.
     오류는 스트림을 열기 전에 문제 상세(4xx/5xx)로 응답합니다."""
     if body.user_id is not None and body.user_id != user.user_id:
         raise ForbiddenError("다른 사용자로 대화할 수 없습니다. user_id를 빼거나 로그인한 계정의 id를 쓰세요.")
+    count_turn(throttle, request, user)  # the same limits as /chat
     result = await answer(agent, user, body.session_id, body.message, console=console)
     return EventSourceResponse(_typed(result), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -69,11 +71,12 @@ def _event(name: str, data: Any, event_id: int | None = None) -> bytes:
 async def answer_action(conversation_id: ConversationId,
                         action_id: Annotated[str, Path(min_length=1, max_length=40, description="pending_action.id")],
                         answer_kind: Literal["confirm", "decline"], request: Request, user: CurrentUser,
-                        agent: AgentDep, console: ConsoleDep) -> JSONResponse:
+                        agent: AgentDep, console: ConsoleDep, throttle: ThrottleDep) -> JSONResponse:
     """`pending_action.id`로 그 요청 하나에만 예(`confirm`)/아니요(`decline`)를 답합니다. 그 요청이 더 이상
     기다리는 요청이 아니면(이미 처리됨, 다른 요청으로 바뀜) 409 `action_not_pending`이고 아무것도 바뀌지
     않습니다. 같은 버튼을 두 번 눌러도 한 번만 처리되고, 두 번째 요청은 첫 응답을 그대로 돌려받습니다
     (처리 중이면 409 `idempotency_in_progress`)."""
+    count_turn(throttle, request, user)  # a click is a chat turn: the same limits
     key = f"pending-action:{conversation_id}:{action_id}"
     endpoint = f"POST /conversations/{{id}}/actions/{{action_id}}/{answer_kind}"
     fingerprint = hashlib.sha256(f"{endpoint}\n{answer_kind}".encode()).hexdigest()
