@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ecommerce_agent.api.masking import mask_pii
@@ -61,6 +61,7 @@ def test_landlines_written_as_phone_numbers_are_masked(area: str, first: int, mi
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789", min_size=16, max_size=16).filter(lambda d: d[0] in "3456789"),
        st.sampled_from(["-", " "]), st.sampled_from(["{}", "카드 {} 로 결제했어요", "결제한 카드는 {}", "{} 카드"]))
+@example("8381050702493642", "-", "{}")  # found in CI: a 0507 group read as a phone number inside the card
 def test_card_shaped_numbers_are_masked_whatever_their_checksum(digits: str, sep: str, frame: str) -> None:
     value = sep.join(digits[i:i + 4] for i in range(0, 16, 4))
     text = frame.format(value)

@@ -357,7 +357,12 @@ def _overlaps(span: PiiSpan, shields: list[tuple[int, int]]) -> bool:
 
 
 def _resolve(spans: list[PiiSpan]) -> tuple[PiiSpan, ...]:
-    """Where candidates overlap, the most confident (then the longest) wins."""
+    """Where candidates overlap, the most confident (then the longest) wins — except that a
+    number inside a longer number is part of it ("8381-0507-0249-3642" is one card-shaped
+    number, not a card prefix and a 0507 phone number)."""
+    spans = [s for s in spans if not (s.type in _DIGIT_TYPES and any(
+        o is not s and o.type in _DIGIT_TYPES and o.start <= s.start and s.end <= o.end and
+        o.end - o.start > s.end - s.start for o in spans))]
     chosen: list[PiiSpan] = []
     for span in sorted(spans, key=lambda s: (-s.confidence, s.start - s.end, s.start)):
         if all(span.end <= c.start or c.end <= span.start for c in chosen):
