@@ -42,7 +42,8 @@ def drill_config(tmp: Path, index_dir: Path, *, database: Path | None = None, po
         "app": {"env": "development"},
         "storage": storage,
         "logging": {"level": "WARNING", "file": str(tmp / "log" / "app.log")},
-        "auth": {"dev_secret_file": str(tmp / ".jwt-secret")},
+        # the lockout itself (5 failures) is what the drills count across processes, not the delay before it
+        "auth": {"dev_secret_file": str(tmp / ".jwt-secret"), "login_delay_seconds": 0},
         "redis": {"url": redis_url},
         "search": {"index_dir": str(index_dir), "policies_dir": str(ROOT / "data" / "policies")},
         "nlu": {"model_dir": str(ROOT / "data" / "nlu" / "model")},
