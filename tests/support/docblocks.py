@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx2
 
-from tests.support.server import free_port
+from tests.support.server import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ("README.md", "docs/operations.md", "docs/troubleshooting.md")
@@ -165,18 +165,7 @@ class Serving:
         return f"http://127.0.0.1:{self.port}"
 
     def wait_ready(self, deadline: float = 240) -> None:
-        until = time.monotonic() + deadline
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the server exited ({self.proc.returncode}):\n{self.log_tail()}")
-            try:
-                if httpx2.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx2.TransportError:
-                pass
-            if time.monotonic() > until:
-                raise AssertionError(f"no answer on {self.base}/healthz:\n{self.log_tail()}")
-            time.sleep(0.2)  # readiness polling, bounded by the deadline above
+        wait_healthy(self.proc, self.base, deadline, self.log_tail)
 
     def log_tail(self) -> str:
         return "\n".join(self.output.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])

@@ -27,7 +27,7 @@ from typing import Any
 import httpx2
 
 from ecommerce_agent.storage.base import Repository
-from tests.support.server import ROOT, free_port
+from tests.support.server import ROOT, free_port, wait_healthy
 
 SECRET = "drill-secret-" + "d" * 40
 PASSWORD = "demo1234!"
@@ -97,19 +97,12 @@ def start_server(kind: str, config: Path, *, workers: int = 2, port: int | None 
         proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT,
                                 text=True, start_new_session=True)
     server = Server(proc, f"http://127.0.0.1:{port}", output)
-    until = time.monotonic() + deadline
-    while True:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited early:\n{output.read_text(encoding='utf-8')[-3000:]}")
-        try:
-            if httpx2.get(f"{server.base}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx2.TransportError:
-            pass
-        if time.monotonic() > until:
-            server.stop()
-            raise AssertionError("server did not become ready in time")
-        time.sleep(0.1)  # readiness polling, bounded by the deadline above
+    try:
+        wait_healthy(proc, server.base, deadline, lambda: output.read_text(encoding="utf-8")[-3000:])
+    except AssertionError:
+        server.stop()
+        raise
+    return server
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +22,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, deadline: float, log: Callable[[], str]) -> None:
+    """Poll ``base``/healthz until it answers 200; AssertionError (with ``log()``) when the
+    process exits first or ``deadline`` seconds pass."""
+    until = time.monotonic() + deadline
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited early ({proc.returncode}):\n{log()}")
+        try:
+            if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            pass
+        if time.monotonic() > until:
+            raise AssertionError(f"server did not become ready in time ({base}/healthz):\n{log()}")
+        time.sleep(0.1)  # readiness polling, bounded by the deadline above
 
 
 @contextmanager
@@ -38,18 +55,7 @@ def live_server(command: list[str], env: dict[str, str], *, deadline: float = 18
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        until = time.monotonic() + deadline
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited early:\n{proc.stdout.read()}")
-            try:
-                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if time.monotonic() > until:
-                raise AssertionError("server did not become ready in time")
-            time.sleep(0.1)  # readiness polling, bounded by the deadline above
+        wait_healthy(proc, base, deadline, lambda: proc.stdout.read() if proc.poll() is not None else "")
         yield base
     finally:
         proc.terminate()
