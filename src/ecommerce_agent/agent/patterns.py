@@ -288,7 +288,7 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
-        if len(named) > 1 and listed and len(named) < len(listed):  # "시계": two of the listed hold one
+        if len(named) > 1 and (not listed or len(named) < len(listed)):  # "시계": two orders hold one
             ids = tuple(o.order_id for o in named)
             head = say("ask.product_several", word=word, count=len(named))
             return Outcome(R.order_list(named, head) + "\n" + say("ask.which_tail"),
