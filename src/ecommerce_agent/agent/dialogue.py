@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..nlu.context import resolve_ellipsis
 from ..nlu.types import Understanding
 from . import patterns
 from . import replies as R
@@ -51,6 +52,9 @@ class Dialogue:
                                   state=replace(outcome.state, set_aside=pending.order_id),
                                   actions=[*outcome.actions, {"type": pending.action, "order_id": pending.order_id,
                                                               "status": "not_confirmed"}])
+        if outcome.state.last_list and outcome.state.last_list != state.last_list:
+            # orders were shown last: "그중 제일 비싼 거" is about them, not the products before
+            outcome = outcome.with_state(replace(outcome.state, last_products=()))
         return self._tone(u, outcome)
 
     # -- routing a message no open frame took -------------------------------------------
@@ -75,6 +79,11 @@ class Dialogue:
             return support.lost_parcel(env, u, state)
         if u.intent == "handoff" and acts.ack and not acts.person:  # "알겠어요 이따 전화할게요"
             return Outcome(say("acknowledged"), state)
+        if acts.identity and not acts.request and not acts.actions:  # "혹시 사람이에요?": about the assistant
+            return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
+        if acts.person and acts.elliptical and acts.question and not acts.request and state.last_question:
+            answered = info.policy_answer(env, resolve_ellipsis(u, state.last_question), state)
+            return support.hours_question(env, u, state, answered[0] if answered else None)  # "사람은요?"
         if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
             if acts.question and (not acts.request or acts.conditional):  # "상담원 토요일에도 있어요?"
                 answered = info.policy_answer(env, u.text, state)
@@ -85,6 +94,11 @@ class Dialogue:
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
+        if acts.shopping and acts.question and acts.nouns and not acts.actions and not acts.view and \
+                u.intent in ("general", "policy") and not env.finder.points(u, state):
+            priced = support.price_question(env, u, state)  # "김치 다시 사고 싶은데 얼마예요"
+            if priced is not None:
+                return priced
         if acts.procedure and (acts.question or not acts.request) and not env.finder.points(u, state) and not (
                 env.finder.product_words(acts.nouns) or acts.address) and not (
                 state.topic and not acts.nouns and not acts.actions):  # "주문취소 어떻게 해요?": the documents
@@ -126,6 +140,9 @@ class Dialogue:
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
                 return answered[0]
+        if (acts.cheapest or acts.priciest) and state.last_list and not state.last_products and not (
+                env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거" after a list of orders
+            return orders.extreme(env, u, state)
         if u.intent == "order.list":
             return orders.list_orders(env, u, state)
         if u.intent in ("order.detail", "order.status"):

@@ -70,6 +70,7 @@ class Acts:
     procedure: bool = False  # how to, where to, what it means ("주문취소 어떻게 해요?")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
+    payments: tuple[str, ...] = ()  # payment methods named ("카드로 결제한 것만")
     count: int | None = None  # "3개만"
     cheapest: bool = False
     priciest: bool = False
@@ -144,6 +145,13 @@ def _removal(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]:
     return tuple(kept[-1:])
 
 
+def _in_order(text: str, named: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, ...]:
+    """The names whose pattern occurs, in the order the text says them ("무통장으로 샀는데
+    카드로 다시 살게요": the first is the order's, the second the plan)."""
+    found = [(m.start(), name) for name, pattern in named if (m := pattern.search(text))]
+    return tuple(name for _, name in sorted(found))
+
+
 def read_acts(text: str) -> Acts:
     lex = dialogue_lexicon()
     folded = fold(text).strip()
@@ -198,6 +206,7 @@ def read_acts(text: str) -> Acts:
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
+        payments=_in_order(plain, lex.payments),
         count=_number(lex.count.search(plain)),
         cheapest=bool(lex.cheapest.search(plain)),
         priciest=bool(lex.priciest.search(plain)),

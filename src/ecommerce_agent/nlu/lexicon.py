@@ -31,7 +31,7 @@ FLAT_KEYS = ("question", "request", "correction", "abort", "negative", "greeting
              "identity", "capabilities", "all", "person", "lost_parcel", "count", "cheapest", "priciest",
              "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical", "partial", "ticket_words", "view", "shopping", "conditional", "found", "timed", "mine", "polite_request",
              "final_question", "other_product", "apology", "hurry", "cheaper", "pricier", "ticket_number", "yes_word", "checked", "among", "insist", "other_account", "procedure")
-NESTED_KEYS = ("status_words", "actions")
+NESTED_KEYS = ("status_words", "actions", "payment_words")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 
 
@@ -40,6 +40,7 @@ class DialogueLexicon:
     flat: dict[str, re.Pattern[str]]
     statuses: tuple[tuple[str, re.Pattern[str]], ...]
     actions: tuple[tuple[str, re.Pattern[str]], ...]  # most specific first
+    payments: tuple[tuple[str, re.Pattern[str]], ...] = ()  # payment methods (domain PaymentMethod values)
 
     def __getattr__(self, name: str) -> re.Pattern[str]:
         try:
@@ -89,7 +90,9 @@ def parse_dialogue(path: Path) -> DialogueLexicon:
     statuses = tuple((name, _compile(path, f"status_words.{name}", p)) for name, p in data["status_words"].items())
     actions = tuple((name, _compile(path, f"actions.{name}", data["actions"][name]))
                     for name in ACTION_NAMES if name in data["actions"])
-    return DialogueLexicon(flat, statuses, actions)
+    payments = tuple((name, _compile(path, f"payment_words.{name}", p))
+                     for name, p in data["payment_words"].items())
+    return DialogueLexicon(flat, statuses, actions, payments)
 
 
 def parse_nouns(path: Path) -> NounLexicon:

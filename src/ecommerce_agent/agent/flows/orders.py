@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...domain.orders import Order, OrderStatus
+from ...domain.orders import Order, OrderStatus, PaymentMethod
 from ...nlu.context import Expecting
 from ...nlu.types import Understanding
 from .. import replies as R
@@ -23,10 +23,13 @@ SHOW_DIRECTLY = 3  # at most this many fitting orders are shown at once rather t
 def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     statuses = [OrderStatus(s) for s in u.acts.statuses]
     count = u.acts.count if u.acts.count and u.acts.count <= 20 else None
-    wide = bool(statuses or u.slots.date_range)
+    wide = bool(statuses or u.slots.date_range or u.acts.payments)
     orders = env.tools.list_orders(limit=50 if wide else (count or DEFAULT_LIST))
     if statuses:
         orders = [o for o in orders if o.status in statuses]
+    methods = [PaymentMethod(p) for p in u.acts.payments]
+    if methods:  # "카드로 결제한 주문만"
+        orders = [o for o in orders if o.payment_method in methods]
     if u.slots.date_range is not None:
         window = u.slots.date_range
         orders = [o for o in orders if window.start <= R.kst(o.order_date) <= window.end]
@@ -37,10 +40,20 @@ def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
         else:
             text = say("orders.none", what=f"{u.slots.date_ref} " if u.slots.date_ref else "")
         return Outcome(text, replace(state, last_list=()))
-    what = " ".join(filter(None, [u.slots.date_ref, "·".join(s.label for s in statuses)])) or "최근"
+    what = " ".join(filter(None, [u.slots.date_ref, "·".join(s.label for s in statuses),
+                                  "·".join(f"{m.label} 결제" for m in methods)])) or "최근"
     text = R.order_list(orders, say("orders.list", heading=what)) + "\n" + say("orders.list_tail")
     return Outcome(text, replace(state, last_list=tuple(o.order_id for o in orders)),
                    cards=[R.order_card(o) for o in orders])
+
+
+def extreme(env: Env, u: Understanding, state: DialogueState) -> Outcome:
+    """"그중 제일 비싼 거": the most (or least) expensive of the orders just listed."""
+    shown = [o for o in (env.tools.get_order(i) for i in state.last_list) if o is not None]
+    if not shown:
+        return Outcome(say("orders.none", what=""), state)
+    pick = (min if u.acts.cheapest else max)(shown, key=lambda o: o.total_amount)
+    return show(env, pick, "order.detail", state)
 
 
 def show(env: Env, order: Order, intent: str, state: DialogueState) -> Outcome:
@@ -90,7 +103,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
                 outcome = outcome.then(show(env, more, intent, state))
             listed = tuple(o.order_id for o in fitting)
             return outcome.with_state(replace(outcome.state, last_list=listed, last_order_id=fitting[0].order_id))
-        head = say("orders.several_fit", status="배송 중이거나 출고 준비 중인", count=len(fitting))
+        status = "·".join(s.label for s in statuses) + " 상태인" if statuses else "배송 중이거나 출고 준비 중인"
+        head = say("orders.several_fit", status=status, count=len(fitting))
         return _choose(fitting[:10], intent, head, state)
     if len(recent) == 1:
         return show(env, recent[0], intent, state)

@@ -162,6 +162,16 @@ def products(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     return Outcome(say("products.none", what=what), state)
 
 
+def price_question(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"김치 얼마예요?": the catalogue's products whose title holds the thing named; None when
+    none does (then it is not a product: "배송비 얼마예요?" is a policy question)."""
+    for word in u.acts.nouns:
+        found = _relevant(squash(word), env.tools.search_products(word))
+        if found:
+            return _product_outcome(say("products.found"), found, state, word)
+    return None
+
+
 def _names_product(env: Env, head: str | None) -> bool:
     return bool(head and env.finder.product_words((head,)))
 
