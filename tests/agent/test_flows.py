@@ -306,7 +306,7 @@ def test_after_an_unpaid_order_is_cancelled_nothing_is_owed_or_refunded(shop: Sh
     shop.say(said("order.cancel", f"{order_id} 결제 안 할 거예요 없애주세요", order_id=order_id))
     shop.say(said("dialog.confirm", "네"))
     answer = shop.say(said("claim.refund", "그럼 따로 환불 받을 건 없는 거죠?"))
-    assert answer.text.startswith("네") and "결제(입금) 전" in answer.text
+    assert answer.text.startswith("네") and "입금 전" in answer.text
     assert "영업일" not in answer.text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...domain.orders import Denied, Order, decide
+from ...domain.orders import Denied, Order, OrderStatus, decide
 from ...nlu.context import Expecting, resolve_ellipsis
 from ...nlu.types import Understanding
 from .. import replies as R
@@ -56,6 +56,13 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     elif u.acts.nouns:  # "커튼 취소한 건 환불 어디로 들어와요?": about the order holding it
         _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
         order = named[0] if len(named) == 1 else None
+    if order is None and u.acts.no_pay:  # "입금 안 하면 어떻게 돼요?": the unpaid order, when there is one
+        waiting = [o for o in env.tools.list_orders(limit=20) if o.status is OrderStatus.PENDING]
+        order = waiting[0] if len(waiting) == 1 else None
+    if order is None and u.acts.no_pay and state.top is not None and state.top.order_id:
+        order = env.tools.get_order(state.top.order_id)  # asked in the middle of that order's cancellation
+    if order is not None and u.acts.no_pay and order.status is OrderStatus.PENDING:
+        return unpaid(env, order, state)
     if order is not None:
         prefix = R.order_status(order) + "\n\n"
         state = replace(state, last_order_id=order.order_id)
@@ -80,6 +87,19 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     if maybe:
         outcome = outcome.suffixed(say("policy.maybe"))
     return outcome
+
+
+def unpaid(env: Env, order: Order, state: DialogueState) -> Outcome:
+    """A 결제대기 order the shopper may not pay for: it is cancelled by itself after the
+    deposit deadline and nothing is owed; cancelling now is offered (not inside another task)."""
+    cited = cite(env.answerer, "status.pending")
+    text = sourced(say("unpaid.info", summary=R.order_summary(order)), cited)
+    state = replace(state, last_order_id=order.order_id)
+    if state.top is not None:  # a side question: the task below asks its own question again
+        return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
+    offer = Frame(task="offer", intent="cancel", order_id=order.order_id, waiting=Expecting.OFFER.value)
+    return Outcome(f"{text}\n\n{say('unpaid.offer')}", put(state, offer), cards=[R.order_card(order)],
+                   citations=cited)
 
 
 def how_to(env: Env, u: Understanding, state: DialogueState, task: str | None) -> Outcome | None:

@@ -79,7 +79,7 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
     order, missing = env.finder.referenced(u, state)
     if missing:  # the task stays open for the right number ("아 번호 잘못 봤네요 ORD-…이요")
         return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
-    if order is None and carried and not u.acts.nouns:
+    if order is None and carried and not env.finder.product_words(u.acts.nouns):  # "지금 취소해 주세요 찝찝해서"
         order = env.tools.get_order(carried)
         if order is not None and order.order_id == state.last_order_id and state.last_items:
             frame = replace(frame, items=state.last_items)  # the items asked about just before
@@ -117,6 +117,11 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
                   "why_none.defect" if frame.task == "defect" else "why_none.claim")
         return Outcome(say("ask.none_able", able=able, why=why), replace(state, last_list=()))
     heading = say("ask.which", label=R.josa(label(frame.task), "을/를"), able=able)
+    if u.acts.payments:  # "무통장으로 주문했는데 …": the orders paid that way (the first method said)
+        paid_so = [o for o in candidates if o.payment_method and o.payment_method.value == u.acts.payments[0]]
+        if len(paid_so) == 1:
+            return proceed(env, frame, paid_so[0], u, state)
+        candidates = paid_so or candidates
     window = u.slots.date_range
     if window is not None:
         dated = [o for o in candidates if window.start <= R.kst(o.order_date) <= window.end]
