@@ -223,7 +223,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
         return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
-        return digression(env, frame, u, put(state, frame), lambda u2, s2: info.policy(env, u2, s2))
+        rules = u.acts.lost_parcel or u.acts.conditional  # about the rules; else about the order ("택배사가 어디예요")
+        return digression(env, frame, u, put(state, frame),
+                          (lambda u2, s2: info.policy(env, u2, s2)) if rules else route)
     if frame.intent == "lost_parcel" and frame.order_id and u.acts.request and not (
             u.acts.question):  # "다 봤는데 없어요 확인해 주세요": the report the offer was for
         return support.file_lost_parcel(env, frame.order_id, u.text, state)
