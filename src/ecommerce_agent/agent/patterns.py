@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..domain.orders import Order
-from ..nlu.context import Expecting
+from ..nlu.context import ACTION_WORDS, Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
@@ -76,9 +76,24 @@ def resume_question(env: Env, frame: Frame) -> str:
 
 def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
     """Answer a side question; the frame stays on the stack and its question is asked again."""
-    answered = route(u, state)
+    answered = _about_the_task(env, frame, u, state) or route(u, state)
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
     return answered.with_state(kept).suffixed(resume_question(env, frame))
+
+
+def _about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"근데 회수는 언제 와요?" in the middle of a return: a question about how that task goes
+    on (pickup, refund, fees), answered from the documents as a question about the task (the
+    words alone read like a delivery question); None when it points elsewhere or is no question."""
+    if frame.task not in ACTION_WORDS or not u.acts.asks or u.acts.actions or u.slots.order_id or \
+            env.finder.product_words(u.acts.nouns) or u.intent in ("policy", "product.search", "handoff") or \
+            not u.acts.nouns:
+        return None
+    # the order only when the question is whether it can be done ("근데 그거 환불 되긴 해요?"): its
+    # dates then decide; otherwise the task's process is asked about, the same for every order
+    order = env.tools.get_order(frame.order_id) if frame.order_id and u.acts.can else None
+    answered = info.policy_answer(env, f"{ACTION_WORDS[frame.task]} {u.text}", state, order=order)
+    return answered[0] if answered is not None else None
 
 
 def _is_side(u: Understanding) -> bool:
