@@ -71,6 +71,9 @@ def resume_question(env: Env, frame: Frame) -> str:
     if frame.waiting == Expecting.ITEM.value:
         titles = [i.title for i in (order.item(c) for c in frame.candidates) if i] if order else []
         return say("ask.item_again", items=", ".join(titles))
+    if frame.waiting == Expecting.OPTION.value and order is not None and frame.items:
+        item = order.item(frame.items[0][0])
+        return say("ask.option_again", title=R.josa(item.title, "을/를")) if item else ""
     return ""
 
 
@@ -85,10 +88,17 @@ def _about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueSta
     """"근데 회수는 언제 와요?" in the middle of a return: a question about how that task goes
     on (pickup, refund, fees), answered from the documents as a question about the task (the
     words alone read like a delivery question); None when it points elsewhere or is no question."""
-    if frame.task not in ACTION_WORDS or not u.acts.asks or u.acts.actions or u.slots.order_id or \
-            env.finder.product_words(u.acts.nouns) or u.intent in ("policy", "product.search", "handoff") or \
-            not u.acts.nouns:
+    acts = u.acts
+    if frame.task not in ACTION_WORDS or not acts.asks or u.slots.order_id or acts.elliptical or acts.no_pay or \
+            acts.person or env.finder.product_words(acts.nouns):
         return None
+    if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
+        if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
+            return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
+    elif u.intent not in ("order.status", "order.detail", "ticket.status", "general") or acts.actions:
+        return None
+    elif not acts.nouns and frame.task not in ("return", "exchange", "defect"):
+        return None  # "언제 와요?" during a cancellation is about the delivery; after one, about the pickup
     # the order only when the question is whether it can be done ("근데 그거 환불 되긴 해요?"): its
     # dates then decide; otherwise the task's process is asked about, the same for every order
     order = env.tools.get_order(frame.order_id) if frame.order_id and u.acts.can else None

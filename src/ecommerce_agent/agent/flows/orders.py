@@ -86,6 +86,10 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     known = env.finder.product_words(u.acts.nouns)
     if known and not named:
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
+        moving = [o for o in named if o.status in (OrderStatus.SHIPPED, OrderStatus.PREPARING)]
+        if len(moving) == 1:  # "RC카 어디쯤 왔어요?": the one on its way, not the one returned
+            named = moving
     if named:
         if len(named) == 1:
             return show(env, named[0], intent, state)
