@@ -57,7 +57,7 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
             narrowed = replace(u, acts=replace(u.acts, nouns=words))
             return writes.proceed(env, fresh, orders[0], narrowed, drop(state, frame)).prefixed(lead)
         if not orders and word is None and env.finder.product_words(words):
-            from .patterns import resume_question  # the open question, as after any side answer
+            from .digressions import resume_question  # the open question, as after any side answer
 
             return Outcome(say("ask.product_none", word=words[0]), state).suffixed(
                 resume_question(env, frame))

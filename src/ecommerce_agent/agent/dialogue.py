@@ -178,6 +178,9 @@ class Dialogue:
         if acts.asks and not acts.done_check:
             if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
                 return info.can_i(env, task, u, state)
+            if task == "defect" and acts.how and not acts.conditional and (
+                    env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
+                return info.can_i(env, task, u, state, report=True)  # "뚜껑이 부러져서 왔어요 어떻게 해요?"
             answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
             return answered
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \

@@ -139,7 +139,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     policy_text = answered[0] if answered else None
     verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
-                  waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
+                  waiting=Expecting.OFFER.value,  # the report is the claim's reason
+                  reason=reason_of(u) or (u.text.strip()[:200] if report else None))
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
         named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
         items = tuple((i.item_id, i.quantity) for i in named) or (
@@ -253,6 +254,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if u.acts.ticket_number and ticket and not u.slots.order_id:  # "접수번호 같은 거 있어요?"
         return Outcome(say("followup.ticket_number", ticket=ticket), state)
     korean_nouns = [n for n in u.acts.nouns if not n.isascii()]  # "when will they contact me?" names nothing
+    if u.acts.ticket_words and not u.slots.anaphora:  # "반품 신청한 거 어떻게 됐어요?": the tickets themselves
+        return None
     if state.topic is None or korean_nouns or u.slots.order_id or not (
             u.acts.question or u.uncertain or u.acts.hurry):
         return None

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...domain.orders import OrderStatus
-from ...domain.tickets import IssueType, TicketSource
+from ...domain.tickets import IssueType, Ticket, TicketSource, TicketStatus
 from ...nlu.context import Expecting
 from ...nlu.nouns import content_nouns, squash
 from ...nlu.lexicon import noun_lexicon
@@ -15,11 +15,14 @@ from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
+from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
 from .writes import not_found, put
 
 CLAIM_KINDS = (IssueType.REFUND, IssueType.EXCHANGE, IssueType.DEFECT)
+TICKET_TOPIC = {IssueType.REFUND: "return", IssueType.EXCHANGE: "exchange", IssueType.DEFECT: "defect"}
+OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
 
 
 def capabilities() -> str:
@@ -48,8 +51,26 @@ def tickets(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     if not found:
         return Outcome(say("tickets.none"), state)
     lines = [R.ticket_line(n, t) for n, t in enumerate(found, 1)]
-    return Outcome("\n".join([say("tickets.heading"), *lines]), replace(state, last_ticket_id=found[0].ticket_id),
-                   cards=[R.ticket_card(t) for t in found])
+    listed = Outcome("\n".join([say("tickets.heading"), *lines]),
+                     replace(state, last_ticket_id=found[0].ticket_id), cards=[R.ticket_card(t) for t in found])
+    open_claims = [t for t in found if t.issue_type in CLAIM_KINDS and t.status in OPEN_STATUSES]
+    if len(open_claims) != 1:
+        return listed
+    return listed.then(_claim_progress(env, open_claims[0], listed.state))
+
+
+def _claim_progress(env: Env, ticket: Ticket, state: DialogueState) -> Outcome:
+    """The one claim still in progress: its order's status and what happens next (cited), so
+    that "그거 언제 끝나요?" afterwards is about it."""
+    topic = TICKET_TOPIC[ticket.issue_type]
+    order = env.tools.get_order(ticket.order_id) if ticket.order_id else None
+    cited = cite(env.answerer, f"followup.{topic}")
+    head = say("tickets.in_progress", ticket=ticket.ticket_id,
+               status=f" {R.order_summary(order)} 주문은 지금 '{order.status_label}' 상태이고," if order else "")
+    state = replace(state, last_ticket_id=ticket.ticket_id, topic=topic,
+                    last_order_id=order.order_id if order else state.last_order_id)
+    return Outcome(sourced(f"{head} {say(f'followup.{topic}')}", cited), state,
+                   cards=[R.order_card(order)] if order else [], citations=cited)
 
 
 # -- a person ------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Digression and resume: a side question while a frame waits is answered, the frame
+stays on the stack, and its open question is asked again ("… 불량 접수는 계속 진행할까요?")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..nlu.context import ACTION_WORDS, Expecting
+from ..nlu.types import Understanding
+from . import replies as R
+from .env import Env
+from .flows import info
+from .flows.wording import confirm_question
+from .flows.writes import TASK_OF_INTENT
+from .outcome import Outcome
+from .state import DialogueState, Frame
+from .templates import say
+
+# The requests a yes may name and still mean the one asked about: "네 취소하고 환불해 주세요"
+# for a cancellation; a defect is settled by a return or an exchange; "네 바꿔 주세요" to an address.
+SAME_REQUEST = {"cancel": {"cancel", "return"}, "return": {"return"}, "exchange": {"exchange"},
+                "defect": {"defect", "return", "exchange"}, "change_address": {"change_address", "exchange"}}
+SIDE_INTENTS = frozenset({"order.list", "order.detail", "order.status", "ticket.status", "policy", "product.search",
+                          "general"})
+
+Route = Callable[[Understanding, DialogueState], Outcome]
+
+
+def resume_question(env: Env, frame: Frame) -> str:
+    """The frame's open question, asked again after a digression."""
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if frame.waiting == Expecting.CONFIRM.value:
+        return say("confirm.resume", question=confirm_question(frame, order))
+    if frame.waiting == Expecting.ADDRESS.value:
+        return say("ask.address", summary=frame.summary)
+    if frame.waiting == Expecting.ORDER.value:
+        return "" if frame.intent == "offer" or not frame.candidates else say("ask.order_again")
+    if frame.waiting == Expecting.ITEM.value:
+        titles = [i.title for i in (order.item(c) for c in frame.candidates) if i] if order else []
+        return say("ask.item_again", items=", ".join(titles))
+    if frame.waiting == Expecting.OPTION.value and order is not None and frame.items:
+        item = order.item(frame.items[0][0])
+        return say("ask.option_again", title=R.josa(item.title, "을/를")) if item else ""
+    return ""
+
+
+def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
+    """Answer a side question; the frame stays on the stack and its question is asked again."""
+    answered = about_the_task(env, frame, u, state) or route(u, state)
+    kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
+    return answered.with_state(kept).suffixed(resume_question(env, frame))
+
+
+def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"근데 회수는 언제 와요?" in the middle of a return: a question about how that task goes
+    on (pickup, refund, fees), answered from the documents as a question about the task (the
+    words alone read like a delivery question); None when it points elsewhere or is no question."""
+    acts = u.acts
+    if frame.task not in ACTION_WORDS or not acts.asks or u.slots.order_id or acts.elliptical or acts.no_pay or \
+            acts.person or env.finder.product_words(acts.nouns):
+        return None
+    if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
+        if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
+            return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
+    elif u.intent not in ("order.status", "order.detail", "ticket.status", "general") or acts.actions:
+        return None
+    elif not acts.nouns and frame.task not in ("return", "exchange", "defect"):
+        return None  # "언제 와요?" during a cancellation is about the delivery; after one, about the pickup
+    # the order only when the question is whether it can be done ("근데 그거 환불 되긴 해요?"): its
+    # dates then decide; otherwise the task's process is asked about, the same for every order
+    order = env.tools.get_order(frame.order_id) if frame.order_id and u.acts.can else None
+    answered = info.policy_answer(env, f"{ACTION_WORDS[frame.task]} {u.text}", state, order=order)
+    return answered[0] if answered is not None else None
+
+
+def is_side(u: Understanding) -> bool:
+    """A question or lookup beside the task (not a new write, not an answer, not a
+    request for a person)."""
+    if (u.intent in TASK_OF_INTENT and u.acts.request) or u.intent == "handoff" or (
+            u.acts.person and u.acts.request):
+        return False
+    return (u.acts.asks and not u.acts.abort) or (u.intent in SIDE_INTENTS and not u.uncertain and
+                                                  not u.acts.small_talk and u.intent != "general")
