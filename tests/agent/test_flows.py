@@ -361,3 +361,53 @@ def test_a_missing_parcel_is_reported_only_on_a_yes_or_a_request(shop: Shop) -> 
     assert shop.tickets() == before and "접수해 드릴까요" in asked.text
     filed = shop.say(said("dialog.confirm", "네"))
     assert shop.tickets() == before + 1 and "접수했습니다" in filed.text
+
+
+def test_a_payment_method_filters_the_order_list(shop: Shop) -> None:
+    listed = shop.say(said("order.list", "카드로 결제한 주문만 보여줘요"))
+    shown = [shop.repo.get_order(o) for o in listed.state.last_list]
+    assert shown and all(o is not None and o.payment_method.value == "card" for o in shown)
+    everything = {o.order_id for o in shop.repo.list_orders(shop.user.user_id, limit=50)
+                  if o.payment_method.value == "card"}
+    assert set(listed.state.last_list) <= everything
+
+
+def test_not_shipped_yet_lists_only_orders_before_dispatch(shop: Shop) -> None:
+    listed = shop.say(said("order.status", "아직 출고 안 된 주문 뭐 있어요?"))
+    statuses = {c["status"] for c in listed.cards}
+    assert statuses and statuses <= {"pending", "paid", "preparing"}
+
+
+def test_the_most_expensive_of_the_orders_listed_is_picked_from_them(shop: Shop) -> None:
+    listed = shop.say(said("order.list", "최근 주문 보여줘"))
+    orders = [shop.repo.get_order(o) for o in listed.state.last_list]
+    top = max(orders, key=lambda o: o.total_amount)  # type: ignore[union-attr]
+    picked = shop.say(said("product.search", "그중 제일 비싼 거"))
+    assert top is not None and top.order_id in picked.text and [c["order_id"] for c in picked.cards] == [top.order_id]
+
+
+def test_a_question_about_the_assistant_is_answered_as_small_talk_not_a_handoff(shop: Shop) -> None:
+    before = shop.tickets()
+    answer = shop.say(said("handoff", "혹시 사람이에요?"))
+    assert "AI" in answer.text and not answer.handoff and answer.citations == [] and shop.tickets() == before
+    name = shop.say(said("general", "너 이름 뭐야?"))
+    assert name.citations == [] and "챗봇" in name.text
+
+
+def test_an_unpaid_order_left_alone_is_explained_and_cancelling_is_only_offered(shop: Shop) -> None:
+    unpaid = shop.orders["pending"][0]
+    answer = shop.say(said("policy", f"{unpaid} 입금 안 하고 그냥 두면 어떻게 돼요?", order_id=unpaid))
+    assert "24시간" in answer.text and "자동으로 취소" in answer.text and shop.status(unpaid) == "pending"
+    assert answer.state.pending is None
+    proposed = shop.say(said("order.cancel", "아니다 지금 취소해 주세요"))
+    assert proposed.state.pending is not None and proposed.state.pending.order_id == unpaid
+
+
+def test_a_side_question_about_the_return_in_hand_keeps_it_waiting(shop: Shop) -> None:
+    order = shop.orders["delivered_recent"][0]
+    shop.say(said("claim.refund", f"{order} 반품할게요", order_id=order))
+    pending = shop.state.pending
+    assert pending is not None
+    side = shop.say(said("order.status", "근데 회수는 언제 와요?"))
+    assert side.state.pending is not None and side.state.pending.id == pending.id
+    assert "진행 중이던 요청" in side.text and shop.status(order) == "delivered"
