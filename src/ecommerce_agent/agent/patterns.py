@@ -246,6 +246,9 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
     candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \
         env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
+    by_option = env.finder.by_option(u.text, candidates, frame.about) if listed else []
+    if len(by_option) == 1:  # "화이트 거요": the one whose item comes in that option
+        return _chosen(env, frame, by_option[0], u, state)
     words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
@@ -255,15 +258,13 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             ids = tuple(o.order_id for o in named)
             head = say("ask.product_several", word=word, count=len(named))
             return Outcome(R.order_list(named, head) + "\n" + say("ask.which_tail"),
-                           replace(put(drop(state, frame), replace(frame, candidates=ids)), last_list=ids),
+                           replace(put(drop(state, frame), replace(frame, candidates=ids, about=word)),
+                                   last_list=ids),
                            cards=[R.order_card(o) for o in named])
         if not named and listed and (not is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)
             return writes.ask_which(env, frame, u, drop(state, frame))
-    by_option = env.finder.by_option(u.text, candidates) if listed else []
-    if len(by_option) == 1:  # "화이트 거요"
-        return _chosen(env, frame, by_option[0], u, state)
     if u.slots.date_range is not None and listed:
         window = u.slots.date_range
         dated = [o for o in (env.tools.get_order(i) for i in listed)

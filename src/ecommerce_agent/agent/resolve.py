@@ -202,14 +202,15 @@ class OrderFinder:
         title = titles[int(order[0])]
         return next(i for i in items if i.title == title)
 
-    @staticmethod
-    def by_option(text: str, orders: list[Order]) -> list[Order]:
-        """The orders with an item whose option the text names ("화이트 거요")."""
+    def by_option(self, text: str, orders: list[Order], about: str | None = None) -> list[Order]:
+        """The orders with an item whose option the text names ("화이트 거요"); with ``about``
+        (the product the orders were found by, "시계") only that product's items count."""
         from ..domain.claims import option_parts
 
         folded = squash(text).lower()
         words = product_lexicon().option_words  # "흰색 거요" names 화이트
         return [o for o in orders if any(v and any(w in folded for w in words(v)) for i in o.items
+                                         if about is None or self.item_matches(about, i)
                                          for v in option_parts(i.option).values() if len(v) >= 2)]
 
     @staticmethod

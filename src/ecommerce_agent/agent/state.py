@@ -43,6 +43,7 @@ class Frame:
     queued: tuple[str, ...] = ()  # further orders named for the same task, each confirmed in turn
     summary: str = ""  # "ORD-… (무선 이어폰 외 1건, 45,000원)" of the order, once chosen
     intent: str | None = None  # lookup / offer: the intent to continue with ("order.status", "claim.refund")
+    about: str | None = None  # the product word the candidates were found by ("시계"): "화이트 거요" is its option
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= datetime.fromisoformat(self.expires_at)

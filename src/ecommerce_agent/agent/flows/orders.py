@@ -87,13 +87,15 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     if known and not named:
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
-        moving = [o for o in named if o.status in (OrderStatus.SHIPPED, OrderStatus.PREPARING)]
+        moving = [o for o in named if o.status in (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING,
+                                                   OrderStatus.SHIPPED)]
         if len(moving) == 1:  # "RC카 어디쯤 왔어요?": the one on its way, not the one returned
             named = moving
     if named:
         if len(named) == 1:
             return show(env, named[0], intent, state)
-        return _choose(named, intent, f"'{word}' 상품이 들어 있는 주문이 {len(named)}건 있습니다.", state)
+        return _choose(named, intent, f"'{word}' 상품이 들어 있는 주문이 {len(named)}건 있습니다.", state,
+                       about=word)
     if intent == "order.status":
         fitting = env.finder.by_purpose(recent, "order.status")
         statuses = [OrderStatus(s) for s in u.acts.statuses]
@@ -115,8 +117,9 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     return _choose(recent[:5], intent, say("orders.which"), state)
 
 
-def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState) -> Outcome:
+def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState, *,
+            about: str | None = None) -> Outcome:
     ids = tuple(o.order_id for o in orders)
-    frame = Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value, candidates=ids)
+    frame = Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value, candidates=ids, about=about)
     text = R.order_list(orders, heading) + "\n" + say("ask.which_tail")
     return Outcome(text, replace(put(state, frame), last_list=ids), cards=[R.order_card(o) for o in orders])

@@ -133,7 +133,7 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
         else:
             heading = say("ask.which_dated_none", when=u.slots.date_ref, able=able)
     ids = tuple(o.order_id for o in candidates)
-    waiting = replace(frame, waiting=Expecting.ORDER.value, candidates=ids)
+    waiting = replace(frame, waiting=Expecting.ORDER.value, candidates=ids, about=word if named else None)
     return Outcome(R.order_list(candidates, heading) + "\n" + say("ask.which_tail"),
                    replace(put(state, waiting), last_list=ids), cards=[R.order_card(o) for o in candidates])
 
