@@ -144,8 +144,9 @@ class Agent:
                 llm_steps.append(llm_step)
                 outcome = replace(outcome, text=text)
                 mark = step("llm_phrase", mark)
-            if verdict.preface:
-                outcome = replace(outcome, text=f"{verdict.preface} {outcome.text}")
+            if verdict.preface:  # the calm preface already apologises: the tone pattern's apology is not repeated
+                text = outcome.text.removeprefix(say("tone.apology")).lstrip()
+                outcome = replace(outcome, text=f"{verdict.preface} {text}")
         reply = self.output_guard.check(outcome.text, self._scope(user, outcome, state)).text
         mark = step("output_guardrails", mark)
         new_state = outcome.state.with_history("user", masked).with_history("assistant", reply)

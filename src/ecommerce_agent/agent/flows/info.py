@@ -22,6 +22,9 @@ from .wording import refund_key, refund_note
 from .writes import ACTIONS, label, not_found, option_named, put, reason_of
 
 
+LIVE = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+
+
 def policy_answer(env: Env, text: str, state: DialogueState, *,
                   order: Order | None = None) -> tuple[Outcome, str | None] | None:
     """(the answer with its source, its yes/no verdict), or None when no document answers."""
@@ -132,7 +135,9 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if window is not None:
             named = [o for o in named if window.start <= R.kst(o.order_date) <= window.end] or named
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
-        order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
+        live = [o for o in named if o.status in LIVE]  # "왜 RC카 취소가 안돼": the one still under way
+        order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else \
+            live[0] if not allowed and len(live) == 1 else None
     answered = policy_answer(env, _rule_question(env, u), state, order=order)
     if answered is not None and not answers_about(task, answered[0].citations):
         answered = None  # a passage from a document that does not rule on this request
@@ -162,8 +167,15 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if isinstance(decision, Denied):
             text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                        message=decision.message, status=order.status_label)
-            if policy_text is not None and verdict != "yes":
+            rule = cite(env.answerer, reason, task)
+            same_rule = bool(rule and policy_text is not None and policy_text.citations and
+                             (policy_text.citations[0]["doc_id"], policy_text.citations[0]["section"]) ==
+                             (rule[0]["doc_id"], rule[0]["section"]))
+            if policy_text is not None and verdict != "yes" and (same_rule or not rule):
                 return Outcome(text, state, cards=[R.order_card(order)]).then(policy_text)
+            cited = rule or cited  # the rule the refusal rests on, not a passage about something else
+            source = "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"]) \
+                if cited else ""
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and u.acts.because:
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
