@@ -52,6 +52,9 @@ class Dialogue:
                                   state=replace(outcome.state, set_aside=pending.order_id),
                                   actions=[*outcome.actions, {"type": pending.action, "order_id": pending.order_id,
                                                               "status": "not_confirmed"}])
+        if u.acts.asks and outcome.state.last_question == state.last_question:
+            # every question is remembered as asked, so a fact given next ("카드로 샀어요") completes it
+            outcome = outcome.with_state(replace(outcome.state, last_question=u.text))
         if outcome.state.last_list and outcome.state.last_list != state.last_list:
             # orders were shown last: "그중 제일 비싼 거" is about them, not the products before
             outcome = outcome.with_state(replace(outcome.state, last_products=()))
@@ -118,6 +121,11 @@ class Dialogue:
             followed = info.followup(env, u, state)
             if followed is not None:
                 return followed
+        if acts.payments and not (acts.asks or acts.request or acts.actions) and not env.finder.points(u, state):
+            previous = state.last_question  # "카드로 샀어요" after "환불은 언제 돼요?"
+            answered = info.policy_answer(env, f"{u.text} {previous}", state) if previous else None
+            if answered is not None:
+                return answered[0]
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
