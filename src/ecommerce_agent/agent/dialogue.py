@@ -160,7 +160,8 @@ class Dialogue:
             if acts.asks and not u.slots.ticket_id and not u.slots.anaphora and (
                     acts.conditional or not acts.ticket_words or not acts.mine) and \
                     not env.finder.product_words(acts.nouns):
-                return self._policy(u, state)  # "토스로 결제했는데 환불 언제 들어와요?": a rule, not a ticket
+                mine = support.claim_in_progress(env, u, state) if acts.mine and not acts.conditional else None
+                return mine or self._policy(u, state)  # "토스로 결제했는데 환불 언제 들어와요?": a rule
             if not acts.ticket_words and not u.slots.ticket_id and env.finder.product_words(acts.nouns):
                 if acts.asks and acts.how and not acts.actions:  # "후라이팬 산 거 어떻게 됐어요?"
                     return orders.lookup(env, replace(u, intent="order.status"), state)

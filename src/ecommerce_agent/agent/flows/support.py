@@ -59,17 +59,26 @@ def tickets(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     return listed.then(_claim_progress(env, open_claims[0], listed.state))
 
 
+def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"반품한 거 환불 언제 돼요?": the shopper's one claim of that kind still in progress, with
+    its next steps; None when there is none or several (the rule is answered instead)."""
+    kinds = (u.slots.issue_type,) if u.slots.issue_type in CLAIM_KINDS else CLAIM_KINDS
+    open_claims = [t for t in env.tools.list_tickets(limit=20)
+                   if t.issue_type in kinds and t.status in OPEN_STATUSES]
+    return _claim_progress(env, open_claims[0], state) if len(open_claims) == 1 else None
+
+
 def _claim_progress(env: Env, ticket: Ticket, state: DialogueState) -> Outcome:
     """The one claim still in progress: its order's status and what happens next (cited), so
     that "그거 언제 끝나요?" afterwards is about it."""
     topic = TICKET_TOPIC[ticket.issue_type]
     order = env.tools.get_order(ticket.order_id) if ticket.order_id else None
     cited = cite(env.answerer, f"followup.{topic}")
-    head = say("tickets.in_progress", ticket=ticket.ticket_id,
-               status=f" {R.order_summary(order)} 주문은 지금 '{order.status_label}' 상태이고," if order else "")
+    head = say("tickets.in_progress", ticket=ticket.ticket_id, kind=R.ISSUE_LABELS.get(ticket.issue_type, "접수"),
+               status=f" {R.order_summary(order)} 주문은 지금 '{order.status_label}' 상태입니다." if order else "")
     state = replace(state, last_ticket_id=ticket.ticket_id, topic=topic,
                     last_order_id=order.order_id if order else state.last_order_id)
-    return Outcome(sourced(f"{head} {say(f'followup.{topic}')}", cited), state,
+    return Outcome(sourced(f"{head} {say(f'tickets.progress.{topic}')}", cited), state,
                    cards=[R.order_card(order)] if order else [], citations=cited)
 
 
