@@ -97,6 +97,11 @@ class Dialogue:
             talk = support.small_talk(u, state)
             if talk is not None:
                 return talk
+        if acts.shopping and acts.ordered and not acts.actions and u.intent in ("general", "policy", "product.search") \
+                and env.finder.product_words(acts.nouns):
+            _, bought = env.finder.orders_naming(acts.nouns, env.tools.list_orders(limit=20))
+            if bought:  # "수납박스 있는 주문 얼마 넣어야 돼요?": that order's amount, not the catalogue's price
+                return orders.lookup(env, replace(u, intent="order.detail"), state)
         if acts.shopping and acts.question and acts.nouns and not acts.actions and not acts.view and \
                 u.intent in ("general", "policy") and not env.finder.points(u, state):
             priced = support.price_question(env, u, state)  # "김치 다시 사고 싶은데 얼마예요"

@@ -70,6 +70,7 @@ class Acts:
     procedure: bool = False  # how to, where to, what it means ("주문취소 어떻게 해요?")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
+    ordered: bool = False  # about something bought ("수납박스 있는 주문 얼마예요"), not the catalogue
     no_pay: bool = False  # "입금 안 하고 그냥 두면?": about not paying (a 결제대기 order)
     payments: tuple[str, ...] = ()  # payment methods named ("카드로 결제한 것만")
     count: int | None = None  # "3개만"
@@ -209,6 +210,7 @@ def read_acts(text: str) -> Acts:
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
         payments=_in_order(plain, lex.payments),
         no_pay=bool(lex.no_pay.search(plain)),
+        ordered=bool(lex.ordered.search(plain)),
         count=_number(lex.count.search(plain)),
         cheapest=bool(lex.cheapest.search(plain)),
         priciest=bool(lex.priciest.search(plain)),

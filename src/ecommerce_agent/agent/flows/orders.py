@@ -86,6 +86,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     known = env.finder.product_words(u.acts.nouns)
     if known and not named:
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if len(named) > 1 and state.last_list:  # the ones just listed come first ("수납박스 있는 주문" of those)
+        named = [o for o in named if o.order_id in state.last_list] or named
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
         moving = [o for o in named if o.status in (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING,
                                                    OrderStatus.SHIPPED)]
