@@ -58,6 +58,7 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     words alone read like a delivery question); None when it points elsewhere or is no question."""
     acts = u.acts
     if frame.task not in ACTION_WORDS or not acts.asks or u.slots.order_id or acts.elliptical or acts.no_pay or \
+            acts.done_check or \
             acts.person or env.finder.product_words(acts.nouns):
         return None
     if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words

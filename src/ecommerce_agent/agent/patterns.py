@@ -231,8 +231,9 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     wanted = TASK_OF_INTENT.get(u.intent)
     if not listed and (u.slots.order_id or acts.nouns):  # a retry after a refusal names another order
         frame = replace(frame, order_id=None, summary="")
-    if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
-        return None  # another request: routed afresh
+    if wanted and wanted not in SAME_REQUEST.get(frame.task, {frame.task}) and acts.request and \
+            frame.task != "lookup":
+        return None  # another request: routed afresh ("바꿔 주세요" to an address change is the same one)
     if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
         return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
@@ -271,7 +272,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                  if o is not None and window.start <= R.kst(o.order_date) <= window.end]
         if len(dated) == 1:
             return _chosen(env, frame, dated[0], u, state)
-    if not listed and not frame.order_id and (acts.insist or acts.other_account):  # after "찾을 수 없습니다"
+    if not listed and not frame.order_id and (acts.insist or acts.other_account or acts.hurry) and not (
+            env.finder.product_words(acts.nouns)):  # after "찾을 수 없습니다": "제 거 맞는데요", "급해요"
         return Outcome(say("other_account" if acts.other_account else "not_found_again"), state)
     if not listed:  # a retry after a refusal: anything else is a new message
         return None
