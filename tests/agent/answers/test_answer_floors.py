@@ -22,10 +22,11 @@ from .conftest import POLICIES, ROOT
 
 DATA = ROOT / "tests" / "data"
 # (correct ≥, wrong ≤, false non-answer ≤, honest ≥): measured minus about two questions
-# dev (tuned on):    0.856 / 0.052 / 0.023 / 0.896 (348 answerable, 48 not; i12, 2026-12-06)
-# holdout (never):   0.738 / 0.162 / 0.038 / 0.800 (130 answerable, 20 not; read once at the end)
-FLOORS = {"answers_dev.jsonl": (0.84, 0.06, 0.03, 0.87),
-          "answers_holdout.jsonl": (0.72, 0.175, 0.055, 0.75)}
+# dev (tuned on):    0.862 / 0.048 / 0.024 / 0.887 (378 answerable, 53 not; i12b, 2026-12-06)
+# holdout (never):   0.747 / 0.159 / 0.035 / 0.800 (170 answerable, 30 not: the first 150 and a fresh
+#                    batch h151-h200 written before i12b's changes; scores read, never the questions' replies)
+FLOORS = {"answers_dev.jsonl": (0.855, 0.053, 0.03, 0.865),
+          "answers_holdout.jsonl": (0.735, 0.17, 0.047, 0.76)}
 
 
 @pytest.fixture(scope="module")

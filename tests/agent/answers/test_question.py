@@ -40,6 +40,15 @@ def test_two_part_questions_are_split(lexicon: Lexicon) -> None:
     assert read_question("반품 배송비 얼마예요?", lexicon).parts == ()
 
 
+def test_two_aspects_of_one_topic_are_two_parts(lexicon: Lexicon) -> None:
+    q = read_question("적립금 유효기간이랑 최소 사용금액 알려주세요", lexicon)
+    assert q.parts == ("적립금 유효기간", "적립금 최소 사용금액 알려주세요")
+    assert read_question("반품 기간하고 배송비 얼마예요?", lexicon).parts == ("반품 기간", "반품 배송비 얼마예요?")
+    # one thing asked of two nouns is one question
+    assert read_question("쿠폰이랑 적립금 같이 쓸 수 있어요?", lexicon).parts == ()
+    assert "period" in read_question("입금하면 결제완료까지 몇 분 걸려요?", lexicon).kinds
+
+
 def test_points_said_in_won_and_handed_over_topics(lexicon: Lexicon) -> None:
     q = read_question("적립금 800원 있는데 쓸 수 있어요?", lexicon)
     assert q.points == (800,) and q.amounts == ()

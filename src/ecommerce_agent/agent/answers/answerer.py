@@ -27,6 +27,8 @@ RARE_LOOKUP = 1  # the question's rarest words looked up in every section  # eve
 ASKED_ASPECT = re.compile(r"(?:배송비|택배비|반품비|교환비|비용|요금|수수료|금액|기간|기한|얼마|언제|며칠|몇\s?일|"
                           r"어떻게|어디서|어디|누가)(?:는|은|이|가|를|을|도|요)?")
 TRAILING_PARTICLE = re.compile(r"(?:으로는|으로|로는|로|에서는|에서|에는|에|은|는|이|가|을|를|도|만|까지|부터|이랑|랑|하고|과|와)$")
+# a noun followed by the copula ("배송중인데", "결제완료일때", "품절이라서"): the noun is the word
+COPULA_ENDING = re.compile(r"(?:인데요|인데|일때|일\s?때|이면|이라서|이라|이라도|인가요|인지|이에요|예요|인)$")
 VERBAL_SYLLABLES = frozenset("하되한된면고서는은던며게지해돼했됐할될요다니까죠나")
 # "M 시켰는데 L이 왔어요", "빨간색 주문했는데 파란색이 왔어요": ordered one thing, another came
 MISDELIVERED = re.compile(r"(?:시켰|주문했|샀|골랐)\S*\s+\S+(?:이|가)?\s?(?:왔|옴|배송됐|도착했)")
@@ -177,7 +179,11 @@ class PolicyAnswerer:
         """A compound noun the documents use that the analyser splits ("상품권으로" →
         상품 + 권) is one word: the compound replaces its part (not a verb form: 결제한)."""
         for token in text.split():
-            stem = TRAILING_PARTICLE.sub("", re.sub(r"[^\w]", "", token))
+            bare = re.sub(r"[^\w]", "", token)
+            stem = TRAILING_PARTICLE.sub("", bare)
+            if stem not in self.corpus_text:  # "배송중인데" → 배송중 (a word the documents use)
+                noun = COPULA_ENDING.sub("", bare)
+                stem = noun if len(noun) >= 3 and noun in self.corpus_text else stem
             if len(stem) < 3 or stem in words or not stem.isalnum():
                 continue
             if stem not in self.corpus_text:

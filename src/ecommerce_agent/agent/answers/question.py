@@ -14,7 +14,7 @@ from .lexicon import Lexicon, squash
 WH = re.compile(r"얼마|언제|며칠|몇|어떻게|어케|어디|누가|누구|뭐|뭔|뭘|무엇|무슨|어느|왜|어떤|어떡|how|when|what|where", re.I)
 AMOUNT_Q = re.compile(r"얼마|몇\s?원|비용|금액|요금|수수료|몇\s?포인트|몇\s?%|몇\s?퍼|적립률|how much", re.I)
 PERIOD_Q = re.compile(r"며칠|몇\s?일|얼마나\s?걸|얼마\s?동안|기간|언제까지|몇\s?시간|몇\s?달|몇\s?개월|몇\s?년|"
-                      r"얼마나\s?(?:보관|유지|가|있)|몇\s?영업일|how long", re.I)
+                      r"얼마나\s?(?:보관|유지|가|있)|몇\s?영업일|몇\s?분(?!\s?[만이]?\s?(?:전|후|에))|how long", re.I)
 WHEN_Q = re.compile(r"언제|몇\s?시|몇\s?요일|when", re.I)
 HOW_Q = re.compile(r"어떻게|어케|방법|어디|절차|how to|where", re.I)
 WHO_Q = re.compile(r"누가|누구|부담", re.I)
@@ -25,6 +25,10 @@ YESNO_END = re.compile(r"(?:되나요|돼요|되요|될까요|되죠|되는지|�
 TOPIC_ONLY = re.compile(r"^\S{1,8}[은는]요\s*[?？]*\s*$")
 SPLIT = re.compile(r"(?<=[?？])\s+|(?<=어떻게\s하)고\s+|(?<=어떻게하)고\s+|(?<=어케\s하)고\s+|(?<=어디서\s하)고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?며\s+|(?:\s*[,，]?\s*(?:그리고|아니면|그리고요|그럼|그리고\s?또)\s+)|(?<=요)\s*[,，]\s*"
                    r"|(?<=[나까죠])요?\s*[,，]\s+")
+# "유효기간이랑 최소 사용금액 알려주세요": two things asked, each named by what is asked of it
+ASPECT_JOIN = re.compile(r"(?<=기간|기한|금액|비용|요금|송비|배비|수료|시간|방법|조건|기준|한도|립률)"
+                         r"(?:이랑|랑|하고|와|과|및|,)\s+(?=\S*\s?\S*(?:기간|기한|금액|비용|요금|배송비|택배비|수수료|시간|방법|조건|"
+                         r"기준|한도|적립률|얼마|언제|며칠))")
 POINTS = re.compile(r"(\d[\d,]*|[일이삼사오육칠팔구]?천|[일이삼사오육칠팔구]?백|만)\s?(?:포인트|점|p\b|P\b)")
 DAYS = re.compile(r"(\d+)\s?(영업일|일|주|개월|달|년|시간)")
 CLOCK = re.compile(r"(\d{1,2})\s?시(?:\s?(\d{1,2})\s?분|\s?반)?")
@@ -77,7 +81,7 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
         kinds.add("how")
     if WHO_Q.search(text):
         kinds.add("who")
-    parts = tuple(p.strip() for p in SPLIT.split(text) if p and len(p.strip()) >= 4)
+    parts = tuple(p for piece in SPLIT.split(text) if piece for p in _aspect_parts(piece) if len(p) >= 4)
     # a yes/no question: no question word in the (last) clause and a yes/no ending
     clauses = parts or (text,)
     if any(not WH.search(c) and YESNO_END.search(c) and not TOPIC_ONLY.search(c) for c in clauses):
@@ -95,6 +99,16 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
                     days=_days(text, lexicon), moment=_moment(text, lexicon), region=lexicon.region(text),
                     ages=tuple(int(m.group(1)) for m in AGE.finditer(text)), count=_count(text, lexicon),
                     expansions=tuple(lexicon.expansions(text)), parts=parts if len(parts) > 1 else ())
+
+
+def _aspect_parts(piece: str) -> list[str]:
+    """"적립금 유효기간이랑 최소 사용금액": both asked of the same topic (적립금), which
+    the second part is read with."""
+    split = [p.strip() for p in ASPECT_JOIN.split(piece) if p.strip()]
+    if len(split) < 2:
+        return [piece.strip()]
+    topic = " ".join(split[0].split()[:-1])
+    return [split[0], *(f"{topic} {p}".strip() for p in split[1:])]
 
 
 def _points(text: str) -> tuple[int, ...]:

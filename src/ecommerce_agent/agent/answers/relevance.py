@@ -52,6 +52,15 @@ Second round (issue #12, i12; the first 296 questions, then with the new ones:
     w_sentence 0.45/0.7, w_aspect 0.45, w_head 0.3       no better (grid of 12; left at the defaults)
     an answer about the last word asked, else none       0.829 / 0.040 / 0.058 / 0.906  (left out)
     a section stating the kind asked goes first          0.858 → 0.852 or lower (left out)
+
+Third round (i12b; 348 → 378 answerable, 48 → 53 not; a fresh held-out batch of 50 written first)::
+
+    start of the round (396)                             0.856 / 0.052 / 0.023 / 0.896
+    a noun before the copula (배송중인데 → 배송중)         0.862 / 0.046 / 0.023 / 0.896
+    30 new everyday questions, 5 unanswerable (431)      0.862 / 0.048 / 0.024 / 0.887
+    an unseen noun means no answer                       +2 honest, −5 correct (left out)
+    compounds split in two (결제 + 완료) joined            wrong −3, false non-answer +3, honest −2 (left out)
+    held-out (200), before and after this round          0.747 / 0.159 / 0.035 / 0.800 (unchanged)
 """
 
 from __future__ import annotations
