@@ -54,12 +54,18 @@ def build_scripts(directory: Path, customers: list[mix.Customer]) -> dict[str, t
     return scripts
 
 
-def run_wrk(base: str, script: Path, seconds: float, args: argparse.Namespace) -> wrk.WrkResult:
+def run_wrk(base: str, script: Path, seconds: float, args: argparse.Namespace,
+            pid: int | None = None) -> wrk.WrkResult:
+    """One wrk run; with the server's ``pid``, also the server CPU time per request."""
     cmd = wrk.command(base, str(script), seconds=seconds, connections=args.connections, cpu=args.wrk_cpu)
+    cpu_before = memory.cpu_seconds(pid) if pid else 0.0
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-2000:]}")
-    return wrk.parse_output(done.stdout)
+    result = wrk.parse_output(done.stdout)
+    if pid:
+        result = result.with_cpu(memory.cpu_seconds(pid) - cpu_before)
+    return result
 
 
 def one_uvicorn_run(scripts: dict[str, tuple[Path, int]], endpoints: list[str], args: argparse.Namespace,
@@ -74,10 +80,11 @@ def one_uvicorn_run(scripts: dict[str, tuple[Path, int]], endpoints: list[str], 
             for name in endpoints:
                 script = scripts[name][0]
                 run_wrk(srv.base, script, args.warmup, args)
-                result = run_wrk(srv.base, script, args.seconds, args)
+                result = run_wrk(srv.base, script, args.seconds, args, pid=srv.pid)
                 found["endpoints"][name] = result.to_json()
                 print(f"  {report.LABELS[name]:<26}{result.rps:>9.1f} req/s  p50 {result.latency_ms['p50']:.2f} ms"
-                      f"  p99 {result.latency_ms['p99']:.2f} ms  errors {result.error_count}", flush=True)
+                      f"  p99 {result.latency_ms['p99']:.2f} ms  errors {result.error_count}"
+                      f"  server CPU {result.cpu_ms_per_request:.2f} ms/req", flush=True)
             found["memory_after"] = memory.of_process(srv.pid).to_json()
             return found
         finally:
@@ -99,7 +106,7 @@ def gunicorn_run(scripts: dict[str, tuple[Path, int]], args: argparse.Namespace)
                 time.sleep(0.1)  # waiting for the workers gunicorn forks
             script = scripts[args.gunicorn_endpoint][0]
             run_wrk(srv.base, script, args.warmup, args)
-            result = run_wrk(srv.base, script, args.seconds, args)
+            result = run_wrk(srv.base, script, args.seconds, args, pid=srv.pid)
             total, workers = memory.of_tree(srv.pid)
             return {"workers": args.gunicorn_workers, "cpus": args.server_cpus, "endpoint": args.gunicorn_endpoint,
                     "start_to_ready_s": round(srv.start_to_ready_s, 3), "run": result.to_json(),

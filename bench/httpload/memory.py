@@ -1,4 +1,5 @@
-"""Memory of server processes from ``/proc/<pid>/smaps_rollup`` (Linux).
+"""Memory (``/proc/<pid>/smaps_rollup``) and CPU time (``/proc/<pid>/stat``) of
+server processes (Linux).
 
 RSS counts every page a process maps, shared ones in full; PSS divides each
 shared page among the processes sharing it (so PSS adds up across gunicorn's
@@ -62,3 +63,25 @@ def of_tree(pid: int, proc: Path = PROC) -> tuple[Memory, list[Memory]]:
     for worker in workers:
         total = total + worker
     return total, workers
+
+
+def parse_cpu_ticks(stat: str) -> int:
+    """utime + stime (clock ticks) from a ``/proc/<pid>/stat`` line; the command
+    name in parentheses may hold spaces, so fields count from its closing one."""
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
+
+
+def cpu_seconds(pid: int, proc: Path = PROC) -> float:
+    """CPU time ``pid`` and its live children have used: per request, a figure that
+    other processes on a shared machine disturb far less than req/s."""
+    import os
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in (pid, *children(pid, proc)):
+        try:
+            total += parse_cpu_ticks((proc / str(p) / "stat").read_text(encoding="ascii"))
+        except OSError:
+            continue
+    return total / ticks

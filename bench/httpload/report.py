@@ -46,6 +46,7 @@ def median_run(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "p50_ms": round(statistics.median(r["latency_ms"]["p50"] for r in runs), 2),
             "p99_ms": round(statistics.median(r["latency_ms"]["p99"] for r in runs), 2),
             "errors": sum(sum(r["errors"].values()) for r in runs),
+            "cpu_ms_per_request": round(statistics.median(r.get("server_cpu_ms_per_request", 0.0) for r in runs), 3),
             "requests": sum(r["requests"] for r in runs)}
 
 
@@ -97,14 +98,14 @@ def table(result: dict[str, Any]) -> str:
              f"server on CPU {s['server_cpus']}, wrk -t{s['threads']} -c{s['connections']} on CPU {s['wrk_cpu']}; "
              f"{s['warmup_s']:g} s warm-up + {s['seconds']:g} s per endpoint; median of {s['runs']} run(s)",
              "",
-             f"{'endpoint':<26}{'distinct':>9}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"]
+             f"{'endpoint':<26}{'distinct':>9}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'CPU ms/req':>12}"]
     for name in ENDPOINTS:
         entry = result.get("endpoints", {}).get(name)
         if entry is None:
             continue
         med = entry["median"]
         lines.append(f"{LABELS[name]:<26}{entry['distinct']:>9}{med['rps']:>10.1f}{med['p50_ms']:>9.2f}"
-                     f"{med['p99_ms']:>9.2f}{med['errors']:>8}")
+                     f"{med['p99_ms']:>9.2f}{med['errors']:>8}{med['cpu_ms_per_request']:>12.3f}")
     for key, label in (("memory_idle", "worker memory at /ready"), ("memory_after", "worker memory after runs")):
         if key in result:
             mem = result[key]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MARKER = "WRK_JSON "
 
@@ -26,6 +26,15 @@ class WrkResult:
     seconds: float
     errors: dict[str, int]  # connect, read, write, status (HTTP >= 400), timeout
     latency_ms: dict[str, float]  # p50, p90, p99, max, mean
+    server_cpu_s: float | None = None  # CPU time the server used meanwhile (all its processes)
+
+    def with_cpu(self, seconds: float) -> WrkResult:
+        return replace(self, server_cpu_s=seconds)
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """Server CPU per request: steadier than req/s when other processes share the CPU."""
+        return 1000 * self.server_cpu_s / self.requests if self.server_cpu_s is not None and self.requests else 0.0
 
     @property
     def rps(self) -> float:
@@ -36,8 +45,11 @@ class WrkResult:
         return sum(self.errors.values())
 
     def to_json(self) -> dict[str, object]:
-        return {"requests": self.requests, "seconds": round(self.seconds, 3), "rps": round(self.rps, 1),
-                "errors": self.errors, "latency_ms": self.latency_ms}
+        found: dict[str, object] = {"requests": self.requests, "seconds": round(self.seconds, 3),
+                                    "rps": round(self.rps, 1), "errors": self.errors, "latency_ms": self.latency_ms}
+        if self.server_cpu_s is not None:
+            found["server_cpu_ms_per_request"] = round(self.cpu_ms_per_request, 3)
+        return found
 
 
 def lua_string(text: str) -> str:
