@@ -9,7 +9,6 @@ environment's settings.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -44,8 +43,6 @@ from .routes import auth, chat, console, health, live, openai_compat, orders, se
 from .startup import check_settings
 from .throttle import open_throttle
 from .tokens import TokenService
-
-log = logging.getLogger(__name__)
 
 
 def open_shared_state(settings: Settings, repo: object) -> SharedState:

@@ -59,6 +59,7 @@ def load_parts(settings: Settings, llm_config: LlmConfig) -> Parts:
     """What the master preloaded for these settings, else loaded now."""
     found = _preloaded.get(_key(settings))
     if found is not None:
+        _catch_up(found.search)
         return found
     search = open_search(settings)
     try:
@@ -78,6 +79,19 @@ def preload(settings: Settings, llm_config: LlmConfig) -> Parts:
     _preloaded[_key(settings)] = parts
     gc.freeze()
     return parts
+
+
+def _catch_up(store: IndexStore) -> None:
+    """A worker forked after the index was rebuilt (a restart by `kill -HUP` to the
+    master, a worker replaced later) reads the index as it is now, not as the
+    master loaded it. A stat when nothing changed."""
+    if store.loaded:
+        store.reload_if_changed()
+        return
+    try:
+        store.load()
+    except AppError as exc:
+        log.warning("search index not loaded: %s", exc.message, extra={"event": "index_unavailable"})
 
 
 def _warm(analyze: Callable[[str], object]) -> None:
