@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test drills bench seed clean-venv
+.PHONY: help run test drills bench bench-http seed clean-venv
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ drills: $(DEV_STAMP) ## Durability drills with live servers: kill -9 under load,
 
 bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (speed targets; not part of `make test`)
 	$(BIN)/python bench/run.py
+
+bench-http: $(DEV_STAMP) ## HTTP load benchmark: pinned uvicorn worker under wrk, memory, start-up, 4 gunicorn workers (BENCH_ARGS="--runs 1")
+	@command -v wrk >/dev/null || { echo "wrk가 없습니다: apt-get install -y wrk" >&2; exit 2; }
+	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
 
 seed: $(RUN_STAMP) ## Regenerate the demo data from scratch
 	$(BIN)/ecommerce-agent seed --reset

@@ -8,6 +8,9 @@
   exits with one line instead of crash-looping workers. The CSV backend allows
   one writer: more than one worker is refused there too.
 - SQLite: the master holds the database's in-use lock, so `restore` refuses while it runs.
+- The models (Kiwi, the NLU model, the search index and encoder, the policy
+  answerer) load once in the master, before the workers fork: the workers share
+  those pages copy-on-write and start in well under a second (``api/parts.py``).
 """
 
 import multiprocessing
@@ -37,13 +40,16 @@ def on_starting(server):
     # demo accounts in production, unreachable database...) is one line and one
     # exit, not every worker failing at boot and being restarted in a loop.
     try:
-        from ecommerce_agent.api.startup import validate_startup
+        from ecommerce_agent.api.startup import check_settings, validate_startup
         from ecommerce_agent.config import load_settings
         from ecommerce_agent.errors import AppError
 
         settings = load_settings()
         validate_startup(settings, server.cfg.workers)
         hold_database(settings)
+        from ecommerce_agent.api.parts import preload
+
+        preload(settings, check_settings(settings)[1])
     except AppError as exc:
         print(exc.message, file=sys.stderr)
         on_exit(server)

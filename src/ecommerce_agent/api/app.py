@@ -9,25 +9,20 @@ environment's settings.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from functools import lru_cache
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
-from ..agent.factory import AgentParts
 from ..agent.llm.config import LlmConfig
-from ..agent.runner import Agent
 from ..config import Settings, load_settings
 from ..demo.accounts import refuse_demo_accounts
 from ..errors import AppError
-from ..search import Encoder, IndexStore, load_encoder
 from ..storage import open_repository
 from ..storage.console import open_console_store
 from ..storage.locking import DatabaseInUse
@@ -43,12 +38,11 @@ from .emptiness import DataCheck
 from .index_reload import FollowIndexGeneration, IndexFollower, reload_on_sighup
 from .masking import mask_pii
 from .middleware import BodyLimit, Timeout, ValidUnicode
+from .parts import Parts, load_parts
 from .routes import auth, chat, console, health, live, openai_compat, orders, search, tickets, web
 from .startup import check_settings
 from .throttle import open_throttle
 from .tokens import TokenService
-
-log = logging.getLogger(__name__)
 
 
 def open_shared_state(settings: Settings, repo: object) -> SharedState:
@@ -60,40 +54,14 @@ def open_shared_state(settings: Settings, repo: object) -> SharedState:
     return MemoryState()
 
 
-def _open_search(settings: Settings) -> IndexStore:
-    """The search index; a missing or broken one leaves the service up (degraded,
-    not ready) with a logged reason, until `build-index` and a reload fix it."""
-    section = settings.search
-    store = IndexStore.from_settings(settings, encoder=_encoder(section.encoder, section.encoder_threads,
-                                                                section.query_cache_size))
-    try:
-        store.load()
-    except AppError as exc:
-        log.warning("search index not loaded: %s", exc.message, extra={"event": "index_unavailable"})
-    return store
-
-
-def _open_agent(settings: Settings, repo: object, search: IndexStore, llm_config: LlmConfig,
-                ) -> tuple[Agent | None, dict[str, Callable[[], dict]]]:
-    """The agent over this app's repository, with its health checks (agent, llm).
-    Without its language model the rest of the API still serves; chat answers 503
-    and `/health` and `/ready` say why."""
-    try:
-        parts = AgentParts.load(settings, search=search, llm_config=llm_config)
-    except AppError as exc:
-        log.warning("agent not loaded: %s", exc.message, extra={"event": "agent_unavailable"})
-        reason = exc.message
-        return None, {"agent": lambda: {"status": "unavailable", "error": reason},
-                      "llm": llm_config.disabled_health}
-    agent = parts.agent(repo)  # type: ignore[arg-type]
-    return agent, {"agent": lambda: {"status": "ok", "nlu_model": str(settings.nlu.model_dir)},
-                   "llm": parts.llm_health}
-
-
-@lru_cache(maxsize=2)
-def _encoder(name: str, threads: int, cache_size: int) -> Encoder | None:
-    """The embedding model, loaded once per process (about a second) and shared by apps."""
-    return load_encoder(name, threads=threads, cache_size=cache_size)
+def _agent_checks(settings: Settings, parts: Parts, llm_config: LlmConfig) -> dict[str, Callable[[], dict]]:
+    """The agent's health checks (agent, llm). Without its language model the rest of
+    the API still serves; chat answers 503 and `/health` and `/ready` say why."""
+    if parts.agent is None:
+        reason = parts.agent_error
+        return {"agent": lambda: {"status": "unavailable", "error": reason}, "llm": llm_config.disabled_health}
+    return {"agent": lambda: {"status": "ok", "nlu_model": str(settings.nlu.model_dir)},
+            "llm": parts.agent.llm_health}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -128,8 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.console = open_console_store(repo)
             app.state.activity = ActivityTracker(shared)
             app.state.throttle = open_throttle(settings, repo)
-            app.state.search = _open_search(settings)
-            app.state.agent, agent_checks = _open_agent(settings, repo, app.state.search, llm_config)
+            parts = load_parts(settings, llm_config)  # preloaded by the gunicorn master, else loaded now
+            app.state.search = parts.search
+            app.state.agent = parts.agent.agent(repo) if parts.agent is not None else None  # type: ignore[arg-type]
+            agent_checks = _agent_checks(settings, parts, llm_config)
             app.state.api_keys = ApiKeys(settings.openai_compat.api_keys)
             app.state.data_check = DataCheck(repo)
             app.state.index_follower = IndexFollower(app.state.search)

@@ -22,31 +22,33 @@ from .tokens import Claims, TokenService
 _bearer = HTTPBearer(auto_error=False, description="`POST /auth/login`으로 받은 access_token")
 
 
-def _settings(request: Request) -> Settings:
+# The dependencies that only read ``app.state`` are ``async``: FastAPI runs a plain
+# ``def`` dependency in the threadpool, a thread hop per dependency per request.
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _repo(request: Request) -> Repository:
+async def _repo(request: Request) -> Repository:
     return request.app.state.repo
 
 
-def _tokens(request: Request) -> TokenService:
+async def _tokens(request: Request) -> TokenService:
     return request.app.state.tokens
 
 
-def _state(request: Request) -> SharedState:
+async def _state(request: Request) -> SharedState:
     return request.app.state.shared
 
 
-def _console(request: Request) -> ConsoleStore:
+async def _console(request: Request) -> ConsoleStore:
     return request.app.state.console
 
 
-def _throttle(request: Request) -> Throttle:
+async def _throttle(request: Request) -> Throttle:
     return request.app.state.throttle
 
 
-def _agent(request: Request) -> Agent:
+async def _agent(request: Request) -> Agent:
     agent = request.app.state.agent
     if agent is None:
         raise ServiceUnavailableError("상담 에이전트를 지금 사용할 수 없습니다. 잠시 후 다시 시도해 주세요 "
@@ -63,11 +65,17 @@ ConsoleDep = Annotated[ConsoleStore, Depends(_console)]
 ThrottleDep = Annotated[Throttle, Depends(_throttle)]
 
 
-def _claims(tokens: TokensDep,
-            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Claims:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def verified_claims(tokens: TokenService, credentials: HTTPAuthorizationCredentials | None) -> Claims:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError("로그인이 필요합니다 (Authorization: Bearer 토큰).")
     return tokens.verify(credentials.credentials, "access")
+
+
+def _claims(tokens: TokensDep, credentials: Credentials) -> Claims:
+    return verified_claims(tokens, credentials)
 
 
 ClaimsDep = Annotated[Claims, Depends(_claims)]
@@ -88,8 +96,9 @@ def bind_user(request: Request, user: User) -> User:
     return user
 
 
-def _current_user(claims: ClaimsDep, repo: RepoDep, request: Request) -> User:
-    return bind_user(request, token_user(claims, repo))
+def _current_user(tokens: TokensDep, credentials: Credentials, repo: RepoDep, request: Request) -> User:
+    # The token check and the user lookup in one dependency: one threadpool hop, not two.
+    return bind_user(request, token_user(verified_claims(tokens, credentials), repo))
 
 
 CurrentUser = Annotated[User, Depends(_current_user)]

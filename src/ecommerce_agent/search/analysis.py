@@ -142,7 +142,9 @@ class Analyzer:
 
     def _morphemes(self, texts: list[str]) -> list[list[tuple[str, str]]]:
         with self._lock:
-            analysed = self.kiwi.tokenize(texts)
+            # one text at a time: a batch goes through Kiwi's thread pool, which
+            # single-thread mode (``shared_kiwi``) has not (same results, same speed)
+            analysed = [self.kiwi.tokenize(text) for text in texts]
             out = [[(t.form, t.tag.split("-")[0]) for t in tokens] for tokens in analysed]
         return [[(form.replace(",", "") if tag == "SN" else form.lower(), tag)
                  for form, tag in tokens if tag.split("-")[0] in CONTENT_TAGS or form in LEXICON]
@@ -187,11 +189,18 @@ _shared_lock = threading.Lock()
 
 
 def shared_kiwi() -> Kiwi:
-    """The process's one Kiwi instance (about a second to load, ~100 MB)."""
+    """The process's one Kiwi instance (about a second to load; ~500 MB once it has
+    analysed a first text). Single-thread mode (``num_workers=0``): Kiwi's thread
+    pool does not survive a fork, and gunicorn's workers are forked from a master
+    that loaded it (``api/parts.py``): a batch call in a worker would wait forever."""
     global _shared
     with _shared_lock:
         if _shared is None:
+            import warnings
+
             from kiwipiepy import Kiwi
 
-            _shared = Kiwi()
+            with warnings.catch_warnings():  # "0 changed meaning in 0.21": it now means no pool, as wanted
+                warnings.simplefilter("ignore", DeprecationWarning)
+                _shared = Kiwi(num_workers=0)
         return _shared

@@ -148,14 +148,14 @@ class SqlRepository:
             self._run(conn, "users", "insert", users.insert().values(R.user_to_row(user)))
 
     def get_user(self, user_id: str) -> User | None:
-        return self._one_user(users.c.user_id == user_id)
+        return self._one_user(_USER_BY_ID, {"user_id": user_id})
 
     def get_user_by_email(self, email: str) -> User | None:
-        return self._one_user(users.c.email == email.strip().lower())
+        return self._one_user(_USER_BY_EMAIL, {"email": email.strip().lower()})
 
-    def _one_user(self, where: Any) -> User | None:
+    def _one_user(self, stmt: Any, params: dict[str, Any]) -> User | None:
         with self._read() as conn:
-            row = self._run(conn, "users", "select", sa.select(users).where(where)).mappings().first()
+            row = self._run(conn, "users", "select", stmt, params).mappings().first()
         return None if row is None else R.user_from_row(row)
 
     def get_product(self, product_id: str) -> Product | None:
@@ -366,8 +366,8 @@ class SqlRepository:
 
     def get_conversation(self, conversation_id: str) -> Conversation | None:
         with self._read() as conn:
-            row = self._run(conn, "conversations", "select", sa.select(conversations).where(
-                conversations.c.conversation_id == conversation_id)).mappings().first()
+            row = self._run(conn, "conversations", "select", _CONVERSATION,
+                            {"conversation_id": conversation_id}).mappings().first()
         return None if row is None else R.conversation_from_row(row)
 
     def list_conversations(self, user_id: str, *, limit: int = 20) -> list[Conversation]:
@@ -393,15 +393,15 @@ class SqlRepository:
                     raise NotFoundError("대화를 찾을 수 없습니다.")
                 raise ConflictError("같은 대화의 다른 요청이 먼저 처리되었습니다. 다시 시도해 주세요.",
                                     code="conversation_conflict")
-            last = self._run(conn, "messages", "select", sa.select(sa.func.max(messages_t.c.seq)).where(
-                messages_t.c.conversation_id == conversation_id)).scalar() or 0
+            last = self._run(conn, "messages", "select", _LAST_SEQ,
+                             {"conversation_id": conversation_id}).scalar() or 0
             rows = [{"conversation_id": conversation_id, "seq": last + n, "role": m.role.value, "text": m.text,
                      "intent": m.intent, "meta": m.meta, "created_at": now}
                     for n, m in enumerate(messages, 1)]
             if rows:
                 self._run(conn, "messages", "insert", messages_t.insert(), rows)
-            row = self._run(conn, "conversations", "select", sa.select(conversations).where(
-                conversations.c.conversation_id == conversation_id)).mappings().one()
+            row = self._run(conn, "conversations", "select", _CONVERSATION,
+                            {"conversation_id": conversation_id}).mappings().one()
         return R.conversation_from_row(row)
 
     def list_messages(self, conversation_id: str, *, limit: int = 200) -> list[Message]:
@@ -486,6 +486,15 @@ def _catalogue_order(option_sets: Mapping[str, Sequence[str]], found: list[Produ
 
     rank = {text: n for n, text in enumerate(option_combinations(option_sets))}
     return sorted(found, key=lambda o: (rank.get(o.option, len(rank)), o.option))
+
+
+# Statements of the hot paths (every request's user, every chat turn's conversation),
+# built once: building a statement per call costs about as much as running it.
+_USER_BY_ID = sa.select(users).where(users.c.user_id == sa.bindparam("user_id"))
+_USER_BY_EMAIL = sa.select(users).where(users.c.email == sa.bindparam("email"))
+_CONVERSATION = sa.select(conversations).where(conversations.c.conversation_id == sa.bindparam("conversation_id"))
+_LAST_SEQ = sa.select(sa.func.max(messages_t.c.seq)).where(
+    messages_t.c.conversation_id == sa.bindparam("conversation_id"))
 
 
 @lru_cache(maxsize=None)
