@@ -194,7 +194,9 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             from .writes import start
 
             return start(env, task, u, state)
-        return no_answer(state)
+        # no document rules on the request itself: the question may still be answered as asked
+        # ("반품 진행중인데 탈퇴 가능함?", "포인트 현금으로 바꿀 수 있나요?" name a request word in passing)
+        return policy(env, u, state)
     if verdict == "no" or in_task or u.acts.conditional:
         return policy_text.with_state(state)
     # the answer, then the orders it could be done for: choosing one is taking the offer up
