@@ -104,10 +104,19 @@ class Dialogue:
             followed = info.followup(env, u, state)
             if followed is not None:
                 return followed
+        claim = next((a for a in acts.actions if a in ("defect", "exchange", "return")), None)
+        if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
+                env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
+            return info.can_i(env, "defect", u, state, order_id=state.last_order_id)
+        if acts.conditions and acts.asks and (claim or (state.asked_claim and not acts.actions)):
+            return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
-        if asked and acts.asks and acts.can and not acts.how and (
+        priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
+        if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
+            asked = "cancel"
+        if asked and acts.asks and acts.can and (not acts.how or priced) and (
                 not acts.conditional or env.finder.points(u, state)) and (
                 task or u.intent in ("policy", "general", "ticket.status", "order.status", "order.detail",
                                      "order.list") or u.uncertain or asked == "change_address" or (
@@ -159,7 +168,7 @@ class Dialogue:
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if acts.asks and not acts.done_check:
-            if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
+            if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
                 return info.can_i(env, task, u, state)
             answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
             return answered

@@ -250,8 +250,10 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if frame.intent in writes.ACTIONS:
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason,
-                                                 option=frame.option), order, None, state)
+                return writes.proceed(env, Frame(task=frame.intent, items=frame.items,
+                                                 reason=writes.reason_of(u) or frame.reason, option=frame.option,
+                                                 remedy=("refund" if wanted == "return" else "exchange") if remedy
+                                                 else None), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
                                remedy="refund" if wanted == "return" else "exchange")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .address import find_address
+from .conditions import read_conditions
 from .ids import mask_ids
 from .lexicon import dialogue_lexicon, noun_lexicon
 from .nouns import content_nouns
@@ -79,6 +80,8 @@ class Acts:
     list_number: int | None = None  # "2번", a bare "3"
     address: str | None = None
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
+    # the item's state the shopper states ("라벨 뗐는데", "써봤는데"): nlu/conditions.py
+    conditions: tuple[str, ...] = ()
 
     number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
@@ -210,4 +213,5 @@ def read_acts(text: str) -> Acts:
         replacement=_replacement(text, cue_words),
         removal=_removal(text, cue_words),
         nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
+        conditions=read_conditions(plain),
     )

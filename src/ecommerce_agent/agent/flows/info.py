@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...domain.orders import Denied, Order, decide
+from ...domain.claims import estimate_refund
+from ...domain.orders import Action, Denied, Order, claim_deadline, decide
 from ...nlu.context import Expecting, resolve_ellipsis
 from ...nlu.types import Understanding
-from .. import replies as R
+from .. import conditions, replies as R
 from ..env import Env
 from ..outcome import Outcome
 from ..sources import answers_about, cite, sourced
@@ -96,12 +97,14 @@ def how_to(env: Env, u: Understanding, state: DialogueState, task: str | None) -
         put(outcome.state, offer))
 
 
-def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False) -> Outcome:
+def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False,
+          order_id: str | None = None) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
-    then offered."""
+    then offered. ``order_id``: the order the previous question was about ("불량이면요?")."""
     action = ACTIONS[task]
-    state = replace(state, last_question=u.text)
-    order, missing = env.finder.referenced(u, state)
+    state = replace(state, last_question=u.text,
+                    asked_claim=task if task in ("return", "exchange", "defect") else state.asked_claim)
+    order, missing = (env.tools.get_order(order_id), False) if order_id else env.finder.referenced(u, state)
     if missing:
         return not_found(state)
     if order is None and u.acts.among and len(state.last_list) > 1:  # "이 중에 아직 반품 되는 거 있어요?"
@@ -113,11 +116,6 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             named = [o for o in named if window.start <= R.kst(o.order_date) <= window.end] or named
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
         order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
-    answered = policy_answer(env, _rule_question(env, u), state, order=order)
-    if answered is not None and not answers_about(task, answered[0].citations):
-        answered = None  # a passage from a document that does not rule on this request
-    policy_text = answered[0] if answered else None
-    verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
                   waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
@@ -129,6 +127,15 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
+    if u.acts.conditions:  # "라벨 뗐는데", "택배 포장만 뜯었는데": the rule for that condition
+        judged = conditions.answer(env, task, u, state, order, offer, in_task=in_task)
+        if judged is not None:
+            return judged
+    answered = policy_answer(env, _rule_question(env, u), state, order=order)
+    if answered is not None and not answers_about(task, answered[0].citations):
+        answered = None  # a passage from a document that does not rule on this request
+    policy_text = answered[0] if answered else None
+    verdict = answered[1] if answered else None
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
         if task == "defect":
@@ -146,7 +153,12 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and u.acts.because:
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
-        lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
+        lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
+                   status=order.status_label)
+        if task == "defect" and order.delivered_at is not None:  # the window and who pays, from the data
+            due = claim_deadline(Action.DEFECT, order.delivered_at)
+            lead = say("eligibility.allowed_defect", summary=R.order_summary(order), due=f"{due.month}월 {due.day}일")
+        lead = " ".join(filter(None, (lead, _estimate(order, task, offer.items))))
         if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
             lead = say("eligibility.defect_report", summary=R.order_summary(order))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
@@ -156,6 +168,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             return out
         return out.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
             put(state, offer))
+    if policy_text is None and task == "defect" and not report:  # "맛이 이상했는데도요?": the defect rule
+        return conditions.defect_anyway(env, state)
     if policy_text is None:
         if report:  # "사은품이 안 들어있어요" with nothing in the documents: which order, then
             from .writes import start
@@ -177,6 +191,24 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     return Outcome(f"{policy_text.text}\n\n{say('eligibility.choose', able=R.josa(label(task), '이/가'))}\n"
                    f"{listed_text}", listed.state, cards=policy_text.cards + listed.cards,
                    citations=policy_text.citations)
+
+
+def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:
+    """What the request would refund or cost, from the order's data ("반품하면 전액 환불 되죠?":
+    the return fee is deducted); "" for a defect (the shop pays) or an address change."""
+    if task not in ("cancel", "return", "exchange"):
+        return ""
+    active = [i for i in order.items if i.active]
+    wanted = {i: q for i, q in items}
+    claimed = [replace(i, quantity=min(wanted[i.item_id], i.quantity)) for i in active if i.item_id in wanted] \
+        if wanted else active
+    remaining = [i for i in active if i.item_id not in wanted] if wanted else []
+    remaining += [replace(i, quantity=i.quantity - wanted[i.item_id]) for i in active
+                  if i.item_id in wanted and wanted[i.item_id] < i.quantity]
+    estimate = estimate_refund(order, ACTIONS[task], claimed, remaining) if claimed else None
+    if estimate is None or (not estimate.paid and not remaining):  # an unpaid order cancelled whole: nothing owed
+        return ""
+    return estimate.describe()
 
 
 def _among(env: Env, task: str, state: DialogueState) -> Outcome:
