@@ -133,6 +133,11 @@ def rule_of(name: str, env: Env, items: list[OrderItem], words: tuple[str, ...])
     return condition.other or condition.rule
 
 
+def ruled(names: tuple[str, ...]) -> bool:
+    """Whether any of these stated conditions has a rule for claims."""
+    return any(n in condition_rules().conditions for n in names)
+
+
 def _due(order: Order, action: Action) -> str:
     day = claim_deadline(action, order.delivered_at) if order.delivered_at else None
     return f"{day.month}월 {day.day}일" if day else ""
@@ -174,6 +179,10 @@ def answer(env: Env, task: str, u: Understanding, state: DialogueState, order: O
     if order is not None:
         decision = decide(order, action, env.now)
         summary = R.order_summary(order)
+        if isinstance(decision, Denied) and decision.reason in ("not_delivered_yet", "not_shipped_yet") and \
+                "after_delivery" in u.acts.conditions and rule.effect == "allowed":  # "받고 나서 반품 돼요?"
+            return Outcome(_sourced(_line("later_order", rule=rule.rule, summary=summary, status=order.status_label),
+                                    cited), state, cards=cards, citations=cited)
         if isinstance(decision, Denied):
             able = False
             text = _line("denied_order", summary=summary, message=decision.message) + "\n" + rule.rule \

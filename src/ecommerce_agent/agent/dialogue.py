@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..nlu.types import Understanding
-from . import patterns
+from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import info, orders, support, writes
+from .flows import info, items, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -62,6 +62,9 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
+        rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
+        if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
+            return rest
         if acts.ack and not acts.question and u.intent in ("dialog.confirm", "dialog.deny", "general"):
             return support.small_talk(u, state) or Outcome(say("acknowledged"), state)  # "네 알겠어요"
         if u.intent == "dialog.confirm":
@@ -108,7 +111,7 @@ class Dialogue:
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
             return info.can_i(env, "defect", u, state, order_id=state.last_order_id)
-        if acts.conditions and acts.asks and (claim or (state.asked_claim and not acts.actions)):
+        if conditions.ruled(acts.conditions) and acts.asks and (claim or (state.asked_claim and not acts.actions)):
             return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing

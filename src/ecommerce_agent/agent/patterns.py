@@ -96,7 +96,7 @@ def _is_side(u: Understanding) -> bool:
 def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     acts = u.acts
     if u.intent == "dialog.confirm" and not acts.correction:
-        if not clear_yes(u):  # "네?" (pardon?), "첫 번째요" or a guess of the model
+        if not clear_yes(u) and not _proceed(u):  # "네?" (pardon?), "첫 번째요" or a guess of the model
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
         if frame.expired(env.now):
@@ -121,6 +121,14 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
     if _is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
         return digression(env, frame, u, state, route)
     return None
+
+
+def _proceed(u: Understanding) -> bool:
+    """"알겠어요 접수해 주세요", "진행해 주세요": a request to go on with what was asked, naming
+    nothing else, is an explicit yes."""
+    acts = u.acts
+    return bool(acts.request and not acts.asks and not acts.actions and not acts.nouns and not acts.abort
+                and not acts.correction and not u.slots.order_id and acts.list_number is None)
 
 
 def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> bool:

@@ -59,7 +59,9 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
         order = named[0] if len(named) == 1 else None
     if order is not None:
         prefix = R.order_status(order) + "\n\n"
-        state = replace(state, last_order_id=order.order_id)
+        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns and len(order.items) > 1 else []
+        state = replace(state, last_order_id=order.order_id,  # "이불 … 불량 같은데": a later claim means the 이불
+                        last_items=tuple((i.item_id, i.quantity) for i in named))
         if "defect" in u.acts.actions:
             state = replace(state, defect_noted=order.order_id, defect_reason=u.text.strip()[:200])
     answered = policy_answer(env, question, state, order=order)
@@ -115,9 +117,10 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if window is not None:
             named = [o for o in named if window.start <= R.kst(o.order_date) <= window.end] or named
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
-        order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else None
+        last = [o for o in named if o.order_id == state.last_order_id]  # "그럼 받고 나서 가디건만 …": that order
+        order = named[0] if len(named) == 1 else last[0] if last else allowed[0] if len(allowed) == 1 else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
-                  waiting=Expecting.OFFER.value, reason=reason_of(u))  # the report is the claim's reason
+                  waiting=Expecting.OFFER.value, reason=_claim_reason(u, task))  # the report is the claim's reason
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
         named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
         items = tuple((i.item_id, i.quantity) for i in named) or (
@@ -139,7 +142,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
         if task == "defect":
-            state = replace(state, defect_noted=order.order_id, defect_reason=reason_of(u))
+            state = replace(state, defect_noted=order.order_id, defect_reason=_claim_reason(u, task))
         decision = decide(order, action, env.now)
         reason = f"{task}.{decision.reason}" if isinstance(decision, Denied) else task
         cited = policy_text.citations if policy_text is not None else cite(env.answerer, reason, task)
@@ -151,7 +154,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             if policy_text is not None and verdict != "yes":
                 return Outcome(text, state, cards=[R.order_card(order)]).then(policy_text)
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
-        if policy_text is not None and u.acts.because:
+        if policy_text is not None and u.acts.because and not report and task != "defect":
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                    status=order.status_label)
@@ -191,6 +194,14 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     return Outcome(f"{policy_text.text}\n\n{say('eligibility.choose', able=R.josa(label(task), '이/가'))}\n"
                    f"{listed_text}", listed.state, cards=policy_text.cards + listed.cards,
                    citations=policy_text.citations)
+
+
+def _claim_reason(u: Understanding, task: str) -> str | None:
+    """The reason a later claim keeps: the stated cause, or the defect the question describes
+    ("주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요")."""
+    if reason_of(u):
+        return reason_of(u)
+    return u.text.strip()[:200] if task == "defect" or "defect" in u.acts.actions else None
 
 
 def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:
