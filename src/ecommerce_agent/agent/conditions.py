@@ -133,9 +133,14 @@ def rule_of(name: str, env: Env, items: list[OrderItem], words: tuple[str, ...])
     return condition.other or condition.rule
 
 
-def ruled(names: tuple[str, ...]) -> bool:
-    """Whether any of these stated conditions has a rule for claims."""
-    return any(n in condition_rules().conditions for n in names)
+def ruled(names: tuple[str, ...], *, can: bool) -> bool:
+    """Whether a stated condition decides the claim question: one that restricts or is the
+    shop's fault always does; one that only allows ("받고 나서", "안 뜯었으면") answers an
+    eligibility question (``can``), not "배송비 들어요?"."""
+    conditions = condition_rules().conditions
+    return any(n in conditions and (can or conditions[n].kinds or (conditions[n].rule and
+                                                                 conditions[n].rule.effect != "allowed"))
+               for n in names)
 
 
 def _due(order: Order, action: Action) -> str:
@@ -162,11 +167,11 @@ def answer(env: Env, task: str, u: Understanding, state: DialogueState, order: O
     cited = _cite(env, rule.source)
     state = replace(state, last_question=u.text, asked_claim=task)
     cards = [R.order_card(order)] if order else []
-    if order is not None:
-        state = replace(state, last_order_id=order.order_id, last_items=offer.items)
-    if rule.effect == "restricted":
+    if rule.effect == "restricted":  # nothing can be done for it: the order is not taken up as the one in hand
         text = f"{_line('restricted', rule=rule.rule)} {_line('restricted_defect')}"
         return Outcome(_sourced(text, cited), state, cards=cards, citations=cited)
+    if order is not None:
+        state = replace(state, last_order_id=order.order_id, last_items=offer.items)
     if rule.effect == "shop_fault":
         task, action = "defect", Action.DEFECT
         offer = replace(offer, reason=offer.reason or u.text.strip()[:200])  # what differs is the reason

@@ -111,7 +111,7 @@ class Dialogue:
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
             return info.can_i(env, "defect", u, state, order_id=state.last_order_id)
-        if conditions.ruled(acts.conditions) and acts.asks and (claim or (state.asked_claim and not acts.actions)):
+        if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (claim or (state.asked_claim and not acts.actions)):
             return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
