@@ -42,6 +42,8 @@ class Dialogue:
         if outcome is None:
             fresh = _without_waiting(state)
             top = state.top
+            if top is not None and top.items and top.order_id:  # "아 그게 아니라 깨져 있었어요 환불해주세요":
+                fresh = replace(fresh, last_order_id=top.order_id, last_items=top.items)  # the same items
             outcome = self.route(u, fresh, just_done=just_done,
                                  carried=pending.order_id if pending else top.order_id if top else carried)
             if pending is not None and not any(f.frame_id == pending.id for f in outcome.state.stack) and not (
@@ -111,7 +113,8 @@ class Dialogue:
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
             return info.can_i(env, "defect", u, state, order_id=state.last_order_id)
-        if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (claim or (state.asked_claim and not acts.actions)):
+        if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (
+                claim or (state.asked_claim and not acts.actions)):
             return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
@@ -173,6 +176,9 @@ class Dialogue:
         if acts.asks and not acts.done_check:
             if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
                 return info.can_i(env, task, u, state)
+            if task == "defect" and "defect" in acts.actions and not acts.conditional and (
+                    env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
+                return info.can_i(env, task, u, state)  # "주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요"
             answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
             return answered
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..domain.orders import Order
+from ..domain.orders import Denied, Order, decide
 from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
@@ -96,7 +96,9 @@ def _is_side(u: Understanding) -> bool:
 def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     acts = u.acts
     if u.intent == "dialog.confirm" and not acts.correction:
-        if not clear_yes(u) and not _proceed(u):  # "네?" (pardon?), "첫 번째요" or a guess of the model
+        proceed = acts.request and not (acts.asks or acts.actions or acts.nouns or acts.abort or acts.correction
+                                        or u.slots.order_id or acts.list_number)  # "알겠어요 접수해 주세요"
+        if not clear_yes(u) and not proceed:  # "네?" (pardon?), "첫 번째요" or a guess of the model
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
         if frame.expired(env.now):
@@ -121,14 +123,6 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
     if _is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
         return digression(env, frame, u, state, route)
     return None
-
-
-def _proceed(u: Understanding) -> bool:
-    """"알겠어요 접수해 주세요", "진행해 주세요": a request to go on with what was asked, naming
-    nothing else, is an explicit yes."""
-    acts = u.acts
-    return bool(acts.request and not acts.asks and not acts.actions and not acts.nouns and not acts.abort
-                and not acts.correction and not u.slots.order_id and acts.list_number is None)
 
 
 def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> bool:
@@ -167,7 +161,7 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
             if item is not None and acts.quantity <= item.quantity:
                 return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
-        named = env.finder.items_named(acts.nouns, order.items)
+        named = env.finder.items_named(acts.only or acts.nouns, order.items)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
             items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), order, state)
@@ -296,6 +290,9 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
+        if len(named) > 1 and frame.task in writes.ACTIONS:  # "며칠 전에 받은 충전기요": the one it can be done for
+            able = [o for o in named if not isinstance(decide(o, writes.ACTIONS[frame.task], env.now), Denied)]
+            named = able if len(able) == 1 else named
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
         if len(named) > 1 and (not listed or len(named) < len(listed)):  # "시계": two orders hold one

@@ -82,6 +82,7 @@ class Acts:
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
     # the item's state the shopper states ("라벨 뗐는데", "써봤는데"): nlu/conditions.py
     conditions: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()  # nouns marked "만" ("커피만요 가디건은 받을래요"): the ones meant, not the rest
 
     number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
@@ -145,6 +146,11 @@ def _removal(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]:
     head = content_nouns(parts[0], generic=lex.generic | lex.order_words, min_len=1)
     kept = [forms[0] for forms, _ in head if _keep(forms[0], cue_words)]
     return tuple(kept[-1:])
+
+
+def _only(text: str, nouns: tuple[str, ...]) -> tuple[str, ...]:
+    """The nouns followed by "만" (not "만 빼고", "만원"): "커피만요" → 커피."""
+    return tuple(n for n in nouns if re.search(re.escape(n.lower()) + r"\s?만(?!\s?(?:빼|원|큼|에|이라))", text))
 
 
 def read_acts(text: str) -> Acts:
@@ -214,4 +220,5 @@ def read_acts(text: str) -> Acts:
         removal=_removal(text, cue_words),
         nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
         conditions=read_conditions(plain),
+        only=_only(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words)))),
     )

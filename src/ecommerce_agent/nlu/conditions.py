@@ -28,7 +28,8 @@ class ConditionLexicon:
 
     def read(self, plain: str) -> tuple[str, ...]:
         found = {name for name, pattern in self.cues if pattern.search(plain)}
-        return tuple(name for name, _ in self.cues if name in found and not (self.unless.get(name, frozenset()) & found))
+        return tuple(name for name, _ in self.cues
+                     if name in found and not (self.unless.get(name, frozenset()) & found))
 
 
 def parse_conditions(path: Path) -> ConditionLexicon:

@@ -79,13 +79,15 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
     order, missing = env.finder.referenced(u, state)
     if missing:  # the task stays open for the right number ("아 번호 잘못 봤네요 ORD-…이요")
         return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
-    if order is None and carried and not u.acts.nouns:
+    named_product = bool(env.finder.product_words(u.acts.nouns))  # "뚜껑이 깨져" names a part, not a product
+    if order is None and carried and not named_product:
         order = env.tools.get_order(carried)
-        if order is not None and order.order_id == state.last_order_id and state.last_items:
-            items = state.last_items  # the items asked about just before; "1개만" of the one item
-            if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
-                items = ((items[0][0], u.acts.quantity),)
-            frame = replace(frame, items=items)
+    if order is not None and order.order_id == state.last_order_id and state.last_items and not (
+            named_product or u.slots.order_id):  # "그럼 반품해 주세요", "그게 아니라 깨져 있었어요 환불해주세요"
+        items = state.last_items  # the items asked about just before; "1개만" of the one item
+        if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
+            items = ((items[0][0], u.acts.quantity),)
+        frame = replace(frame, items=items)
     if order is None:
         return ask_which(env, frame, u, state)
     return proceed(env, frame, order, u, state)
@@ -197,7 +199,7 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
 def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
     """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
     quantity = u.acts.quantity
-    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.nouns
+    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.only or u.acts.nouns
     named = env.finder.items_named(words, open_items) if words else []
     if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())
