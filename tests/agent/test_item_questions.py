@@ -79,3 +79,10 @@ def test_the_other_items_after_a_partial_cancellation_are_said_to_stay(shop: Sho
     outcome = shop.say(said("order.status", "그럼 커피는 그대로 오는 거죠?"))
     assert outcome.text.startswith("네") and "커피" in outcome.text
     assert DialogueState.from_json(outcome.state.to_json()).topic == "cancel"
+
+
+def test_a_negated_done_check_is_answered_yes_when_nothing_was_done(shop: Shop) -> None:
+    shipped = shop.orders["shipped"][0]
+    shop.say(said("order.cancel", f"{shipped} 취소해 주세요", order_id=shipped))  # refused: already shipped
+    outcome = shop.say(said("ticket.status", "그럼 처리 안 된 거네요?"))
+    assert outcome.text.startswith("네") and "않았습니다" in outcome.text and shop.status(shipped) == "shipped"

@@ -113,6 +113,9 @@ class Dialogue:
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
             return info.can_i(env, "defect", u, state, order_id=state.last_order_id)
+        if state.asked_claim and state.last_order_id and acts.can and acts.asks and acts.ticket_words and not (
+                acts.actions or env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
+            return info.can_i(env, state.asked_claim, u, state, order_id=state.last_order_id)  # "미리 접수해 둘 수 있어요?"
         if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (
                 claim or (state.asked_claim and not acts.actions)):
             return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"

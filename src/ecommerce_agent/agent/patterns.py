@@ -252,10 +252,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if frame.intent in writes.ACTIONS:
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items,
-                                                 reason=writes.reason_of(u) or frame.reason, option=frame.option,
-                                                 remedy=("refund" if wanted == "return" else "exchange") if remedy
-                                                 else None), order, None, state)
+                how = ("refund" if wanted == "return" else "exchange") if remedy else None
+                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, remedy=how, option=frame.option,
+                                                 reason=writes.reason_of(u) or frame.reason), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
                                remedy="refund" if wanted == "return" else "exchange")
@@ -274,6 +273,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         frame = replace(frame, order_id=None, summary="")
     if wanted and wanted != frame.task and acts.request and frame.task != "lookup":
         return None  # another request: routed afresh
+    if not listed and frame.order_id and acts.asks and u.intent in ("order.status", "order.detail"):
+        return None  # "언제 받았는데요 그거" after a refusal: a question about it, not another try
     if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
         return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant

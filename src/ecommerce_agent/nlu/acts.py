@@ -82,6 +82,7 @@ class Acts:
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
     # the item's state the shopper states ("라벨 뗐는데", "써봤는데"): nlu/conditions.py
     conditions: tuple[str, ...] = ()
+    negated_check: bool = False  # "처리 안 된 거네요?": "not done" is answered with a yes
     only: tuple[str, ...] = ()  # nouns marked "만" ("커피만요 가디건은 받을래요"): the ones meant, not the rest
 
     number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
@@ -204,6 +205,7 @@ def read_acts(text: str) -> Acts:
         insist=bool(lex.insist.search(plain)),
         other_account=bool(lex.other_account.search(plain)),
         procedure=bool(lex.procedure.search(plain)),
+        negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),

@@ -104,7 +104,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered. ``order_id``: the order the previous question was about ("불량이면요?")."""
     action = ACTIONS[task]
-    state = replace(state, last_question=u.text,
+    state = replace(state, last_question=u.text, attempted=task,  # "바뀐 거죠 그럼?" asks about it
                     asked_claim=task if task in ("return", "exchange", "defect") else state.asked_claim)
     order, missing = (env.tools.get_order(order_id), False) if order_id else env.finder.referenced(u, state)
     if missing:
@@ -260,13 +260,17 @@ def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | No
         last = state.completed[-1].split(":")
         order = env.tools.get_order(last[1]) if len(last) > 1 else None
         what = R.josa(f"{R.order_summary(order)} {label(last[0])}" if order else "요청하신 일", "은/는")
-        return Outcome(say("policy.done_check", what=what), state)
+        done = say("policy.done_check", what=what)
+        if u.acts.negated_check and done.startswith("네, "):  # "안 된 거죠?" when it was done: no, it was
+            done = "아니요, " + done[len("네, "):]
+        return Outcome(done, state)
     asked = next(iter(u.acts.actions), None) or state.attempted
-    if asked in ("cancel", "change_address"):
-        return Outcome(say(f"policy.not_done.{asked}"), state)
-    if asked in ("return", "exchange", "defect"):
-        return Outcome(say("policy.not_done.claim"), state)
-    return Outcome(say("policy.nothing_done"), state)
+    key = f"policy.not_done.{asked}" if asked in ("cancel", "change_address") else "policy.not_done.claim" if (
+        asked in ("return", "exchange", "defect")) else "policy.nothing_done"
+    text = say(key)
+    if u.acts.negated_check and text.startswith("아니요, "):  # "처리 안 된 거네요?" — 네, not done
+        text = "네, " + text[len("아니요, "):]
+    return Outcome(text, state)
 
 
 def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
