@@ -86,3 +86,13 @@ def test_a_negated_done_check_is_answered_yes_when_nothing_was_done(shop: Shop) 
     shop.say(said("order.cancel", f"{shipped} 취소해 주세요", order_id=shipped))  # refused: already shipped
     outcome = shop.say(said("ticket.status", "그럼 처리 안 된 거네요?"))
     assert outcome.text.startswith("네") and "않았습니다" in outcome.text and shop.status(shipped) == "shipped"
+
+
+def test_what_now_after_a_refusal_offers_the_step_its_reason_allows(shop: Shop) -> None:
+    old = shop.orders["delivered_expired"][0]  # delivered more than 3 months ago
+    refused = shop.say(said("claim.defect", f"{old} 불량인데 환불해 주세요", order_id=old))
+    assert "3개월" in refused.text and refused.state.pending is None
+    outcome = shop.say(said("policy", "방법이 아예 없어요?"))
+    assert "상담원" in outcome.text and outcome.state.pending is None and not outcome.handoff
+    top = outcome.state.top
+    assert top is not None and top.intent == "handoff"  # offered, not opened

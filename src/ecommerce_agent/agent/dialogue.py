@@ -16,7 +16,7 @@ from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import info, items, orders, refunds, support, writes
+from .flows import info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -33,8 +33,11 @@ class Dialogue:
         self.env = env
 
     def respond(self, u: Understanding, state: DialogueState) -> Outcome:
-        just_done, carried = state.just_done, state.set_aside
-        state = replace(state, just_done=None, set_aside=None)
+        just_done, carried, refusal = state.just_done, state.set_aside, state.refused
+        state = replace(state, just_done=None, set_aside=None, refused=None)
+        step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
+        if step is not None:
+            return self._tone(u, step)
         pending = state.pending
         outcome = None
         if state.top is not None:

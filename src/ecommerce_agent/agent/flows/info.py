@@ -151,6 +151,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if isinstance(decision, Denied):
             text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                        message=decision.message, status=order.status_label)
+            state = replace(state, refused=f"{task}:{decision.reason}")
             if policy_text is not None and verdict != "yes":
                 return Outcome(text, state, cards=[R.order_card(order)]).then(policy_text)
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)

@@ -309,6 +309,7 @@ def refused(order: Order, decision: Denied, state: DialogueState, env: Env | Non
     cited = cite(env.answerer, f"{action}.{decision.reason}", action) if env is not None else []
     if cited:
         text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
+    state = replace(state, refused=f"{decision.action.value}:{decision.reason}")
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
 
 
