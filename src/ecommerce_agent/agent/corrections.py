@@ -42,7 +42,7 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
         if others:  # both listed orders
             return writes.start_many(env, frame.task, [frame.order_id, *others], u, drop(state, frame))
         return writes.propose(env, frame, current, state)  # "전부요" to a whole order: that, asked again
-    words = u.acts.replacement or u.acts.nouns  # "레고 말고 프라이팬이요": the one meant instead
+    words = u.acts.replacement or u.acts.only or u.acts.nouns  # "레고 말고 프라이팬이요": the one meant instead
     if words and current is not None:
         named = env.finder.items_named(words, current.items)
         if named and len(current.items) > 1:

@@ -14,10 +14,10 @@ from dataclasses import replace
 
 from ..nlu.context import resolve_ellipsis
 from ..nlu.types import Understanding
-from . import patterns
+from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import info, orders, support, writes
+from .flows import info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -34,8 +34,11 @@ class Dialogue:
         self.env = env
 
     def respond(self, u: Understanding, state: DialogueState) -> Outcome:
-        just_done, carried = state.just_done, state.set_aside
-        state = replace(state, just_done=None, set_aside=None)
+        just_done, carried, refusal = state.just_done, state.set_aside, state.refused
+        state = replace(state, just_done=None, set_aside=None, refused=None)
+        step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
+        if step is not None:
+            return self._tone(u, step)
         pending = state.pending
         outcome = None
         if state.top is not None:
@@ -43,6 +46,8 @@ class Dialogue:
         if outcome is None:
             fresh = _without_waiting(state)
             top = state.top
+            if top is not None and top.items and top.order_id:  # "아 그게 아니라 깨져 있었어요 환불해주세요":
+                fresh = replace(fresh, last_order_id=top.order_id, last_items=top.items)  # the same items
             outcome = self.route(u, fresh, just_done=just_done,
                                  carried=pending.order_id if pending else top.order_id if top else carried)
             if pending is not None and not any(f.frame_id == pending.id for f in outcome.state.stack) and not (
@@ -69,6 +74,9 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
+        rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
+        if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
+            return rest
         if acts.ack and not acts.question and u.intent in ("dialog.confirm", "dialog.deny", "general"):
             return support.small_talk(u, state) or Outcome(say("acknowledged"), state)  # "네 알겠어요"
         if u.intent == "dialog.confirm":
@@ -131,10 +139,23 @@ class Dialogue:
             answered = info.policy_answer(env, f"{u.text} {previous}", state) if previous else None
             if answered is not None:
                 return answered[0]
+        claim = next((a for a in acts.actions if a in ("defect", "exchange", "return")), None)
+        if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
+                env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
+            return info.can_i(env, "defect", u, state, order_id=state.last_order_id)
+        if state.asked_claim and state.last_order_id and acts.can and acts.asks and acts.ticket_words and not (
+                acts.actions or env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
+            return info.can_i(env, state.asked_claim, u, state, order_id=state.last_order_id)  # "미리 접수해 둘 수 있어요?"
+        if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (
+                claim or (state.asked_claim and not acts.actions)):
+            return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
-        if asked and acts.asks and acts.can and not acts.how and (
+        priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
+        if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
+            asked = "cancel"
+        if asked and acts.asks and acts.can and (not acts.how or priced) and (
                 not acts.conditional or env.finder.points(u, state)) and (
                 task or u.intent in ("policy", "general", "ticket.status", "order.status", "order.detail",
                                      "order.list") or u.uncertain or asked == "change_address" or (
@@ -191,11 +212,11 @@ class Dialogue:
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if acts.asks and not acts.done_check:
-            if acts.can and not acts.how:  # "라벨 뗐는데 환불 돼요?": answered, then offered
+            if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
                 return info.can_i(env, task, u, state)
-            if task == "defect" and acts.how and not acts.conditional and (
+            if task == "defect" and "defect" in acts.actions and not acts.conditional and (
                     env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
-                return info.can_i(env, task, u, state, report=True)  # "뚜껑이 부러져서 왔어요 어떻게 해요?"
+                return info.can_i(env, task, u, state)  # "주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요"
             answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
             return answered
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \

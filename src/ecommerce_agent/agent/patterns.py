@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..domain.orders import Order
+from ..domain.orders import Denied, Order, decide
 from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
@@ -56,7 +56,9 @@ def continue_frame(env: Env, u: Understanding, state: DialogueState, route: Rout
 def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     acts = u.acts
     if u.intent == "dialog.confirm" and not acts.correction:
-        if not clear_yes(u):  # "네?" (pardon?), "첫 번째요" or a guess of the model
+        proceed = acts.request and not (acts.asks or acts.actions or acts.nouns or acts.abort or acts.correction
+                                        or u.slots.order_id or acts.list_number)  # "알겠어요 접수해 주세요"
+        if not clear_yes(u) and not proceed:  # "네?" (pardon?), "첫 번째요" or a guess of the model
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
         if frame.expired(env.now):
@@ -119,7 +121,7 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
             if item is not None and acts.quantity <= item.quantity:
                 return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
-        named = env.finder.items_named(acts.nouns, order.items)
+        named = env.finder.items_named(acts.only or acts.nouns, order.items)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
             items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), order, state)
@@ -212,9 +214,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if frame.intent in writes.ACTIONS:
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
-                chosen_remedy = ("refund" if wanted == "return" else "exchange") if remedy else None
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, reason=frame.reason,
-                                                 option=frame.option, remedy=chosen_remedy), order, None, state)
+                how = ("refund" if wanted == "return" else "exchange") if remedy else None
+                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, remedy=how, option=frame.option,
+                                                 reason=writes.reason_of(u) or frame.reason), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
                                remedy="refund" if wanted == "return" else "exchange")
@@ -231,9 +233,11 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     wanted = TASK_OF_INTENT.get(u.intent)
     if not listed and (u.slots.order_id or acts.nouns):  # a retry after a refusal names another order
         frame = replace(frame, order_id=None, summary="")
-    if wanted and wanted not in SAME_REQUEST.get(frame.task, {frame.task}) and acts.request and \
-            frame.task != "lookup":
+    if wanted and wanted != frame.task and not (frame.task == "change_address" and wanted == "exchange") and \
+            acts.request and frame.task != "lookup":
         return None  # another request: routed afresh ("바꿔 주세요" to an address change is the same one)
+    if not listed and frame.order_id and acts.asks and u.intent in ("order.status", "order.detail"):
+        return None  # "언제 받았는데요 그거" after a refusal: a question about it, not another try
     if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
         return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
@@ -253,6 +257,9 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
+        if len(named) > 1 and frame.task in writes.ACTIONS:  # "며칠 전에 받은 충전기요": the one it can be done for
+            able = [o for o in named if not isinstance(decide(o, writes.ACTIONS[frame.task], env.now), Denied)]
+            named = able if len(able) == 1 else named
         if len(named) == 1:
             return _chosen(env, frame, named[0], u, state)
         if len(named) > 1 and (not listed or len(named) < len(listed)):  # "시계": two orders hold one

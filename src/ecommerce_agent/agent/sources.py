@@ -53,6 +53,9 @@ def check_sources(sections: Any) -> None:
                if sections.get(doc, heading) is None]
     missing += [f"{key}: {doc}" for key, docs in action_documents().items() for doc in sorted(docs)
                 if not sections.of(doc)]
+    from .conditions import check_condition_sources
+
+    missing += check_condition_sources(sections)
     if missing:
         raise ConfigError("규칙 출처가 정책 문서에 없는 절을 가리킵니다: " + ", ".join(missing))
 

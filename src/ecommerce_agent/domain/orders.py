@@ -348,13 +348,19 @@ def _denial(status: OrderStatus, action: Action) -> tuple[str, str]:
     if action in CLAIMS:
         if status is OrderStatus.SHIPPED:
             return "not_delivered_yet", "아직 배송 중인 주문입니다. 배송 완료 후 반품·교환 신청이 가능합니다."
+        if action is Action.DEFECT:
+            return "not_shipped_yet", ("아직 발송 전인 주문입니다. 불량·오배송 신고는 상품을 받으신 뒤(배송완료 후) "
+                                       "하실 수 있고, 받기 전에는 주문 취소를 하실 수 있습니다.")
         return "not_shipped_yet", "아직 발송 전인 주문입니다. 반품 대신 주문 취소를 하실 수 있습니다."
     if status is OrderStatus.SHIPPED:
         if action is Action.CANCEL:
             return "already_shipped", (
                 "이미 발송되어 주문을 취소할 수 없습니다. "
                 "배송 완료 후 반품 신청이 가능합니다(수령 후 7일 이내).")
-        return "already_shipped", "이미 발송되어 배송지를 변경할 수 없습니다. 배송지 변경은 상품준비중 단계까지만 가능합니다."
+        return "already_shipped", ("이미 발송되어 저희 쇼핑몰에서는 배송지를 변경할 수 없습니다(배송지 변경은 "
+                                   "상품준비중 단계까지만 가능합니다). 택배사 고객센터에 "
+                                   "운송장 번호를 알려 주시고 직접 주소 변경을 요청해 보실 수 있습니다"
+                                   "(택배사 사정에 따라 어려울 수 있습니다).")
     if status is OrderStatus.DELIVERED:
         if action is Action.CANCEL:
             return "already_delivered", (

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .address import find_address
+from .conditions import read_conditions
 from .ids import mask_ids
 from .lexicon import dialogue_lexicon, noun_lexicon
 from .nouns import content_nouns
@@ -82,6 +83,10 @@ class Acts:
     list_number: int | None = None  # "2번", a bare "3"
     address: str | None = None
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
+    # the item's state the shopper states ("라벨 뗐는데", "써봤는데"): nlu/conditions.py
+    conditions: tuple[str, ...] = ()
+    negated_check: bool = False  # "처리 안 된 거네요?": "not done" is answered with a yes
+    only: tuple[str, ...] = ()  # nouns marked "만" ("커피만요 가디건은 받을래요"): the ones meant, not the rest
 
     number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
@@ -154,6 +159,11 @@ def _in_order(text: str, named: tuple[tuple[str, re.Pattern[str]], ...]) -> tupl
     return tuple(name for _, name in sorted(found))
 
 
+def _only(text: str, nouns: tuple[str, ...]) -> tuple[str, ...]:
+    """The nouns followed by "만" (not "만 빼고", "만원"): "커피만요" → 커피."""
+    return tuple(n for n in nouns if re.search(re.escape(n.lower()) + r"\s?만(?!\s?(?:빼|원|큼|에|이라))", text))
+
+
 def read_acts(text: str) -> Acts:
     lex = dialogue_lexicon()
     folded = fold(text).strip()
@@ -205,6 +215,7 @@ def read_acts(text: str) -> Acts:
         insist=bool(lex.insist.search(plain)),
         other_account=bool(lex.other_account.search(plain)),
         procedure=bool(lex.procedure.search(plain)),
+        negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
@@ -223,4 +234,6 @@ def read_acts(text: str) -> Acts:
         replacement=_replacement(text, cue_words),
         removal=_removal(text, cue_words),
         nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
+        conditions=read_conditions(plain),
+        only=_only(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words)))),
     )

@@ -18,6 +18,7 @@ a one-day range; vague ones give the span a shopper would accept:
     N일·N주·N달(개월)·N년 전           that day / that week / that month / that year
     며칠 전                            2–6 days ago
     최근 N일·주·달(개월)·년            from N units ago to today
+    N월 (7월에 산)                     that month, this year or (when still to come) last year
     작년 겨울 (봄·여름·가을)           Dec–Feb / Mar–May / Jun–Aug / Sep–Nov
 """
 
@@ -62,6 +63,7 @@ _PATTERNS = [
     rf"(?:이번|요번|지난|저번){_S}주말",
     rf"(?:이번|요번|지난|저번){_S}(?:주(?![문소])|달)",
     r"엊그저께|엊그제|그저께|그제|어저께|어제|오늘|내일|모레",
+    r"(?<![\d.\-/])(?:1[0-2]|[1-9]){_S}월(?![\d요])(?!{_S}\d)".replace("{_S}", _S),
 ]
 _DATE_RE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 
@@ -115,6 +117,10 @@ def resolve_date_ref(phrase: str, now: datetime) -> DateRange | None:
             return _month(today, n)
         year = today.year - n
         return DateRange(date(year, 1, 1), date(year, 12, 31))
+    if m := re.fullmatch(r"(1[0-2]|[1-9])월", p):  # "7월에 산": the latest such month, not a future one
+        month = int(m.group(1))
+        year = today.year if month <= today.month else today.year - 1
+        return DateRange(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
     return None
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...domain.orders import Denied, Order, OrderStatus, decide
+from ...domain.claims import estimate_refund
+from ...domain.orders import Action, Denied, Order, OrderStatus, claim_deadline, decide
 from ...nlu.context import Expecting, resolve_ellipsis
 from ...nlu.types import Understanding
-from .. import replies as R
+from .. import conditions, replies as R
 from ..env import Env
 from ..outcome import Outcome
 from ..sources import answers_about, cite, sourced
@@ -68,7 +69,9 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
         return unpaid(env, order, state)
     if order is not None:
         prefix = R.order_status(order) + "\n\n"
-        state = replace(state, last_order_id=order.order_id)
+        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns and len(order.items) > 1 else []
+        state = replace(state, last_order_id=order.order_id,  # "이불 … 불량 같은데": a later claim means the 이불
+                        last_items=tuple((i.item_id, i.quantity) for i in named))
         if "defect" in u.acts.actions:
             state = replace(state, defect_noted=order.order_id, defect_reason=u.text.strip()[:200])
     answered = policy_answer(env, question, state, order=order)
@@ -119,12 +122,14 @@ def how_to(env: Env, u: Understanding, state: DialogueState, task: str | None) -
         put(outcome.state, offer))
 
 
-def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False) -> Outcome:
+def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report: bool = False,
+          order_id: str | None = None) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
-    then offered."""
+    then offered. ``order_id``: the order the previous question was about ("불량이면요?")."""
     action = ACTIONS[task]
-    state = replace(state, last_question=u.text)
-    order, missing = env.finder.referenced(u, state)
+    state = replace(state, last_question=u.text, attempted=task,  # "바뀐 거죠 그럼?" asks about it
+                    asked_claim=task if task in ("return", "exchange", "defect") else state.asked_claim)
+    order, missing = (env.tools.get_order(order_id), False) if order_id else env.finder.referenced(u, state)
     if missing:
         return not_found(state)
     if order is None and u.acts.among and len(state.last_list) > 1:  # "이 중에 아직 반품 되는 거 있어요?"
@@ -135,17 +140,12 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if window is not None:
             named = [o for o in named if window.start <= R.kst(o.order_date) <= window.end] or named
         allowed = [o for o in named if not isinstance(decide(o, action, env.now), Denied)]
+        last = [o for o in named if o.order_id == state.last_order_id]  # "그럼 받고 나서 가디건만 …": that order
         live = [o for o in named if o.status in LIVE]  # "왜 RC카 취소가 안돼": the one still under way
-        order = named[0] if len(named) == 1 else allowed[0] if len(allowed) == 1 else \
+        order = named[0] if len(named) == 1 else last[0] if last else allowed[0] if len(allowed) == 1 else \
             live[0] if not allowed and len(live) == 1 else None
-    answered = policy_answer(env, _rule_question(env, u), state, order=order)
-    if answered is not None and not answers_about(task, answered[0].citations):
-        answered = None  # a passage from a document that does not rule on this request
-    policy_text = answered[0] if answered else None
-    verdict = answered[1] if answered else None
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
-                  waiting=Expecting.OFFER.value,  # the report is the claim's reason
-                  reason=reason_of(u) or (u.text.strip()[:200] if report else None))
+                  waiting=Expecting.OFFER.value, reason=_claim_reason(u, task))  # the report is the claim's reason
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
         named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
         items = tuple((i.item_id, i.quantity) for i in named) or (
@@ -155,10 +155,19 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
+    if u.acts.conditions:  # "라벨 뗐는데", "택배 포장만 뜯었는데": the rule for that condition
+        judged = conditions.answer(env, task, u, state, order, offer, in_task=in_task)
+        if judged is not None:
+            return judged
+    answered = policy_answer(env, _rule_question(env, u), state, order=order)
+    if answered is not None and not answers_about(task, answered[0].citations):
+        answered = None  # a passage from a document that does not rule on this request
+    policy_text = answered[0] if answered else None
+    verdict = answered[1] if answered else None
     if order is not None:
         state = replace(state, last_order_id=order.order_id)
         if task == "defect":
-            state = replace(state, defect_noted=order.order_id, defect_reason=reason_of(u))
+            state = replace(state, defect_noted=order.order_id, defect_reason=_claim_reason(u, task))
         decision = decide(order, action, env.now)
         reason = f"{task}.{decision.reason}" if isinstance(decision, Denied) else task
         cited = policy_text.citations if policy_text is not None else cite(env.answerer, reason, task)
@@ -167,6 +176,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         if isinstance(decision, Denied):
             text = say("eligibility.denied", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                        message=decision.message, status=order.status_label)
+            state = replace(state, refused=f"{task}:{decision.reason}")
             rule = cite(env.answerer, reason, task)
             same_rule = bool(rule and policy_text is not None and policy_text.citations and
                              (policy_text.citations[0]["doc_id"], policy_text.citations[0]["section"]) ==
@@ -177,9 +187,14 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             source = "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"]) \
                 if cited else ""
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
-        if policy_text is not None and u.acts.because:
+        if policy_text is not None and u.acts.because and not report and task != "defect":
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
-        lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"))
+        lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
+                   status=order.status_label)
+        if task == "defect" and order.delivered_at is not None:  # the window and who pays, from the data
+            due = claim_deadline(Action.DEFECT, order.delivered_at)
+            lead = say("eligibility.allowed_defect", summary=R.order_summary(order), due=f"{due.month}월 {due.day}일")
+        lead = " ".join(filter(None, (lead, _estimate(order, task, offer.items))))
         if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
             lead = say("eligibility.defect_report", summary=R.order_summary(order))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
@@ -189,6 +204,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             return out
         return out.suffixed(say("eligibility.offer", request=say(f"requests.{task}"))).with_state(
             put(state, offer))
+    if policy_text is None and task == "defect" and not report:  # "맛이 이상했는데도요?": the defect rule
+        return conditions.defect_anyway(env, state)
     if policy_text is None:
         if report:  # "사은품이 안 들어있어요" with nothing in the documents: which order, then
             from .writes import start
@@ -212,6 +229,32 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     return Outcome(f"{policy_text.text}\n\n{say('eligibility.choose', able=R.josa(label(task), '이/가'))}\n"
                    f"{listed_text}", listed.state, cards=policy_text.cards + listed.cards,
                    citations=policy_text.citations)
+
+
+def _claim_reason(u: Understanding, task: str) -> str | None:
+    """The reason a later claim keeps: the stated cause, or the defect the question describes
+    ("주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요")."""
+    if reason_of(u):
+        return reason_of(u)
+    return u.text.strip()[:200] if task == "defect" or "defect" in u.acts.actions else None
+
+
+def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:
+    """What the request would refund or cost, from the order's data ("반품하면 전액 환불 되죠?":
+    the return fee is deducted); "" for a defect (the shop pays) or an address change."""
+    if task not in ("cancel", "return", "exchange"):
+        return ""
+    active = [i for i in order.items if i.active]
+    wanted = {i: q for i, q in items}
+    claimed = [replace(i, quantity=min(wanted[i.item_id], i.quantity)) for i in active if i.item_id in wanted] \
+        if wanted else active
+    remaining = [i for i in active if i.item_id not in wanted] if wanted else []
+    remaining += [replace(i, quantity=i.quantity - wanted[i.item_id]) for i in active
+                  if i.item_id in wanted and wanted[i.item_id] < i.quantity]
+    estimate = estimate_refund(order, ACTIONS[task], claimed, remaining) if claimed else None
+    if estimate is None or (not estimate.paid and not remaining):  # an unpaid order cancelled whole: nothing owed
+        return ""
+    return estimate.describe()
 
 
 def _among(env: Env, task: str, state: DialogueState) -> Outcome:
@@ -252,13 +295,17 @@ def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | No
         last = state.completed[-1].split(":")
         order = env.tools.get_order(last[1]) if len(last) > 1 else None
         what = R.josa(f"{R.order_summary(order)} {label(last[0])}" if order else "요청하신 일", "은/는")
-        return Outcome(say("policy.done_check", what=what), state)
+        done = say("policy.done_check", what=what)
+        if u.acts.negated_check and done.startswith("네, "):  # "안 된 거죠?" when it was done: no, it was
+            done = "아니요, " + done[len("네, "):]
+        return Outcome(done, state)
     asked = next(iter(u.acts.actions), None) or state.attempted
-    if asked in ("cancel", "change_address"):
-        return Outcome(say(f"policy.not_done.{asked}"), state)
-    if asked in ("return", "exchange", "defect"):
-        return Outcome(say("policy.not_done.claim"), state)
-    return Outcome(say("policy.nothing_done"), state)
+    key = f"policy.not_done.{asked}" if asked in ("cancel", "change_address") else "policy.not_done.claim" if (
+        asked in ("return", "exchange", "defect")) else "policy.nothing_done"
+    text = say(key)
+    if u.acts.negated_check and text.startswith("아니요, "):  # "처리 안 된 거네요?" — 네, not done
+        text = "네, " + text[len("아니요, "):]
+    return Outcome(text, state)
 
 
 def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:

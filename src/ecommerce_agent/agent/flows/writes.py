@@ -59,7 +59,7 @@ def reason_of(u: Understanding) -> str | None:
     a cause or describes a defect ("실밥이 다 터져서 왔어요")."""
     if u.slots.reason:
         return u.slots.reason
-    if (u.acts.because or "defect" in u.acts.actions) and not u.acts.asks:
+    if (u.acts.because or u.acts.other_option or "defect" in u.acts.actions) and not u.acts.asks:
         return u.text.strip()[:200]
     return None
 
@@ -79,10 +79,15 @@ def start(env: Env, task: str, u: Understanding, state: DialogueState, *, order_
     order, missing = env.finder.referenced(u, state)
     if missing:  # the task stays open for the right number ("아 번호 잘못 봤네요 ORD-…이요")
         return not_found(put(state, replace(frame, waiting=Expecting.ORDER.value)))
-    if order is None and carried and not env.finder.product_words(u.acts.nouns):  # "지금 취소해 주세요 찝찝해서"
+    named_product = bool(env.finder.product_words(u.acts.nouns))  # "뚜껑이 깨져" names a part, not a product
+    if order is None and carried and not named_product:
         order = env.tools.get_order(carried)
-        if order is not None and order.order_id == state.last_order_id and state.last_items:
-            frame = replace(frame, items=state.last_items)  # the items asked about just before
+    if order is not None and order.order_id == state.last_order_id and state.last_items and not (
+            named_product or u.slots.order_id):  # "그럼 반품해 주세요", "그게 아니라 깨져 있었어요 환불해주세요"
+        items = state.last_items  # the items asked about just before; "1개만" of the one item
+        if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
+            items = ((items[0][0], u.acts.quantity),)
+        frame = replace(frame, items=items)
     if order is None:
         return ask_which(env, frame, u, state)
     return proceed(env, frame, order, u, state)
@@ -188,8 +193,10 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
             waiting = replace(frame, waiting=Expecting.ADDRESS.value)
             return Outcome(say("ask.address", summary=frame.summary), put(state, waiting), cards=[R.order_card(order)])
         frame = replace(frame, address=address)
-    if frame.task == "defect" and u is not None and u.acts.actions[:1] != ("defect",):
-        remedy = "exchange" if "exchange" in u.acts.actions else "refund" if "return" in u.acts.actions else None
+    if frame.task == "defect" and u is not None:  # "…왔어요 그냥 환불해 주세요": the remedy asked for
+        described = u.acts.actions[:1] == ("defect",)  # "바꿔" inside a defect description is no remedy
+        remedy = "exchange" if "exchange" in u.acts.actions and not described else \
+            "refund" if "return" in u.acts.actions else None
         frame = replace(frame, remedy=remedy or frame.remedy)
     return propose(env, frame, order, state)
 
@@ -197,7 +204,7 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
 def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
     """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
     quantity = u.acts.quantity
-    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.nouns
+    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.only or u.acts.nouns
     named = env.finder.items_named(words, open_items) if words else []
     if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())
@@ -283,8 +290,8 @@ def propose(env: Env, frame: Frame, order: Order, state: DialogueState, lead: st
     options = env.tools.product_options((claimed or order.items[0]).product_id) if frame.option else None
     plan = plan_order_action(order, action, env.now, lines=lines, replacement_option=frame.option,
                              options=options, reason=frame.reason, new_address=frame.address)
-    if isinstance(plan, Denied):
-        return refused(order, plan, drop(state, frame))
+    if isinstance(plan, Denied):  # "그럼 그냥 1개 반품할게요" next means the same items
+        return refused(order, plan, replace(drop(state, frame), last_order_id=order.order_id, last_items=frame.items))
     frame = replace(frame, waiting=Expecting.CONFIRM.value, candidates=(),
                     expires_at=(env.now + env.confirm_ttl).isoformat())
     question = confirm_question(frame, order, plan.estimate)
@@ -307,6 +314,7 @@ def refused(order: Order, decision: Denied, state: DialogueState, env: Env | Non
     cited = cite(env.answerer, f"{action}.{decision.reason}", action) if env is not None else []
     if cited:
         text += "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"])
+    state = replace(state, refused=f"{decision.action.value}:{decision.reason}")
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
 
 

@@ -1,0 +1,55 @@
+"""The next step after a refusal: "그럼 어떻게 해요?", "방법이 아예 없어요?" right after the
+agent said no. The step depends on why it was refused (``data/agent/next_steps.yaml``)
+and is at most *offered*: taking it up is the shopper's next request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ...config import read_yaml_mapping
+from ...errors import ConfigError
+from ...nlu.context import Expecting
+from ...nlu.lexicon import data_path
+from ...nlu.types import Understanding
+from ..env import Env
+from ..outcome import Outcome
+from ..state import DialogueState, Frame
+from ..templates import say
+from .writes import ACTIONS, put
+
+STEPS_FILE = Path("data/agent/next_steps.yaml")
+
+
+@lru_cache(maxsize=1)
+def next_steps() -> dict[str, Any]:
+    data = read_yaml_mapping(data_path(STEPS_FILE), "다음 단계 안내")
+    for reason, step in data.items():
+        if reason == "offers":
+            continue
+        offer = step.get("offer") if isinstance(step, dict) else None
+        if not isinstance(step, dict) or not step.get("text") or offer not in (None, "handoff", *ACTIONS):
+            raise ConfigError(f"다음 단계 안내 {STEPS_FILE}의 '{reason}' 항목에는 text와 올바른 offer가 있어야 합니다.")
+    return data
+
+
+def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueState) -> Outcome | None:
+    """``refusal``: "task:reason" of the previous turn's refusal (None: there was none)."""
+    acts = u.acts
+    if not refusal or not acts.asks or not (acts.how or acts.procedure) or acts.actions or acts.conditions or (
+            u.slots.order_id or env.finder.product_words(acts.nouns)):
+        return None
+    step = next_steps().get(refusal.split(":", 1)[1])
+    if step is None:
+        return None
+    text, offer = step["text"], step.get("offer")
+    if offer is None:
+        return Outcome(text, state)
+    frame = Frame(task="offer", intent=offer, order_id=state.last_order_id, items=state.last_items,
+                  waiting=Expecting.OFFER.value)
+    tail = next_steps()["offers"][offer] if offer == "handoff" else say("eligibility.offer",
+                                                                        request=say(f"requests.{offer}"))
+    return Outcome(f"{text} {tail}", put(replace(state, stack=()), frame))
