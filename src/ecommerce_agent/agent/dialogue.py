@@ -169,8 +169,9 @@ class Dialogue:
         if u.uncertain:
             return self._unsure(u, state)
         points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns))
-        if u.intent in ("order.list", "order.detail", "order.status") and acts.asks and not points and not (
-                acts.view or acts.statuses) and (acts.conditional or acts.timed or (
+        rule_words = bool(acts.nouns) and not (acts.mine or u.slots.anaphora)  # "자동 구매확정 됐어요?"
+        if u.intent in ("order.list", "order.detail", "order.status") and acts.asks and not points and not \
+                acts.view and (not acts.statuses or rule_words) and (acts.conditional or acts.timed or rule_words or (
                     u.intent == "order.list" and not acts.mine)):  # "내 주문 뭐 있냐" lists them
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
