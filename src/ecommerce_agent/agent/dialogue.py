@@ -39,6 +39,10 @@ class Dialogue:
         step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
         if step is not None:
             return self._tone(u, step)
+        other = u.acts.actions[0] if len(u.acts.actions) == 1 else None
+        if refusal and other and other != refusal.split(":", 1)[0] and u.acts.asks and state.last_order_id and not (
+                u.slots.order_id or self.env.finder.product_words(u.acts.nouns)):  # "그럼 취소는요?" after a no
+            return self._tone(u, info.can_i(self.env, other, u, state, order_id=state.last_order_id))
         pending = state.pending
         outcome = None
         if state.top is not None:

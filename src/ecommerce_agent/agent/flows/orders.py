@@ -82,6 +82,13 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     recent = env.tools.list_orders(limit=20)
     if not recent:
         return Outcome(say("orders.no_orders"), state)
+    window = u.slots.date_range
+    if window is not None:  # "어제 시킨 거 언제 와요": the orders of that day (all of them when none was)
+        dated = [o for o in recent if window.start <= R.kst(o.order_date) <= window.end]
+        if dated and (len(dated) <= SHOW_DIRECTLY if intent == "order.status" else len(dated) == 1):
+            return _show_all(env, dated, intent, state)
+        if dated:
+            return _choose(dated, intent, say("orders.dated", when=u.slots.date_ref, count=len(dated)), state)
     word, named = env.finder.orders_naming(u.acts.nouns, recent) if u.acts.nouns else (None, [])
     known = env.finder.product_words(u.acts.nouns)
     if known and not named:
@@ -106,17 +113,22 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         if not fitting:
             return _choose(recent[:5], intent, say("orders.nothing_fits"), state)
         if len(fitting) <= SHOW_DIRECTLY:
-            outcome = show(env, fitting[0], intent, state)
-            for more in fitting[1:]:
-                outcome = outcome.then(show(env, more, intent, state))
-            listed = tuple(o.order_id for o in fitting)
-            return outcome.with_state(replace(outcome.state, last_list=listed, last_order_id=fitting[0].order_id))
+            return _show_all(env, fitting, intent, state)
         status = "·".join(s.label for s in statuses) + " 상태인" if statuses else "배송 중이거나 출고 준비 중인"
         head = say("orders.several_fit", status=status, count=len(fitting))
         return _choose(fitting[:10], intent, head, state)
     if len(recent) == 1:
         return show(env, recent[0], intent, state)
     return _choose(recent[:5], intent, say("orders.which"), state)
+
+
+def _show_all(env: Env, found: list[Order], intent: str, state: DialogueState) -> Outcome:
+    """A few fitting orders, each shown; the first is the one a follow-up means."""
+    outcome = show(env, found[0], intent, state)
+    for more in found[1:]:
+        outcome = outcome.then(show(env, more, intent, state))
+    listed = tuple(o.order_id for o in found)
+    return outcome.with_state(replace(outcome.state, last_list=listed, last_order_id=found[0].order_id))
 
 
 def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState, *,
