@@ -48,6 +48,9 @@ def resume_question(env: Env, frame: Frame) -> str:
 def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
     """Answer a side question; the frame stays on the stack and its question is asked again."""
     answered = about_the_task(env, frame, u, state) or route(u, state)
+    if answered.unanswered and frame.task in ACTION_WORDS and u.acts.asks:  # "선물받은 건데 상관없나요?"
+        within = info.policy_answer(env, f"{ACTION_WORDS[frame.task]} {u.text}", state)  # read within the task
+        answered = within[0] if within is not None else answered
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
     return answered.with_state(kept).suffixed(resume_question(env, frame))
 

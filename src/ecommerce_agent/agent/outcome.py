@@ -16,6 +16,7 @@ class Outcome:
     citations: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     handoff: bool = False
+    unanswered: bool = False  # the honest "the documents do not say": another reading may still answer
 
     def then(self, other: Outcome) -> Outcome:
         """This outcome followed by ``other`` in the same reply (``other``'s state wins)."""

@@ -41,7 +41,7 @@ def policy_answer(env: Env, text: str, state: DialogueState, *,
 
 
 def no_answer(state: DialogueState) -> Outcome:
-    return Outcome(say("policy.none", hours=say("service_hours")), state)
+    return Outcome(say("policy.none", hours=say("service_hours")), state, unanswered=True)
 
 
 def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = False) -> Outcome:
