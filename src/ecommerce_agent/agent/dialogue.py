@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..nlu.context import resolve_ellipsis
+from ..nlu.context import ACTION_WORDS, resolve_ellipsis
 from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
@@ -61,6 +61,9 @@ class Dialogue:
                                   state=replace(outcome.state, set_aside=pending.order_id),
                                   actions=[*outcome.actions, {"type": pending.action, "order_id": pending.order_id,
                                                               "status": "not_confirmed"}])
+        # a rule question ("수취 거부하면요?") may be about the request in hand; "진짜 안돼요?" names no rule
+        if outcome.unanswered and u.acts.asks and u.acts.nouns and not u.acts.actions:
+            outcome = self._within_context(u, state, outcome)
         if u.acts.asks and outcome.state.last_question == state.last_question:
             # every question is remembered as asked, so a fact given next ("카드로 샀어요") completes it
             outcome = outcome.with_state(replace(outcome.state, last_question=u.text))
@@ -209,6 +212,15 @@ class Dialogue:
         if u.intent == "policy":
             return self._policy(u, state)
         return self._general(u, state)
+
+    def _within_context(self, u: Understanding, state: DialogueState, outcome: Outcome) -> Outcome:
+        """"수취 거부하면요?" right after a cancellation was refused: a question the documents do not
+        answer as asked, read as a question about the request the conversation is about."""
+        task = state.attempted or state.topic or state.asked_claim
+        if task not in ACTION_WORDS:
+            return outcome
+        answered = info.policy_answer(self.env, f"{ACTION_WORDS[task]} {u.text}", outcome.state)
+        return answered[0].with_state(outcome.state) if answered is not None else outcome
 
     def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
         env, acts = self.env, u.acts
