@@ -27,11 +27,15 @@ def data_path(path: Path) -> Path:
     """``path`` as given when it exists, else the same path inside the project."""
     return path if path.is_absolute() or path.exists() else PROJECT_ROOT / path
 # Cues every dialogue lexicon must define (a missing one would silently never fire).
-FLAT_KEYS = ("question", "request", "correction", "abort", "negative", "greeting", "thanks", "bye",
-             "identity", "capabilities", "all", "person", "lost_parcel", "count", "cheapest", "priciest",
-             "quantity", "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical", "partial", "ticket_words", "view", "shopping", "conditional", "found", "timed", "mine", "polite_request",
-             "final_question", "other_product", "apology", "hurry", "cheaper", "pricier", "ticket_number", "yes_word", "checked", "among", "insist", "other_account", "procedure",
-             "negated_check", "no_pay", "ordered")
+FLAT_KEYS = (
+    "question", "request", "correction", "abort", "negative", "greeting", "thanks", "bye", "identity",
+    "capabilities", "all", "person", "lost_parcel", "count", "cheapest", "priciest", "quantity",
+    "other_option", "because", "done_check", "can", "how", "another", "also", "ack", "elliptical",
+    "partial", "ticket_words", "view", "shopping", "conditional", "found", "timed", "mine", "polite_request",
+    "final_question", "other_product", "apology", "hurry", "cheaper", "pricier", "ticket_number",
+    "yes_word", "checked", "among", "insist", "other_account", "procedure", "negated_check", "no_pay",
+    "ordered",
+)
 NESTED_KEYS = ("status_words", "actions", "payment_words")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 
