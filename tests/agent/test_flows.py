@@ -367,9 +367,8 @@ def test_a_payment_method_filters_the_order_list(shop: Shop) -> None:
     listed = shop.say(said("order.list", "카드로 결제한 주문만 보여줘요"))
     shown = [shop.repo.get_order(o) for o in listed.state.last_list]
     assert shown and all(o is not None and o.payment_method.value == "card" for o in shown)
-    everything = {o.order_id for o in shop.repo.list_orders(shop.user.user_id, limit=50)
-                  if o.payment_method.value == "card"}
-    assert set(listed.state.last_list) <= everything
+    others = [o for o in shop.repo.list_orders(shop.user.user_id, limit=50) if o.payment_method.value != "card"]
+    assert others  # the shop has orders paid otherwise, so the filter has something to leave out
 
 
 def test_not_shipped_yet_lists_only_orders_before_dispatch(shop: Shop) -> None:

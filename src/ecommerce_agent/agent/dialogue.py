@@ -219,8 +219,8 @@ class Dialogue:
         task = state.attempted or state.topic or state.asked_claim
         if task not in ACTION_WORDS:
             return outcome
-        answered = info.policy_answer(self.env, f"{ACTION_WORDS[task]} {u.text}", outcome.state)
-        return answered[0].with_state(outcome.state) if answered is not None else outcome
+        answered = info.within_task(self.env, task, u.text, outcome.state)
+        return answered.with_state(outcome.state) if answered is not None else outcome
 
     def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
         env, acts = self.env, u.acts

@@ -49,8 +49,7 @@ def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, r
     """Answer a side question; the frame stays on the stack and its question is asked again."""
     answered = about_the_task(env, frame, u, state) or route(u, state)
     if answered.unanswered and frame.task in ACTION_WORDS and u.acts.asks:  # "선물받은 건데 상관없나요?"
-        within = info.policy_answer(env, f"{ACTION_WORDS[frame.task]} {u.text}", state)  # read within the task
-        answered = within[0] if within is not None else answered
+        answered = info.within_task(env, frame.task, u.text, state) or answered
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
     return answered.with_state(kept).suffixed(resume_question(env, frame))
 
@@ -74,8 +73,7 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     # the order only when the question is whether it can be done ("근데 그거 환불 되긴 해요?"): its
     # dates then decide; otherwise the task's process is asked about, the same for every order
     order = env.tools.get_order(frame.order_id) if frame.order_id and u.acts.can else None
-    answered = info.policy_answer(env, f"{ACTION_WORDS[frame.task]} {u.text}", state, order=order)
-    return answered[0] if answered is not None else None
+    return info.within_task(env, frame.task, u.text, state, order=order)
 
 
 def is_side(u: Understanding) -> bool:

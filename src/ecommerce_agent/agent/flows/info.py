@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ...domain.claims import estimate_refund
 from ...domain.orders import Action, Denied, Order, OrderStatus, claim_deadline, decide
-from ...nlu.context import Expecting, resolve_ellipsis
+from ...nlu.context import ACTION_WORDS, Expecting, resolve_ellipsis
 from ...nlu.types import Understanding
 from .. import conditions, replies as R
 from ..env import Env
@@ -38,6 +38,14 @@ def policy_answer(env: Env, text: str, state: DialogueState, *,
     if answer is None:
         return None
     return Outcome(answer.text, state, cards=list(answer.cards), citations=list(answer.citations)), answer.verdict
+
+
+def within_task(env: Env, task: str, text: str, state: DialogueState, *,
+                order: Order | None = None) -> Outcome | None:
+    """The question read as one about ``task`` ("회수는 언제 와요?" during a return asks about the
+    return's pickup); None when no document answers it that way either."""
+    answered = policy_answer(env, f"{ACTION_WORDS[task]} {text}", state, order=order)
+    return answered[0] if answered is not None else None
 
 
 def no_answer(state: DialogueState) -> Outcome:
