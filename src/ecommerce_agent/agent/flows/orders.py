@@ -82,7 +82,7 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     recent = env.tools.list_orders(limit=20)
     if not recent:
         return Outcome(say("orders.no_orders"), state)
-    window = u.slots.date_range
+    window = u.slots.date_range if u.acts.ordered or u.acts.mine else None  # a date in a rule question is no order
     if window is not None:  # "어제 시킨 거 언제 와요": the orders of that day (all of them when none was)
         dated = [o for o in recent if window.start <= R.kst(o.order_date) <= window.end]
         if dated and (len(dated) <= SHOW_DIRECTLY if intent == "order.status" else len(dated) == 1):
