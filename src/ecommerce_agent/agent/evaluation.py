@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..config import parse_yaml
 from ..demo.generate import DEMO_ACCOUNTS, DemoShop, SeedPlan
 from ..domain.clock import KST
 from ..domain.orders import Order, OrderStatus
@@ -49,7 +48,7 @@ class ScenarioResult:
 def load_scenarios(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     found = []
     for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
         for scenario in data if isinstance(data, list) else [data]:
             found.append((path, scenario))
     return found

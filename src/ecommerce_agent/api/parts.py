@@ -62,6 +62,9 @@ def load_parts(settings: Settings, llm_config: LlmConfig) -> Parts:
         _catch_up(found.search)
         return found
     search = open_search(settings)
+    # Kiwi builds about 200 MB of its model lazily on its first analysis (~1 s):
+    # done before the service says it is ready, not in the first shopper's request
+    _warm(search.analyzer.analyze)
     try:
         return Parts(search, AgentParts.load(settings, search=search, llm_config=llm_config), None)
     except AppError as exc:
@@ -70,12 +73,10 @@ def load_parts(settings: Settings, llm_config: LlmConfig) -> Parts:
 
 
 def preload(settings: Settings, llm_config: LlmConfig) -> Parts:
-    """Load the parts in this process for the workers it will fork: Kiwi builds
-    about 200 MB of its model lazily on its first analysis, so one runs here too.
+    """Load the parts in this process for the workers it will fork.
     ``gc.freeze`` keeps the collector from writing to (and so un-sharing) every
     object loaded so far."""
     parts = load_parts(settings, llm_config)
-    _warm(parts.search.analyzer.analyze)
     _preloaded[_key(settings)] = parts
     gc.freeze()
     return parts

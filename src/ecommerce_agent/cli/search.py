@@ -65,6 +65,8 @@ def build(args: argparse.Namespace, settings: Settings) -> int:
                                  index_dir=args.index_dir, encoder=None if args.no_embeddings else "auto",
                                  force=args.force, progress=lambda label, total: bar(label, total, unit="청크"))
     manifest = report.manifest
+    if "policies" in parts:
+        _keep_answer_analysis(settings, args.index_dir)
     rows = []
     for kind, info in manifest.get("parts", {}).items():
         state = "새로 만듦" if kind in report.built else "변경 없음" if kind in report.unchanged else "기존 유지"
@@ -75,6 +77,16 @@ def build(args: argparse.Namespace, settings: Settings) -> int:
         print(note, file=sys.stderr)
     print(f"검색 색인: {args.index_dir or settings.search.index_dir} (manifest.json, {manifest['built_at']})")
     return 0
+
+
+def _keep_answer_analysis(settings: Settings, index_dir: Path | None) -> None:
+    """The policy answerer analyses every section and lexicon phrase once; done here
+    and kept next to the index, so that a server start does not pay for it."""
+    from ..agent.answers import PolicyAnswerer
+
+    if index_dir is not None:
+        settings = settings.model_copy(update={"search": settings.search.model_copy(update={"index_dir": index_dir})})
+    PolicyAnswerer.load(IndexStore.from_settings(settings), settings)
 
 
 def _store(args: argparse.Namespace, settings: Settings) -> IndexStore:

@@ -52,12 +52,15 @@ class PolicyAnswer:
 
 class PolicyAnswerer:
     def __init__(self, search: Any, facts: FactTable, *, sections: SectionStore, lexicon: Lexicon,
-                 calibration: Calibration | None = None, products: tuple[frozenset[str], ...] = ()) -> None:
+                 calibration: Calibration | None = None, products: tuple[frozenset[str], ...] = (),
+                 kept: Path | None = None) -> None:
+        """``kept``: the search index's directory, where the analysis of the sections
+        and of the lexicon is kept between starts (``analyze_kept``)."""
         self.search, self.facts, self.sections, self.lexicon = search, facts, sections, lexicon
         self.calibration = calibration or Calibration()
         self.analyzer = search.analyzer
-        self.words = SectionWords(sections, self.analyzer)
-        self.expansion_table = ExpansionTable(self.analyzer, lexicon)
+        self.words = SectionWords(sections, self.analyzer, kept)
+        self.expansion_table = ExpansionTable(self.analyzer, lexicon, kept)
         # single words of the lexicon the documents use themselves (a phrase, "두 번 결제", is a mapping)
         corpus = self.corpus_text = "".join(self.words.squashed.values())
         self.corpus_keys = frozenset(k for k, _ in lexicon.synonyms if k in corpus and k not in lexicon.phrases) \
@@ -80,8 +83,10 @@ class PolicyAnswerer:
         # relative paths are the project's own data when the working directory is elsewhere
         policies, facts_path, lexicon_path = data_path(policies), data_path(facts_path), data_path(lexicon_path)
         sections = SectionStore.load(policies)
+        kept = Path(settings.search.index_dir) if settings is not None else None
         return cls(search, load_facts(facts_path, sections), sections=sections, lexicon=load_lexicon(lexicon_path),
-                   calibration=calibration, products=load_product_groups(lexicon_path.parent / "products.yaml"))
+                   calibration=calibration, products=load_product_groups(lexicon_path.parent / "products.yaml"),
+                   kept=kept)
 
     # -- answering ---------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ...config import parse_yaml
 from ...errors import ConfigError
 from .sections import SectionStore
 
@@ -93,7 +94,7 @@ def _kinds(table: FactTable) -> dict[tuple[str, str], frozenset[str]]:
 
 def load_facts(path: Path, sections: SectionStore) -> FactTable:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"정책 사실 표 파일이 없습니다: {path}") from None
     except yaml.YAMLError:

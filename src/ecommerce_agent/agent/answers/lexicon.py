@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ...config import parse_yaml
 from ...errors import ConfigError
 
 DEFAULT_LEXICON = Path("data/lexicons/policy_colloquial.yaml")
@@ -128,7 +129,7 @@ _SPACES = re.compile(r"\s+")
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:
     name = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"정책 답변 어휘 파일이 없습니다: {name}") from None
     except yaml.YAMLError as exc:
@@ -204,7 +205,7 @@ def load_product_groups(path: Path) -> tuple[frozenset[str], ...]:
     Missing or malformed, there are none (the product lexicon is validated where it
     is owned, agent/resolve.py)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return ()
     groups = data.get("groups") if isinstance(data, dict) else None

@@ -68,8 +68,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from ...search.analysis import analyze_kept
 from ...search.aspects import heading_aspects, question_aspects
 from .compute import applicable
 from .facts import FactTable
@@ -152,17 +154,18 @@ class Candidate:
 class SectionWords:
     """Content words of every section (heading and body), computed once."""
 
-    def __init__(self, store: SectionStore, analyzer: Any) -> None:
+    def __init__(self, store: SectionStore, analyzer: Any, kept: Path | None = None) -> None:
+        """``kept``: the directory where the analysis is kept between starts (the index's)."""
+        flat = [sentence for s in store.sections for sentence in s.sentences]
         texts = [f"{s.title} {s.heading}" for s in store.sections] + [s.text for s in store.sections]
-        analysed = analyzer.analyze_many(texts)
+        analysed = analyze_kept(analyzer, texts + flat, kept and kept / "answer-sections.json")
         n = len(store.sections)
         self.head = {s.key: frozenset(analysed[i][1]) | frozenset(analysed[i][0]) for i, s in enumerate(store.sections)}
         self.body = {s.key: frozenset(analysed[n + i][1]) | frozenset(analysed[n + i][0]) | self.head[s.key]
                      for i, s in enumerate(store.sections)}
         self.squashed = {s.key: squash(f"{s.title} {s.heading} {s.text}") for s in store.sections}
         self.head_squashed = {s.key: squash(f"{s.title} {s.heading}") for s in store.sections}
-        flat = [sentence for s in store.sections for sentence in s.sentences]
-        words = iter(analyzer.analyze_many(flat))
+        words = iter(analysed[2 * n:])
         self.sentences = {s.key: [frozenset(t) | frozenset(w) for t, w in (next(words) for _ in s.sentences)]
                           for s in store.sections}
         df: dict[str, int] = {}
@@ -232,11 +235,12 @@ class ExpansionTable:
     """The lexicon's entries analysed once: (key, words of the everyday phrase, the
     corpus words it stands for)."""
 
-    def __init__(self, analyzer: Any, lexicon: Lexicon) -> None:
+    def __init__(self, analyzer: Any, lexicon: Lexicon, kept: Path | None = None) -> None:
         self.entries: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
         phrases = [k for k, _ in lexicon.synonyms] + [c for _, cs in lexicon.synonyms for c in cs] \
             + [p for p, _ in lexicon.regions]
-        words = dict(zip(phrases, (w for _, w in analyzer.analyze_many(phrases)), strict=True))
+        analysed = analyze_kept(analyzer, phrases, kept and kept / "answer-lexicon.json")
+        words = dict(zip(phrases, (w for _, w in analysed), strict=True))
         for key, corpus in lexicon.synonyms:
             targets = {squash(c) for c in corpus}  # the corpus phrase, not its generic parts
             targets |= {w for c in corpus if len(words[c]) == 1 for w in words[c]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from functools import cache
 
 from fastapi import APIRouter, Request, Response
 
@@ -17,9 +18,14 @@ from ..throttle import client_address
 from ..schemas import LoginIn, RefreshIn, RegisterIn, TokenOut, UserOut, problem_response
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-# A hash to verify against when the account does not exist, so that a missing
-# account takes as long as a wrong password (no account enumeration by timing).
-_DUMMY_HASH = hash_password(uuid.uuid4().hex)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so that a missing
+    account takes as long as a wrong password (no account enumeration by timing).
+    Made on the first login, not at import: argon2 costs ~0.25 s of every start."""
+    return hash_password(uuid.uuid4().hex)
 
 
 @router.post("/register", status_code=201, response_model=UserOut, summary="회원 가입", responses={
@@ -53,7 +59,7 @@ def login(body: LoginIn, request: Request, repo: RepoDep, tokens: TokensDep, thr
         when = f"{wait}초" if wait < 120 else f"{math.ceil(wait / 60)}분"
         raise RateLimitedError(f"로그인 실패가 너무 많습니다. {when} 후 다시 시도해 주세요.", retry_after=wait)
     user = repo.get_user_by_email(email)
-    if not verify_password(body.password, user.password_hash if user else _DUMMY_HASH) or user is None:
+    if not verify_password(body.password, user.password_hash if user else _dummy_hash()) or user is None:
         throttle.login_failed(email, client)
         settings = request.app.state.settings
         hint = request.app.state.data_check.hint() if settings.app.env == "development" else None
