@@ -103,3 +103,21 @@ def test_the_top_and_bottom_of_a_list_are_positions() -> None:
     assert find_ordinal("맨 위에 거 입금 기한이 언제예요?") == 1 and find_ordinal("제일 처음 거요") == 1
     assert find_ordinal("맨 아래 거요") == -1 and find_ordinal("첫 구매 혜택") is None
     assert read_acts("이 중에 반품 되는 거 있어요?").among and not read_acts("중간에 연락 주세요").among
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("이불 언제 샀었더라?", ("ordered_at",)),
+    ("주전자 산거 몇개 샀더라", ("quantity",)),
+    ("그거 뭘로 결제했어요?", ("payment",)),
+    ("그 주문 총 얼마였죠", ("amount",)),
+    ("그거 언제 도착했었죠", ("delivered_at",)),
+    ("운송장번호 다시 한번만요", ("tracking",)),
+    ("스탠드 결제 된거죠?", ("paid",)),
+    ("그림책 입금 언제까지 해야돼요?", ("deposit_deadline",)),
+    ("주문일이랑 결제 금액 알려 주세요", ("ordered_at", "amount")),
+    ("카드 결제는 환불 언제 돼요", ()),
+    ("반품 배송비 얼마예요", ()),
+    ("결제 어떻게 해요", ()),
+])
+def test_what_is_asked_about_an_order(text: str, facts: tuple[str, ...]) -> None:
+    assert read_acts(text).order_facts == facts

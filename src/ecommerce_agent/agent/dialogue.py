@@ -102,6 +102,11 @@ class Dialogue:
         if acts.person and acts.elliptical and acts.question and not acts.request and state.last_question:
             answered = info.policy_answer(env, resolve_ellipsis(u, state.last_question), state)
             return support.hours_question(env, u, state, answered[0] if answered else None)  # "사람은요?"
+        if acts.correction and acts.replacement and not acts.person and not acts.actions and state.last_order_id \
+                and env.finder.product_words(acts.replacement):  # "아 배낭 말고 RC카요" after a lookup: that one
+            meant = replace(acts, nouns=acts.replacement, order_facts=acts.order_facts or state.last_asked)
+            return orders.lookup(env, replace(u, intent="order.status", acts=meant),
+                                 replace(state, last_order_id=None))
         if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
             if acts.question and (not acts.request or acts.conditional):  # "상담원 토요일에도 있어요?"
                 answered = info.policy_answer(env, u.text, state)
@@ -117,6 +122,9 @@ class Dialogue:
             _, bought = env.finder.orders_naming(acts.nouns, env.tools.list_orders(limit=20))
             if bought:  # "수납박스 있는 주문 얼마 넣어야 돼요?": that order's amount, not the catalogue's price
                 return orders.lookup(env, replace(u, intent="order.detail"), state)
+        if (acts.order_facts or (acts.elliptical and state.last_asked)) and not acts.actions and \
+                not acts.conditional and self._about_an_order(u, state):
+            return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if acts.shopping and acts.question and acts.nouns and not acts.actions and not acts.view and \
                 u.intent in ("general", "policy") and not env.finder.points(u, state):
             priced = support.price_question(env, u, state)  # "김치 다시 사고 싶은데 얼마예요"
@@ -175,7 +183,8 @@ class Dialogue:
             return followed
         if u.uncertain:
             return self._unsure(u, state)
-        points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns))
+        points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns)) or (
+            acts.all and len(state.discussed) > 1)  # "둘 다": the orders just talked about
         rule_words = bool(acts.nouns) and not (acts.mine or u.slots.anaphora)  # "자동 구매확정 됐어요?"
         if u.intent in ("order.list", "order.detail", "order.status") and acts.asks and not points and not \
                 acts.view and (not acts.statuses or rule_words) and (acts.conditional or acts.timed or rule_words or (
@@ -212,6 +221,17 @@ class Dialogue:
         if u.intent == "policy":
             return self._policy(u, state)
         return self._general(u, state)
+
+    def _about_an_order(self, u: Understanding, state: DialogueState) -> bool:
+        """The message is about one of the shopper's orders: one pointed at, one holding the
+        product named, or (naming no product) the order just discussed."""
+        env = self.env
+        if env.finder.points(u, state):
+            return True
+        products = env.finder.product_words(u.acts.nouns)
+        if products:
+            return bool(env.finder.orders_naming(products, env.tools.list_orders(limit=20))[1])
+        return state.last_order_id is not None and not u.acts.how
 
     def _within_context(self, u: Understanding, state: DialogueState, outcome: Outcome) -> Outcome:
         """"수취 거부하면요?" right after a cancellation was refused: a question the documents do not

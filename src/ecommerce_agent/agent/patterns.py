@@ -294,7 +294,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
 def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome:
     state = drop(state, frame)
     if frame.task == "lookup":
-        return order_flows.show(env, order, frame.intent or "order.detail", state)
+        return order_flows.show(env, order, frame.intent or "order.detail", state, frame.asked,
+                                (frame.about,) if frame.about else ())
     return writes.proceed(env, replace(frame, waiting=None), order, u, state)
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.clock import KST
-from ..domain.orders import ACTION_LABELS, Action, Order
+from ..domain.orders import ACTION_LABELS, Action, Order, OrderItem, OrderStatus, deposit_deadline
 from ..domain.tickets import IssueType, Ticket
 from .templates import say
 
@@ -71,6 +71,56 @@ def kdate(moment: datetime | None) -> str:
 
 def kst(moment: datetime) -> date:
     return moment.astimezone(KST).date()
+
+
+def kdatetime(moment: datetime) -> str:
+    local = moment.astimezone(KST)
+    return f"{kdate(moment)} {local.hour:02d}:{local.minute:02d}"
+
+
+# facts whose sentence already says where the order stands (no status sentence after them)
+_SAYS_STATUS = frozenset({"paid", "deposit_deadline", "delivered_at", "no_tracking"})
+
+
+def order_facts(order: Order, asked: Sequence[str], items: Sequence[OrderItem] = ()) -> str:
+    """What was asked about the order ("언제 샀더라", "몇 개", "뭘로 결제"), each answered
+    from its data, then where it stands. ``items``: the items the question named."""
+    unpaid = order.status is OrderStatus.PENDING
+    cancelled = order.status is OrderStatus.CANCELLED
+    named = {"order": order_summary(order), "status": order.status_label,
+             "deadline": kdatetime(deposit_deadline(order.order_date)),
+             "method": josa(order.payment_method.label, "으로/로"), "method_label": order.payment_method.label, "total": won(order.total_amount),
+             "fee": won(order.shipping_fee), "date": kdate(order.order_date)}
+    lines, status_said = [], False
+    for fact in dict.fromkeys(asked):
+        key = fact
+        if fact == "payment" and unpaid:
+            key = "payment_pending"
+        elif fact == "amount" and unpaid:
+            key = "amount_pending"
+        elif fact == "delivered_at":
+            key, named["date"] = ("delivered_at", kdate(order.delivered_at)) if order.delivered_at else \
+                ("not_delivered", named["date"])
+        elif fact == "tracking" and not order.tracking_number:
+            key = "no_tracking"
+        elif fact == "tracking":
+            named.update(carrier=order.carrier or "", number=order.tracking_number)
+        elif fact in ("paid", "deposit_deadline") and cancelled:
+            key = "cancelled"
+        elif fact == "paid" and unpaid:
+            key = "unpaid"
+        elif fact == "deposit_deadline" and not unpaid:
+            key = "deposit_done"
+        elif fact == "quantity":
+            chosen = items or order.items
+            named["items"] = ", ".join(f"{i.title}({i.option}) {i.quantity}개" for i in chosen)
+        elif fact == "ordered_at":
+            named["date"] = kdate(order.order_date)
+        lines.append(say(f"order_fact.{key}", **named))
+        status_said = status_said or key in _SAYS_STATUS or key in ("unpaid", "cancelled")
+    if not status_said:
+        lines.append(say("order_fact.status_tail", status=order.status_label))
+    return " ".join(lines)
 
 
 def order_summary(order: Order) -> str:

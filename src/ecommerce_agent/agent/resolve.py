@@ -25,6 +25,7 @@ from ..config import read_yaml_mapping
 from ..errors import ConfigError
 from ..nlu.lexicon import data_path
 from ..nlu.nouns import squash
+from ..nlu.typos import corrected
 from ..nlu.types import Understanding
 from .state import DialogueState
 from .tools import Tools
@@ -54,9 +55,16 @@ class ProductLexicon:
         key = squash(value).lower()
         return frozenset({key} | self.option_aliases.get(key, frozenset()))
 
+    def known(self, word: str) -> str | None:
+        """The lexicon word the shopper wrote, allowing one typing slip ("후라이펜")."""
+        key = squash(word)
+        if key in self.by_word:
+            return key
+        return corrected(key, self.by_word)
+
     def related(self, word: str) -> frozenset[str]:
         """The word and every word sharing a group with it (squashed, lower case)."""
-        key = squash(word)
+        key = self.known(word) or squash(word)
         out = {key}
         for group in self.by_word.get(key, ()):
             out |= group
@@ -129,7 +137,7 @@ class OrderFinder:
 
     def product_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The words the product lexicon knows as things people buy."""
-        return tuple(w for w in words if squash(w) in self.lexicon.by_word)
+        return tuple(w for w in words if self.lexicon.known(w) is not None)
 
     def item_matches(self, word: str, item: OrderItem, *, related: bool = True) -> bool:
         """Whether ``word`` names the item: in its title, or (``related``) a word of its
@@ -147,7 +155,7 @@ class OrderFinder:
         by a known word inside it ("소설책" → 소설)."""
         direct = [i for i in items if self.item_matches(word, i, related=False)]
         found = direct or [i for i in items if self.item_matches(word, i)]
-        if found or squash(word) in self.lexicon.by_word:
+        if found or self.lexicon.known(word) is not None:
             return found
         inner = [w for w in self.lexicon.by_word if len(w) >= 2 and w != squash(word) and w in squash(word)]
         return [i for i in items if any(self.item_matches(w, i) for w in inner)]
@@ -184,7 +192,7 @@ class OrderFinder:
     def _e5_best(self, words: tuple[str, ...], items: list[OrderItem]) -> OrderItem | None:
         # only for words the lexicon does not know: a known product ("보드게임") that matched
         # nothing is not in these orders, and e5 must not find it in something else
-        words = tuple(w for w in words if squash(w) not in self.lexicon.by_word)
+        words = tuple(w for w in words if self.lexicon.known(w) is None)
         if self.encoder is None or not items or not words:
             return None
         titles = list(dict.fromkeys(i.title for i in items))

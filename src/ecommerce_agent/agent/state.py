@@ -44,6 +44,7 @@ class Frame:
     summary: str = ""  # "ORD-… (무선 이어폰 외 1건, 45,000원)" of the order, once chosen
     intent: str | None = None  # lookup / offer: the intent to continue with ("order.status", "claim.refund")
     about: str | None = None  # the product word the candidates were found by ("시계"): "화이트 거요" is its option
+    asked: tuple[str, ...] = ()  # lookup: what the question wants to know about the order chosen (nlu ORDER_FACTS)
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= datetime.fromisoformat(self.expires_at)
@@ -75,6 +76,8 @@ class DialogueState:
     last_order_id: str | None = None
     last_ticket_id: str | None = None
     last_list: tuple[str, ...] = ()  # order ids in the order last shown ("첫 번째 주문")
+    discussed: tuple[str, ...] = ()  # the orders shown one by one lately, oldest first ("둘 다 언제 와요?")
+    last_asked: tuple[str, ...] = ()  # what was asked about the order last shown ("클렌징폼 주문은요?" asks it again)
     last_products: tuple[tuple[str, str, int], ...] = ()  # (product id, title, price) last shown
     last_product_query: str | None = None  # what they were found by ("고양이 간식"): "더 싼 거" refines it
     completed: tuple[str, ...] = ()  # "action:order_id[:items]" already carried out (a repeated yes does nothing)
@@ -149,7 +152,8 @@ class DialogueState:
                            reason=old.get("reason"), address=old.get("new_address"), waiting="confirm",
                            expires_at=old.get("expires_at")),)
         return cls(stack=stack, last_order_id=data.get("last_order_id"), last_ticket_id=data.get("last_ticket_id"),
-                   last_list=tuple(data.get("last_list") or ()),
+                   last_list=tuple(data.get("last_list") or ()), last_asked=tuple(data.get("last_asked") or ()),
+                   discussed=tuple(data.get("discussed") or ()),
                    last_products=tuple(tuple(p) for p in data.get("last_products") or ()),  # type: ignore[misc]
                    last_product_query=data.get("last_product_query"),
                    completed=tuple(data.get("completed") or ()), just_done=data.get("just_done"),
@@ -165,7 +169,7 @@ class DialogueState:
 
 def _frame(data: dict[str, Any]) -> Frame:
     known = {k: v for k, v in data.items() if k in Frame.__dataclass_fields__}
-    for key in ("candidates", "queued"):
+    for key in ("candidates", "queued", "asked"):
         known[key] = tuple(known.get(key) or ())
     known["items"] = tuple((str(i), int(q)) for i, q in known.get("items") or ())
     return Frame(**known)

@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .clock import kst_date
 
 CHANGE_OF_MIND_DAYS = 7
 DEFECT_CLAIM_MONTHS = 3
+DEPOSIT_HOURS = 24  # an unpaid (virtual account) order is cancelled this long after it was placed
+
+
+def deposit_deadline(order_date: datetime) -> datetime:
+    """When an unpaid order is cancelled automatically (order-cancellation.md)."""
+    return order_date + timedelta(hours=DEPOSIT_HOURS)
 
 
 class OrderStatus(StrEnum):

@@ -36,8 +36,9 @@ FLAT_KEYS = (
     "yes_word", "checked", "among", "insist", "other_account", "procedure", "negated_check", "no_pay",
     "ordered",
 )
-NESTED_KEYS = ("status_words", "actions", "payment_words")
+NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
+ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "deposit_deadline")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class DialogueLexicon:
     statuses: tuple[tuple[str, re.Pattern[str]], ...]
     actions: tuple[tuple[str, re.Pattern[str]], ...]  # most specific first
     payments: tuple[tuple[str, re.Pattern[str]], ...] = ()  # payment methods (domain PaymentMethod values)
+    order_facts: tuple[tuple[str, re.Pattern[str]], ...] = ()  # what is asked about an order (ORDER_FACTS)
 
     def __getattr__(self, name: str) -> re.Pattern[str]:
         try:
@@ -97,7 +99,11 @@ def parse_dialogue(path: Path) -> DialogueLexicon:
                     for name in ACTION_NAMES if name in data["actions"])
     payments = tuple((name, _compile(path, f"payment_words.{name}", p))
                      for name, p in data["payment_words"].items())
-    return DialogueLexicon(flat, statuses, actions, payments)
+    unknown = set(data["order_facts"]) - set(ORDER_FACTS)
+    if unknown:
+        raise _fail(path, "order_facts", f"알 수 없는 항목 {sorted(unknown)} (허용값: {', '.join(ORDER_FACTS)})")
+    facts = tuple((name, _compile(path, f"order_facts.{name}", p)) for name, p in data["order_facts"].items())
+    return DialogueLexicon(flat, statuses, actions, payments, facts)
 
 
 def parse_nouns(path: Path) -> NounLexicon:

@@ -18,13 +18,19 @@ from .writes import not_found, put
 
 DEFAULT_LIST = 10
 SHOW_DIRECTLY = 3  # at most this many fitting orders are shown at once rather than asked about
+DISCUSSED = 3  # orders remembered as discussed one by one
 
 
 def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     statuses = [OrderStatus(s) for s in u.acts.statuses]
     count = u.acts.count if u.acts.count and u.acts.count <= 20 else None
-    wide = bool(statuses or u.slots.date_range or u.acts.payments)
+    products = env.finder.product_words(u.acts.nouns)
+    wide = bool(statuses or u.slots.date_range or u.acts.payments or products)
     orders = env.tools.list_orders(limit=50 if wide else (count or DEFAULT_LIST))
+    if products:  # "프라이팬 주문한 거 보여 주세요": the orders holding it
+        word, orders = env.finder.orders_naming(products, orders)
+        if not orders:
+            return Outcome(say("ask.product_none", word=products[0]), replace(state, last_list=()))
     if statuses:
         orders = [o for o in orders if o.status in statuses]
     methods = [PaymentMethod(p) for p in u.acts.payments]
@@ -41,10 +47,14 @@ def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
             text = say("orders.none", what=f"{u.slots.date_ref} " if u.slots.date_ref else "")
         return Outcome(text, replace(state, last_list=()))
     what = " ".join(filter(None, [u.slots.date_ref, "·".join(s.label for s in statuses),
-                                  "·".join(f"{m.label} 결제" for m in methods)])) or "최근"
+                                  "·".join(f"{m.label} 결제" for m in methods),
+                                  f"'{word}' 상품이 든" if products else None])) or "최근"
     text = R.order_list(orders, say("orders.list", heading=what)) + "\n" + say("orders.list_tail")
-    return Outcome(text, replace(state, last_list=tuple(o.order_id for o in orders)),
-                   cards=[R.order_card(o) for o in orders])
+    listed = tuple(o.order_id for o in orders)
+    if products and len(orders) > 1:  # "검은색 거요" next picks one of them by its option
+        state = put(state, Frame(task="lookup", intent="order.detail", waiting=Expecting.ORDER.value,
+                                 candidates=listed, about=word))
+    return Outcome(text, replace(state, last_list=listed), cards=[R.order_card(o) for o in orders])
 
 
 def extreme(env: Env, u: Understanding, state: DialogueState) -> Outcome:
@@ -56,12 +66,19 @@ def extreme(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     return show(env, pick, "order.detail", state)
 
 
-def show(env: Env, order: Order, intent: str, state: DialogueState) -> Outcome:
-    """The order's details or status; the delivery-time rule a status states is cited."""
+def show(env: Env, order: Order, intent: str, state: DialogueState, asked: tuple[str, ...] = (),
+         words: tuple[str, ...] = ()) -> Outcome:
+    """The order's details or status; the delivery-time rule a status states is cited.
+    ``asked``: what the question wants to know about it ("언제 샀더라"), answered
+    instead, from the order's data (``words``: the items it names, for "몇 개")."""
+    discussed = (*(i for i in state.discussed if i != order.order_id), order.order_id)[-DISCUSSED:]
+    state = replace(state, last_order_id=order.order_id, last_asked=asked, discussed=discussed)
+    if asked:
+        named = tuple(env.finder.items_named(words, order.items)) if words else ()
+        return Outcome(R.order_facts(order, asked, named), state, cards=[R.order_card(order)])
     body = R.order_detail(order) if intent == "order.detail" else R.order_status(order)
     cited = cite(env.answerer, f"status.{order.status.value}") if intent != "order.detail" else []
-    return Outcome(sourced(body, cited), replace(state, last_order_id=order.order_id), cards=[R.order_card(order)],
-                   citations=cited)
+    return Outcome(sourced(body, cited), state, cards=[R.order_card(order)], citations=cited)
 
 
 def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | None = None) -> Outcome:
@@ -69,16 +86,27 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     holding the product named, else the ones whose status fits the question (an
     order on its way for "언제 와요?"), else the recent ones to choose from."""
     intent = intent or u.intent
+    # what is asked about it ("몇 개 샀더라"); "클렌징폼 주문은요?" asks again what was asked last
+    asked = u.acts.order_facts or (state.last_asked if u.acts.elliptical else ())
+    words = u.acts.nouns
+
+    def shown(order: Order) -> Outcome:
+        return show(env, order, intent, state, asked, words)
+
     order, missing = env.finder.referenced(u, state)
     if missing:  # the question stays open for the right number ("제 주문 맞는데요?" is answered too)
         return not_found(put(state, Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value)))
     if order is not None:
-        return show(env, order, intent, state)
+        return shown(order)
+    if u.acts.all and len(state.discussed) > 1 and not env.finder.product_words(u.acts.nouns) and \
+            not u.acts.statuses:  # "둘 다 언제 출발해요?" about the orders just talked about
+        return _show_all(env, [o for o in map(env.tools.get_order, reversed(state.discussed)) if o], intent, state,
+                         asked)
     if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \
             not u.acts.view:
         last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
         if last is not None:
-            return show(env, last, intent, state)
+            return shown(last)
     recent = env.tools.list_orders(limit=20)
     if not recent:
         return Outcome(say("orders.no_orders"), state)
@@ -102,9 +130,9 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
             named = moving
     if named:
         if len(named) == 1:
-            return show(env, named[0], intent, state)
+            return shown(named[0])
         return _choose(named, intent, f"'{word}' 상품이 들어 있는 주문이 {len(named)}건 있습니다.", state,
-                       about=word)
+                       about=word, asked=asked)
     if intent == "order.status":
         fitting = env.finder.by_purpose(recent, "order.status")
         statuses = [OrderStatus(s) for s in u.acts.statuses]
@@ -118,22 +146,24 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         head = say("orders.several_fit", status=status, count=len(fitting))
         return _choose(fitting[:10], intent, head, state)
     if len(recent) == 1:
-        return show(env, recent[0], intent, state)
-    return _choose(recent[:5], intent, say("orders.which"), state)
+        return shown(recent[0])
+    return _choose(recent[:5], intent, say("orders.which"), state, asked=asked)
 
 
-def _show_all(env: Env, found: list[Order], intent: str, state: DialogueState) -> Outcome:
+def _show_all(env: Env, found: list[Order], intent: str, state: DialogueState,
+              asked: tuple[str, ...] = ()) -> Outcome:
     """A few fitting orders, each shown; the first is the one a follow-up means."""
-    outcome = show(env, found[0], intent, state)
+    outcome = show(env, found[0], intent, state, asked)
     for more in found[1:]:
-        outcome = outcome.then(show(env, more, intent, state))
+        outcome = outcome.then(show(env, more, intent, state, asked))
     listed = tuple(o.order_id for o in found)
     return outcome.with_state(replace(outcome.state, last_list=listed, last_order_id=found[0].order_id))
 
 
 def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState, *,
-            about: str | None = None) -> Outcome:
+            about: str | None = None, asked: tuple[str, ...] = ()) -> Outcome:
     ids = tuple(o.order_id for o in orders)
-    frame = Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value, candidates=ids, about=about)
+    frame = Frame(task="lookup", intent=intent, waiting=Expecting.ORDER.value, candidates=ids, about=about,
+                  asked=asked)
     text = R.order_list(orders, heading) + "\n" + say("ask.which_tail")
     return Outcome(text, replace(put(state, frame), last_list=ids), cards=[R.order_card(o) for o in orders])
