@@ -84,6 +84,9 @@ class Dialogue:
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
             return rest
+        if state.asked_claim and state.last_order_id and acts.can and acts.asks and not (
+                acts.actions or acts.nouns or u.slots.order_id):  # "그럼 지금 해도 돼요?" about the claim discussed
+            return info.can_i(env, state.asked_claim, u, state, order_id=state.last_order_id)
         if acts.ack and not acts.question and u.intent in ("dialog.confirm", "dialog.deny", "general"):
             return support.small_talk(u, state) or Outcome(say("acknowledged"), state)  # "네 알겠어요"
         if u.intent == "dialog.confirm":
@@ -205,6 +208,9 @@ class Dialogue:
                     not env.finder.product_words(acts.nouns):
                 mine = support.claim_in_progress(env, u, state) if acts.mine and not acts.conditional else None
                 return mine or self._policy(u, state)  # "토스로 결제했는데 환불 언제 들어와요?": a rule
+            presumed = support.presumed_claim(env, u, state)  # "이불 반품한 거 환불 언제 들어와요?" with none made
+            if presumed is not None:
+                return presumed
             if not acts.ticket_words and not u.slots.ticket_id and env.finder.product_words(acts.nouns):
                 if acts.asks and acts.how and not acts.actions:  # "후라이팬 산 거 어떻게 됐어요?"
                     return orders.lookup(env, replace(u, intent="order.status"), state)
@@ -293,6 +299,9 @@ class Dialogue:
         talk = support.small_talk(u, state)
         if talk is not None:
             return talk
+        if not (u.acts.question or u.acts.request or u.acts.negative or u.acts.can) and state.asked_claim and \
+                not self.env.finder.points(u, state) and not self.env.finder.product_words(u.acts.nouns):
+            return Outcome(say("acknowledged"), state)  # "아 제가 착각했나 봐요 반품 아직 안 했네요": a remark
         if self.env.finder.product_words(u.acts.nouns) and not u.acts.shopping:  # "카디건 주문 어떻게 됐나요"
             _, named = self.env.finder.orders_naming(u.acts.nouns, self.env.tools.list_orders(limit=20))
             if named:

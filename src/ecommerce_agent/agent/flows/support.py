@@ -23,6 +23,20 @@ from .writes import not_found, put
 CLAIM_KINDS = (IssueType.REFUND, IssueType.EXCHANGE, IssueType.DEFECT)
 TICKET_TOPIC = {IssueType.REFUND: "return", IssueType.EXCHANGE: "exchange", IssueType.DEFECT: "defect"}
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
+# an order still waiting for its claim to finish, whatever its ticket says
+CLAIM_PENDING = {IssueType.REFUND: OrderStatus.RETURN_REQUESTED, IssueType.EXCHANGE: OrderStatus.EXCHANGE_REQUESTED}
+
+
+def _in_progress(env: Env, tickets: list[Ticket]) -> list[Ticket]:
+    """The claims still under way: the open tickets, else those whose order still waits
+    for the claim to finish (an answered ticket, the goods not yet collected)."""
+    claims = [t for t in tickets if t.issue_type in CLAIM_KINDS]
+    open_ = [t for t in claims if t.status in OPEN_STATUSES]
+    if open_:
+        return open_
+    orders = {t.ticket_id: env.tools.get_order(t.order_id) for t in claims
+              if t.order_id and t.issue_type in CLAIM_PENDING}
+    return [t for t in claims if (o := orders.get(t.ticket_id)) is not None and o.status is CLAIM_PENDING[t.issue_type]]
 
 
 def capabilities() -> str:
@@ -52,8 +66,10 @@ def tickets(env: Env, u: Understanding, state: DialogueState) -> Outcome:
         return Outcome(say("tickets.none"), state)
     lines = [R.ticket_line(n, t) for n, t in enumerate(found, 1)]
     listed = Outcome("\n".join([say("tickets.heading"), *lines]),
-                     replace(state, last_ticket_id=found[0].ticket_id), cards=[R.ticket_card(t) for t in found])
-    open_claims = [t for t in found if t.issue_type in CLAIM_KINDS and t.status in OPEN_STATUSES]
+                     replace(state, last_ticket_id=found[0].ticket_id,
+                             last_order_id=found[0].order_id if len(found) == 1 and found[0].order_id
+                             else state.last_order_id), cards=[R.ticket_card(t) for t in found])
+    open_claims = _in_progress(env, found)
     if len(open_claims) != 1:
         return listed
     return listed.then(_claim_progress(env, open_claims[0], listed.state))
@@ -63,9 +79,34 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
     """"반품한 거 환불 언제 돼요?": the shopper's one claim of that kind still in progress, with
     its next steps; None when there is none or several (the rule is answered instead)."""
     kinds = (u.slots.issue_type,) if u.slots.issue_type in CLAIM_KINDS else CLAIM_KINDS
-    open_claims = [t for t in env.tools.list_tickets(limit=20)
-                   if t.issue_type in kinds and t.status in OPEN_STATUSES]
+    open_claims = _in_progress(env, [t for t in env.tools.list_tickets(limit=20) if t.issue_type in kinds])
     return _claim_progress(env, open_claims[0], state) if len(open_claims) == 1 else None
+
+
+CLAIM_OF_ACTION = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE, "defect": IssueType.DEFECT}
+
+
+def presumed_claim(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"이불 반품한 거 환불 언제 들어와요?" when that order has no such claim: said plainly,
+    before anything is said about refunds (None when it has one: its progress is shown)."""
+    action = next((a for a in u.acts.actions if a in CLAIM_OF_ACTION), None)
+    products = env.finder.product_words(u.acts.nouns)
+    if action is None or not u.acts.mine or not products or "cancel" in u.acts.actions:
+        return None
+    _, named = env.finder.orders_naming(products, env.tools.list_orders(limit=20))
+    if len(named) != 1:
+        return None
+    order, kind = named[0], CLAIM_OF_ACTION[action]
+    if order.status is OrderStatus.CANCELLED:  # a cancelled order's refund is the cancellation's
+        return None
+    claimed = order.status in (CLAIM_PENDING.get(kind), OrderStatus.RETURNED) or any(
+        t.order_id == order.order_id and t.issue_type == kind for t in env.tools.list_tickets(limit=50))
+    if claimed:
+        return None
+    text = say("tickets.no_claim_on_order", order=R.order_summary(order), kind=R.ISSUE_LABELS[kind],
+               status=order.status_label)
+    return Outcome(text, replace(state, last_order_id=order.order_id, asked_claim=action),
+                   cards=[R.order_card(order)])
 
 
 def _claim_progress(env: Env, ticket: Ticket, state: DialogueState) -> Outcome:
@@ -74,8 +115,13 @@ def _claim_progress(env: Env, ticket: Ticket, state: DialogueState) -> Outcome:
     topic = TICKET_TOPIC[ticket.issue_type]
     order = env.tools.get_order(ticket.order_id) if ticket.order_id else None
     cited = cite(env.answerer, f"followup.{topic}")
-    head = say("tickets.in_progress", ticket=ticket.ticket_id, kind=R.ISSUE_LABELS.get(ticket.issue_type, "접수"),
-               status=f" {R.order_summary(order)} 주문은 지금 '{order.status_label}' 상태입니다." if order else "")
+    kind = R.ISSUE_LABELS.get(ticket.issue_type, "접수")
+    if ticket.status in OPEN_STATUSES or order is None:
+        head = say("tickets.in_progress", ticket=ticket.ticket_id, kind=kind,
+                   status=f" {R.order_summary(order)} 주문은 지금 '{order.status_label}' 상태입니다." if order else "")
+    else:  # the ticket was answered, the order still waits for the claim to finish
+        head = say("tickets.claim_under_way", ticket=ticket.ticket_id, kind=kind, order=R.order_summary(order),
+                   status=order.status_label)
     state = replace(state, last_ticket_id=ticket.ticket_id, topic=topic,
                     last_order_id=order.order_id if order else state.last_order_id)
     return Outcome(sourced(f"{head} {say(f'tickets.progress.{topic}')}", cited), state,
