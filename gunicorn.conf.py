@@ -47,8 +47,9 @@ def on_starting(server):
         settings = load_settings()
         validate_startup(settings, server.cfg.workers)
         hold_database(settings)
-        from ecommerce_agent.api.parts import preload
+        from ecommerce_agent.api.parts import limit_malloc_arenas, preload
 
+        limit_malloc_arenas()  # inherited by the workers
         preload(settings, check_settings(settings)[1])
     except AppError as exc:
         print(exc.message, file=sys.stderr)

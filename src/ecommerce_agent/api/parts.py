@@ -72,6 +72,23 @@ def load_parts(settings: Settings, llm_config: LlmConfig) -> Parts:
         return Parts(search, None, exc.message)
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates its own malloc arena; a worker answers
+    from a pool of threads, and the arenas' free-but-kept pages grew one worker by
+    ~80 MB under load (~60 MB with 2 arenas, measured by `make bench-http`). Called
+    before the server starts its threads; a no-op where glibc is absent."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        ctypes.CDLL(name).mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def preload(settings: Settings, llm_config: LlmConfig) -> Parts:
     """Load the parts in this process for the workers it will fork.
     ``gc.freeze`` keeps the collector from writing to (and so un-sharing) every

@@ -33,6 +33,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         metrics_dir = tempfile.mkdtemp(prefix="ecommerce-agent-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+    from ..api.parts import limit_malloc_arenas
+
+    limit_malloc_arenas()
     uvicorn.run("ecommerce_agent.api.app:create_app", factory=True,
                 host=args.host or settings.app.host, port=args.port or settings.app.port,
                 workers=workers, log_level=settings.logging.level.lower(),
