@@ -125,8 +125,9 @@ class Dialogue:
             _, bought = env.finder.orders_naming(acts.nouns, env.tools.list_orders(limit=20))
             if bought:  # "수납박스 있는 주문 얼마 넣어야 돼요?": that order's amount, not the catalogue's price
                 return orders.lookup(env, replace(u, intent="order.detail"), state)
-        if (acts.order_facts or (acts.elliptical and state.last_asked)) and not acts.actions and \
-                not acts.conditional and self._about_an_order(u, state):
+        if (acts.order_facts or (acts.elliptical and state.last_asked)) and (
+                not acts.actions or "refunded" in acts.order_facts) and not acts.conditional and \
+                self._about_an_order(u, state):
             return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if acts.shopping and acts.question and acts.nouns and not acts.actions and not acts.view and \
                 u.intent in ("general", "policy") and not env.finder.points(u, state):
@@ -190,7 +191,8 @@ class Dialogue:
             acts.all and len(state.discussed) > 1)  # "둘 다": the orders just talked about
         rule_words = bool(acts.nouns) and not (acts.mine or u.slots.anaphora)  # "자동 구매확정 됐어요?"
         if u.intent in ("order.list", "order.detail", "order.status") and acts.asks and not points and not \
-                acts.view and (not acts.statuses or rule_words) and (acts.conditional or acts.timed or rule_words or (
+                acts.view and (not acts.statuses or (rule_words and (acts.conditional or acts.timed))) \
+                and (acts.conditional or acts.timed or rule_words or (
                     u.intent == "order.list" and not acts.mine)):  # "내 주문 뭐 있냐" lists them
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:

@@ -269,6 +269,11 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                            replace(put(drop(state, frame), replace(frame, candidates=ids, about=word)),
                                    last_list=ids),
                            cards=[R.order_card(o) for o in named])
+        if not named and listed and frame.task == "lookup" and env.finder.product_words(words) and \
+                env.finder.orders_naming(words, env.tools.list_orders(limit=20))[1]:
+            # "거울은요?" while RC car orders are listed: the same question about another order
+            asked = replace(u, acts=replace(acts, order_facts=acts.order_facts or frame.asked))
+            return order_flows.lookup(env, asked, drop(state, frame), intent=frame.intent)
         if not named and listed and (not is_side(u) or not acts.asks):  # "그 슬리퍼요": an answer, not a search
             if frame.task == "lookup":
                 return order_flows.lookup(env, u, drop(state, frame), intent=frame.intent)

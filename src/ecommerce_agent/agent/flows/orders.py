@@ -14,11 +14,15 @@ from ..outcome import Outcome
 from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
+from .wording import refund_key, refund_note
 from .writes import not_found, put
 
 DEFAULT_LIST = 10
 SHOW_DIRECTLY = 3  # at most this many fitting orders are shown at once rather than asked about
 DISCUSSED = 3  # orders remembered as discussed one by one
+# the statuses of an order the shopper speaks of as returned, exchanged or cancelled ("반품한 거")
+CLAIMED = {"return": (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED),
+           "exchange": (OrderStatus.EXCHANGE_REQUESTED,), "cancel": (OrderStatus.CANCELLED,)}
 
 
 def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
@@ -73,6 +77,8 @@ def show(env: Env, order: Order, intent: str, state: DialogueState, asked: tuple
     instead, from the order's data (``words``: the items it names, for "몇 개")."""
     discussed = (*(i for i in state.discussed if i != order.order_id), order.order_id)[-DISCUSSED:]
     state = replace(state, last_order_id=order.order_id, last_asked=asked, discussed=discussed)
+    if "refunded" in asked:  # "환불 다 됐죠?": from the order's status and its payment method's route
+        return _refunded(env, order, state)
     if asked:
         named = tuple(env.finder.items_named(words, order.items)) if words else ()
         return Outcome(R.order_facts(order, asked, named), state, cards=[R.order_card(order)])
@@ -123,6 +129,9 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
     if len(named) > 1 and state.last_list:  # the ones just listed come first ("수납박스 있는 주문" of those)
         named = [o for o in named if o.order_id in state.last_list] or named
+    claimed = [o for o in named if o.status in CLAIMED.get(next(iter(u.acts.actions), ""), ())]
+    if len(named) > 1 and len(claimed) == 1 and u.acts.mine:  # "RC카 반품한 거 환불 됐어요?": the one returned
+        named = claimed
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
         moving = [o for o in named if o.status in (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING,
                                                    OrderStatus.SHIPPED)]
@@ -167,3 +176,16 @@ def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState
                   asked=asked)
     text = R.order_list(orders, heading) + "\n" + say("ask.which_tail")
     return Outcome(text, replace(put(state, frame), last_list=ids), cards=[R.order_card(o) for o in orders])
+
+
+def _refunded(env: Env, order: Order, state: DialogueState) -> Outcome:
+    summary, cited = R.order_summary(order), []
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+        cited = cite(env.answerer, f"refund.{refund_key(order)}")
+        key = "refunded_cancelled" if order.status is OrderStatus.CANCELLED else "refunded_returned"
+        text = say(f"order_fact.{key}", order=summary, note=refund_note(order))
+    elif order.status is OrderStatus.RETURN_REQUESTED:
+        text = say("order_fact.refund_pending", order=summary, status=order.status_label)
+    else:
+        text = say("order_fact.no_refund", order=summary, status=order.status_label)
+    return Outcome(sourced(text, cited), state, cards=[R.order_card(order)], citations=cited)
