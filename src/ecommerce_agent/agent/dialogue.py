@@ -84,6 +84,10 @@ class Dialogue:
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
             return rest
+        if (acts.order_facts or (acts.elliptical and state.last_asked)) and (
+                not acts.actions or "refunded" in acts.order_facts) and not acts.conditional and \
+                self._about_an_order(u, state):
+            return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if state.asked_claim and state.last_order_id and acts.can and acts.asks and not (
                 acts.actions or acts.nouns or u.slots.order_id):  # "그럼 지금 해도 돼요?" about the claim discussed
             return info.can_i(env, state.asked_claim, u, state, order_id=state.last_order_id)
@@ -125,10 +129,6 @@ class Dialogue:
             _, bought = env.finder.orders_naming(acts.nouns, env.tools.list_orders(limit=20))
             if bought:  # "수납박스 있는 주문 얼마 넣어야 돼요?": that order's amount, not the catalogue's price
                 return orders.lookup(env, replace(u, intent="order.detail"), state)
-        if (acts.order_facts or (acts.elliptical and state.last_asked)) and (
-                not acts.actions or "refunded" in acts.order_facts) and not acts.conditional and \
-                self._about_an_order(u, state):
-            return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if acts.shopping and acts.question and acts.nouns and not acts.actions and not acts.view and \
                 u.intent in ("general", "policy") and not env.finder.points(u, state):
             priced = support.price_question(env, u, state)  # "김치 다시 사고 싶은데 얼마예요"

@@ -114,6 +114,8 @@ def order_facts(order: Order, asked: Sequence[str], items: Sequence[OrderItem] =
         elif fact == "quantity":
             chosen = items or order.items
             named["items"] = ", ".join(f"{i.title}({i.option}) {i.quantity}개" for i in chosen)
+        elif fact == "option":
+            named["options"] = ", ".join(f"{i.title} '{i.option}'" for i in (items or order.items))
         elif fact == "ordered_at":
             named["date"] = kdate(order.order_date)
         lines.append(say(f"order_fact.{key}", **named))

@@ -128,7 +128,11 @@ class OrderFinder:
             index = n - 1 if n > 0 else len(shown) + n
             return (self.tools.get_order(shown[index]), None) if 0 <= index < len(shown) else (None, None)
         if u.slots.anaphora and state.last_order_id:
-            return self.tools.get_order(state.last_order_id), None
+            last = self.tools.get_order(state.last_order_id)
+            named = self.product_words(u.acts.nouns)
+            # "커피 그거 입금 됐나요": the pronoun goes with the product named, not the last order
+            if last is None or not named or self.items_named(named, last.items):
+                return last, None
         if u.slots.anaphora and len(shown) == 1:  # "그거" after a list of one order
             return self.tools.get_order(shown[0]), None
         return None, None

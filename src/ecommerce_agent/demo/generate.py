@@ -19,7 +19,7 @@ from typing import Any
 from ..domain.claims import option_combinations
 from ..domain.clock import KST, kst_date
 from ..domain.ids import MAX_ORDERS_PER_DAY, TICKET_ALPHABET, new_ticket_id, order_id
-from ..domain.orders import ITEM_STATUS_FOR_ORDER, OrderStatus as S, PaymentMethod as P, item_id_for
+from ..domain.orders import AUTO_CANCEL_REASON, ITEM_STATUS_FOR_ORDER, OrderStatus as S, PaymentMethod as P, item_id_for
 from ..domain.tickets import IssueType, Priority, TicketSource, TicketStatus
 from ..domain.users import Role
 from .catalog import ADJECTIVES, BRANDS, CATEGORIES, FEATURES
@@ -333,8 +333,7 @@ def _status_for_age(rng: random.Random, hours: float) -> S:
     return rng.choices(options, weights=weights)[0]
 
 
-_CANCEL_REASONS = ("단순 변심", "주문 실수", "다른 상품으로 다시 주문", "배송이 늦어질 것 같아서",
-                   "입금 기한 초과(자동 취소)")
+_CANCEL_REASONS = ("단순 변심", "주문 실수", "다른 상품으로 다시 주문", "배송이 늦어질 것 같아서", AUTO_CANCEL_REASON)
 
 _CLAIM_TICKETS = {
     S.RETURN_REQUESTED.value: (IssueType.REFUND, "단순 변심으로 반품을 요청합니다."),

@@ -24,6 +24,7 @@ from .clock import kst_date
 CHANGE_OF_MIND_DAYS = 7
 DEFECT_CLAIM_MONTHS = 3
 DEPOSIT_HOURS = 24  # an unpaid (virtual account) order is cancelled this long after it was placed
+AUTO_CANCEL_REASON = "입금 기한 초과(자동 취소)"  # the cancel reason of an order never paid
 
 
 def deposit_deadline(order_date: datetime) -> datetime:
@@ -227,6 +228,11 @@ class Order:
             return "상품 없음"
         first = self.items[0].title
         return first if len(self.items) == 1 else f"{first} 외 {len(self.items) - 1}건"
+
+    @property
+    def cancelled_unpaid(self) -> bool:
+        """Cancelled before any money came in (the deposit deadline passed): nothing to refund."""
+        return self.status is OrderStatus.CANCELLED and self.cancel_reason == AUTO_CANCEL_REASON
 
     def item(self, item_id: str) -> OrderItem | None:
         wanted = item_id.strip().upper()

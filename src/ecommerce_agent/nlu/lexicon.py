@@ -39,7 +39,7 @@ FLAT_KEYS = (
 NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "deposit_deadline",
-               "refunded")
+               "refunded", "option")
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,9 @@ def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState
 
 def _refunded(env: Env, order: Order, state: DialogueState) -> Outcome:
     summary, cited = R.order_summary(order), []
-    if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+    if order.cancelled_unpaid:
+        text = say("order_fact.refund_unpaid", order=summary)
+    elif order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
         cited = cite(env.answerer, f"refund.{refund_key(order)}")
         key = "refunded_cancelled" if order.status is OrderStatus.CANCELLED else "refunded_returned"
         text = say(f"order_fact.{key}", order=summary, note=refund_note(order))
