@@ -14,15 +14,20 @@ import re
 
 PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충청", "충북", "충남",
              "전라", "전북", "전남", "경상", "경북", "경남", "제주")
-_REGION = rf"(?:{'|'.join(PROVINCES)})\S*|[가-힣]{{1,6}}(?:시|도|군|구)(?=\s)"
+_PROVINCE = rf"(?:{'|'.join(PROVINCES)})\S*"
+_REGION = rf"{_PROVINCE}|[가-힣]{{1,6}}(?:시|도|군|구)(?=\s)"
 _NUMBERED = re.compile(r"[가-힣0-9]+(?:로|길|대로)\s?\d+(?:-\d+)?|[가-힣]+동\s?\d+(?:-\d+)?|\d+\s?동\s?\d+\s?호|\d+\s?호")
 _START = re.compile(_REGION)
+_START_PROVINCE = re.compile(_PROVINCE)
 _TAIL = re.compile(r"\s*(?:(?:으로|로)\s*)?(?:변경|바꿔|바꾸|바꿀|수정|고쳐|해\s?주|부탁|요\b|이요|입니다|이에요|예요"
                    r"|로\s?(?:보내|배송)|으로\s?(?:보내|배송)|[.?!]|$)")
 
 
 def find_address(text: str) -> str | None:
-    for start in _START.finditer(text):
+    # a province or big city first: "동호수도 넣어야 돼요. 대구 수성구 …" starts at 대구, not
+    # at "동호수도" (a word ending in 도 is a province only when nothing better is there)
+    starts = [*_START_PROVINCE.finditer(text), *_START.finditer(text)]
+    for start in starts:
         rest = text[start.start():]
         numbered = list(_NUMBERED.finditer(rest))
         if not numbered:
