@@ -157,9 +157,15 @@ class PolicyAnswerer:
         words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
                                            if " " not in e)
                   if len(w) >= 2 and w not in words]
+        # a corpus word the analyser leaves one letter of ("늦어져요" → 늦) is read in the documents'
+        # words for it (지연): a one-letter stem is no content word, and the concept would be lost
+        emap = self.expansion_table.map(q.text)
+        for target, key in self.expansion_table.short_stems(q.text, self.corpus_keys):
+            if target in self.words.idf:  # a single word of the documents, found as itself or as said
+                words += [target] if target not in words else []
+                emap.setdefault(target, set()).add(key)
         if MISDELIVERED.search(q.text) and "오배송" not in words:  # "M 시켰는데 L이 왔어요"
             words.append("오배송")
-        emap = self.expansion_table.map(q.text)
         words = self._compounds(q.text, self._neutralised(words, emap), emap)
         # the sections that name the question's rarest words compete too (a word the search splits)
         for w in sorted(words, key=lambda w: -self.words.weight(w))[:RARE_LOOKUP]:

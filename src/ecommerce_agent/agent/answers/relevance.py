@@ -252,6 +252,14 @@ class ExpansionTable:
             targets = frozenset({klass, "도서산간", "제주"} if klass == "제주" else {klass})
             self.entries.append((place, tuple(words[place]) or (place,), targets))
 
+    def short_stems(self, question: str, corpus_keys: frozenset[str]) -> list[tuple[str, str]]:
+        """(corpus word, everyday word) for the question's everyday words the documents also
+        use but the analyser reads as one letter only ("늦어" → 늦 → 지연)."""
+        squashed = squash(question)
+        return [(t, key) for key, words, targets in self.entries[:self.n_synonyms]
+                if key in corpus_keys and key in squashed and all(len(w) < 2 for w in words)
+                for t in sorted(targets) if len(t) >= 2]
+
     def map(self, question: str) -> dict[str, set[str]]:
         """Question word → the corpus words its everyday phrase stands for."""
         out: dict[str, set[str]] = {}
