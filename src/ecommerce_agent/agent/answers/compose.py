@@ -67,7 +67,9 @@ def sentence_score(sentence: str, position: int, q: Question, words: list[str],
     return score - 0.04 * position
 
 
-DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품")
+# ... or "빨간색 시켰는데 파란색 왔어요": ordered one thing, another came (a misdelivery)
+DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품|"
+                      r"(?:시켰|주문했|샀|골랐)\S*\s+\S+?(?:이|가)?\s?(?:왔|옴|배송됐|도착했)")
 
 
 PAYER_Q = re.compile(r"빼고|떼고|차감|무료|공짜|내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
