@@ -104,11 +104,20 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
         if hits(best) > 0:
             start = sentence.find(best)
     rest = f"{sentence[start:]} {after}"
-    cue = PREDICATE.search(rest)
-    return rest[:cue.end()] if cue else sentence
+    asked = _asked_word(q, words)
+    for cue in PREDICATE.finditer(rest):
+        # a clause ending in "…되며," is the answer only when it names what is asked
+        if cue.group(0).endswith("되며") and not (asked and any(
+                x in squash(rest[:cue.end()]) for x in {asked, *emap.get(asked, ())})):
+            continue
+        return rest[:cue.end()]
+    return sentence
 
 
-PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|(?:니다|세요|어요|아요|해요|에요|예요|이다)[.!]?(?=\\s|$)")
+# a clause ends at its own verb: "…회원 등급이 모두 소멸되며, 다시 가입하셔도 복구되지 않습니다" is
+# a yes for "등급도 날아가나요?" (the clause about 소멸), not the no of the next clause
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|(?:니다|세요|어요|아요|해요|에요|예요|이다)[.!]?(?=\\s|$)"
+                       r"|[가-힣]되며(?=,)")
 
 
 LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
