@@ -281,6 +281,9 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
     rarest = max((sw.weight(w) for w in words), default=0.0)
     top = [w for w in words if sw.weight(w) >= rarest]
     usable = [r for r in applicable(facts.rules, q) if _rule_usable(r, q)]
+    # a more specific computation replaces the general one ("만원짜리 하나 빼면": what is left, not the order)
+    superseded = {x for r in usable for x in r.spec.get("supersedes", [])}
+    usable = [r for r in usable if r.rule_id not in superseded]
     for c in candidates:
         key = c.section.key
         c.cover = coverage(words, key, sw, emap)
@@ -303,6 +306,8 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
 def _rule_usable(rule: Any, q: Question) -> bool:
     if rule.type == "threshold":
         return bool({"포인트": q.points, "세": q.ages}.get(rule.spec["unit"], q.amounts))
+    if rule.type == "remaining_threshold":
+        return len(q.amounts) >= 2
     if rule.type == "window":
         excluded = any(squash(x) in squash(q.text) for x in rule.spec.get("excludes", []))
         return q.days is not None and not excluded
