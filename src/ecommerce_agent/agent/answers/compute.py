@@ -92,7 +92,7 @@ __all__ = ["Computed", "compute", "first_computed", "fill", "applicable", "Any"]
 
 
 COMPUTE: dict[str, Compute] = {
-    "threshold": fees.threshold, "remaining_threshold": fees.remaining_threshold, "window": _window, "cutoff": cal.cutoff, "hours": cal.hours,
+    "threshold": fees.threshold, "remaining_threshold": fees.remaining_threshold, "bands": fees.bands, "window": _window, "cutoff": cal.cutoff, "hours": cal.hours,
     "region_fee": fees.region_fee, "return_fee": fees.return_fee, "per_unit": fees.per_unit,
     "interest": fees.interest, "accrual": fees.accrual, "monthly_deadline": cal.monthly_deadline,
     "business_days": cal.business_days, "hours_window": cal.hours_window, "anniversary": cal.anniversary}

@@ -306,6 +306,8 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
 def _rule_usable(rule: Any, q: Question) -> bool:
     if rule.type == "threshold":
         return bool({"포인트": q.points, "세": q.ages}.get(rule.spec["unit"], q.amounts))
+    if rule.type == "bands":
+        return bool(q.amounts)
     if rule.type == "remaining_threshold":
         return len(q.amounts) >= 2
     if rule.type == "window":

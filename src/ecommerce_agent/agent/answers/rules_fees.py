@@ -47,6 +47,18 @@ def remaining_threshold(rule: Rule, q: Question, now: datetime, delivered_at: da
     return Computed(text, "yes" if (not above) == fee_asked else "no", rule.rule_id)
 
 
+def bands(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    """An amount placed in the section's table of bands ("6개월간 40만원이면 등급 뭐예요?" → 실버)."""
+    if not q.amounts:
+        return None
+    n = q.amounts[0]
+    band = next((name for floor, name in sorted(rule.spec["bands"], key=lambda b: -int(b[0])) if n >= int(floor)),
+                None)
+    if band is None:
+        return None
+    return Computed(fill(rule.spec["text"], n=f"{n:,}{rule.spec['unit']}", band=str(band)), None, rule.rule_id)
+
+
 def region_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
     spec = rule.spec
     if q.region is None or q.region not in spec["surcharge"]:
