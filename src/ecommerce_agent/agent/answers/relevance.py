@@ -61,6 +61,17 @@ Third round (i12b; 348 → 378 answerable, 48 → 53 not; a fresh held-out batch
     an unseen noun means no answer                       +2 honest, −5 correct (left out)
     compounds split in two (결제 + 완료) joined            wrong −3, false non-answer +3, honest −2 (left out)
     held-out (200), before and after this round          0.747 / 0.159 / 0.035 / 0.800 (unchanged)
+
+Fourth round (i12c; 74 new everyday questions written first: 444 answerable, 61 not)::
+
+    start of the round (505)                             0.827 / 0.065 / 0.043 / 0.885
+    lexicon (refund as money back, carriers, delay
+    compensation, refusal, proxy); fee special cases      0.849 / 0.061 / 0.025 / 0.885
+    one-letter stems read in the documents' word (늦 → 지연),
+    misdelivery cue, '…되며,' clauses, partial-cancel rule 0.858 / 0.050 / 0.027 / 0.885
+    tier bands, 며칠 걸려요 as the aspect only, lexicon   0.876 / 0.050 / 0.023 / 0.885
+    lead only from a sentence naming the question's verb  0.797 / 0.079 (left out: paraphrased verbs)
+    a compound's parts not counted twice (배송비 → 배송)  wrong −1, false non-answer +2 (left out)
 """
 
 from __future__ import annotations
