@@ -31,3 +31,12 @@ def test_a_yes_no_answer_reads_the_clause_about_what_is_asked(answerer) -> None:
     assert answer is not None and answer.text.startswith("네") and "소멸" in answer.text
     wrong_item = answerer.answer("빨간색 시켰는데 파란색 왔어요 택배비 제가 내나요?", now=NOON)
     assert wrong_item is not None and wrong_item.text.startswith("아니요") and "쇼핑몰" in wrong_item.text
+
+
+def test_no_yes_or_no_from_a_sentence_that_does_not_say_what_is_asked(answerer) -> None:  # noqa: ANN001
+    # 늦어져요 asks about a delay; the exchange fee the section leads with decides nothing about it
+    answer = answerer.answer("사이즈 바꾸면 배송이 늦어져요?", now=NOON)
+    assert answer is None or not answer.text.startswith(("네", "아니요")), answer.text
+    # a sentence that does say it still answers yes
+    answer = answerer.answer("제주도는 배송 늦어요?", now=NOON)
+    assert answer is not None and answer.text.startswith("네")

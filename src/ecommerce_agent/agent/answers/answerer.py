@@ -119,7 +119,8 @@ class PolicyAnswerer:
             computed = first_computed(rules, _with_numbers(part, q), now, dated, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
                                                       self.words.sentences.get(best.section.key), self.lexicon,
-                                                      {w: self.words.weight(w) for w in words}), best))
+                                                      {w: self.words.weight(w) for w in words},
+                                                      self._short_stems(part.text)), best))
         if not blocks or not _names_covered(question, blocks[0][0]):
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])
@@ -180,6 +181,11 @@ class PolicyAnswerer:
         if not answerable(best, self.calibration):
             return None
         return best, words, emap, ranked
+
+    def _short_stems(self, text: str) -> tuple[str, ...]:
+        """The documents' words for the question's one-letter stems ("늦어져요" → 지연)."""
+        return tuple(dict.fromkeys(t for t, _ in self.expansion_table.short_stems(text, self.corpus_keys)
+                                   if t in self.words.idf))
 
     def _compounds(self, text: str, words: list[str], emap: dict[str, set[str]]) -> list[str]:
         """A compound noun the documents use that the analyser splits ("상품권으로" →

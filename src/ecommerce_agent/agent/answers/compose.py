@@ -174,7 +174,11 @@ EXCEPTION_MARGIN = 0.25  # how much less a restricting sentence may score and st
 
 def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
                 computed: Computed | None, bags: list[frozenset[str]] | None = None,
-                lexicon: Lexicon | None = None, weights: dict[str, float] | None = None) -> Lead:
+                lexicon: Lexicon | None = None, weights: dict[str, float] | None = None,
+                stems: tuple[str, ...] = ()) -> Lead:
+    """The sentence that answers. ``stems``: what a yes/no question asks of, said as a verb the
+    analyser leaves one letter of ("늦어져요?" → 지연, found as 늦어…): a sentence that does not
+    say it (the exchange fee for "사이즈 바꾸면 배송이 늦어져요?") decides nothing, so no 네/아니요."""
     if computed is not None:
         if q.yesno and computed.verdict:
             return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
@@ -188,6 +192,9 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
         for i, sentence in enumerate(sentences):
             if asked and (asked in bags[i] or asked in squash(sentence)):
                 scores[i] += ASKED_BONUS
+        for i, sentence in enumerate(sentences):
+            if stems and says(stems, sentence, bags[i], emap):
+                scores[i] += ASKED_BONUS
     best = max(range(len(sentences)), key=lambda i: scores[i])
     intro = section.intro if len(section.intro) == len(sentences) else (None,) * len(sentences)
     if q.yesno:
@@ -197,12 +204,16 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     head = intro[best]
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
+        if q.yesno and stems and not says(stems, f"{sentences[head]} {item}", bags[best] | bags[head], emap):
+            return Lead(sentence, None, item)
         if q.yesno:
             verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q, words=words)
             if lexicon is not None and lexicon.contrasted(q.text, item):
                 verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
+    if q.yesno and stems and not says(stems, sentence, bags[best], emap):
+        return Lead(sentence, None, sentence)
     if q.yesno:
         clause = clause_for(sentence, q, words, emap, after, topic, weights)
         verdict = polarity(clause, q, (sentence, after), words)
@@ -210,6 +221,12 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
             verdict = "no" if verdict == "yes" else "yes"
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
+
+
+def says(asked: tuple[str, ...], sentence: str, bag: frozenset[str], emap: dict[str, set[str]]) -> bool:
+    """The sentence says one of the words asked about, in the documents' words or as the question said it."""
+    s = squash(sentence)
+    return any(w in bag or w in s or any(x in s for x in emap.get(w, ())) for w in asked)
 
 
 def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores: list[float], best: int,
