@@ -25,3 +25,19 @@ def facts(sections: SectionStore) -> FactTable:
 @pytest.fixture(scope="session")
 def lexicon() -> Lexicon:
     return load_lexicon(ROOT / "data" / "lexicons" / "policy_colloquial.yaml")
+
+
+@pytest.fixture(scope="session")
+def answerer(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (PolicyAnswerer)
+    """The answer layer over the real corpus and a freshly built policy index (in a temp dir)."""
+    from ecommerce_agent.agent.answers import PolicyAnswerer
+    from ecommerce_agent.config import load_settings
+    from ecommerce_agent.search import IndexStore, build_from_settings
+
+    settings = load_settings(env={})
+    settings = settings.model_copy(update={"search": settings.search.model_copy(update={
+        "index_dir": tmp_path_factory.mktemp("answers-index"), "policies_dir": POLICIES})})
+    build_from_settings(settings, parts=("policies",))
+    store = IndexStore.from_settings(settings)
+    store.load()
+    return PolicyAnswerer.load(store, settings)

@@ -16,30 +16,20 @@ import pytest
 from ecommerce_agent.agent.answers import PolicyAnswerer
 from ecommerce_agent.agent.answers.evaluate import run_direct
 from ecommerce_agent.agent.answers.grading import load_questions
-from ecommerce_agent.config import load_settings
 
-from .conftest import POLICIES, ROOT
+from .conftest import ROOT
 
 DATA = ROOT / "tests" / "data"
 # (correct ≥, wrong ≤, false non-answer ≤, honest ≥): measured minus about two questions
 # dev (tuned on):    0.862 / 0.048 / 0.024 / 0.887 (378 answerable, 53 not; i12b, 2026-12-06)
+#                    0.827 / 0.065 / 0.043 / 0.885 with 66 + 8 new everyday questions (i12c, written first),
+#                    0.876 / 0.050 / 0.023 / 0.885 after i12c's changes (444 answerable, 61 not);
+#                    a fresh batch of 18 + 3 written after them: 0.611 → 0.833 correct (base → i12c);
+#                    all 526: 0.875 / 0.050 / 0.022 / 0.875
 # holdout (never):   0.747 / 0.159 / 0.035 / 0.800 (170 answerable, 30 not: the first 150 and a fresh
 #                    batch h151-h200 written before i12b's changes; scores read, never the questions' replies)
-FLOORS = {"answers_dev.jsonl": (0.855, 0.053, 0.03, 0.865),
+FLOORS = {"answers_dev.jsonl": (0.87, 0.053, 0.027, 0.865),
           "answers_holdout.jsonl": (0.735, 0.17, 0.047, 0.76)}
-
-
-@pytest.fixture(scope="module")
-def answerer(tmp_path_factory: pytest.TempPathFactory) -> PolicyAnswerer:
-    from ecommerce_agent.search import IndexStore, build_from_settings
-
-    settings = load_settings(env={})
-    settings = settings.model_copy(update={"search": settings.search.model_copy(update={
-        "index_dir": tmp_path_factory.mktemp("answers-index"), "policies_dir": POLICIES})})
-    build_from_settings(settings, parts=("policies",))
-    store = IndexStore.from_settings(settings)
-    store.load()
-    return PolicyAnswerer.load(store, settings)
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

@@ -109,3 +109,16 @@ def test_free_of_charge_questions_turn_the_payer_answer(lexicon: Lexicon) -> Non
     pays = read_question("제주도 반품 배송비 제가 내요?", lexicon)
     sentence = "단순 변심 반품 배송비는 고객님이 부담하십니다."
     assert polarity(sentence, pays) == "yes" and polarity(sentence, free) == "no"
+
+
+def test_a_clause_ending_in_its_own_verb_answers_when_it_names_what_is_asked(lexicon: Lexicon) -> None:
+    from ecommerce_agent.agent.answers.compose import clause_for
+
+    lost = read_question("탈퇴하면 등급도 날아가나요", lexicon)
+    sentence = "탈퇴하시면 보유하신 적립금(포인트), 쿠폰, 회원 등급이 모두 소멸되며, 다시 가입하셔도 복구되지 않습니다."
+    assert polarity(clause_for(sentence, lost, ["등급", "소멸"], {"날아가": {"소멸"}}), lost) == "yes"
+    # the first clause does not name 마케팅: the answer is the clause after it
+    used = read_question("분리 보관한 거래기록으로 마케팅 하시나요?", lexicon)
+    sentence = ("법령에 따라 분리 보관하는 거래 기록은 분쟁 해결 등 법령이 정한 경우에만 열람되며, "
+                "마케팅이나 서비스 개선에는 이용하지 않습니다.")
+    assert polarity(clause_for(sentence, used, ["분리", "보관", "거래", "기록", "마케팅"], {}), used) == "no"

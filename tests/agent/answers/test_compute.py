@@ -109,3 +109,20 @@ def test_deposit_window_points_expiry_and_inquiry_answer(facts: FactTable, lexic
     assert "2026년 12월 1일까지" in expiry.text
     answer = run(facts, lexicon, "inquiry-answer", "금요일 오후 5시에 1:1 문의 남기면 답변 언제 와요?")
     assert "11월 27일 금요일" in answer.text and "11월 30일 월요일까지" in answer.text
+
+
+@pytest.mark.parametrize(("question", "left", "verdict"), [
+    ("5만원 주문에서 만원짜리 하나 빼면 배송비 붙나요?", "40,000원이 30,000원 이상", "no"),
+    ("4만원 무배로 샀는데 2만원짜리 하나 취소하면 택배비 빠져요?", "20,000원이 30,000원 미만", "yes"),
+    ("3만5천원 주문했는데 만원짜리 취소하면 무료배송 그대로예요?", "25,000원이 30,000원 미만", "no"),
+])
+def test_part_of_an_order_cancelled_against_the_free_shipping_line(facts: FactTable, lexicon: Lexicon, question: str,
+                                                                    left: str, verdict: str) -> None:
+    out = run(facts, lexicon, "partial-cancel-shipping", question)
+    assert left in out.text and out.verdict == verdict
+
+
+def test_an_amount_placed_in_the_tier_table(facts: FactTable, lexicon: Lexicon) -> None:
+    assert "실버 등급" in run(facts, lexicon, "tier-bands", "6개월간 40만원 샀으면 등급 머에요").text
+    assert "VIP 등급" in run(facts, lexicon, "tier-bands", "반년 동안 120만원 썼으면 등급 뭐예요?").text
+    assert "일반 등급" in run(facts, lexicon, "tier-bands", "10만원 샀으면 등급은요?").text

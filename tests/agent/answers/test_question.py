@@ -11,6 +11,9 @@ def test_what_is_asked(lexicon: Lexicon) -> None:
     assert not read_question("배송비 얼마예요?", lexicon).yesno
     assert "who" in read_question("반품비 누가 내요?", lexicon).kinds
     assert "how" in read_question("현금영수증 어떻게 신청해요?", lexicon).kinds
+    how_long = read_question("입금하면 결제완료까지 얼마나 걸려요?", lexicon).kinds
+    assert "period" in how_long and "amount" not in how_long  # how long, not how much
+    assert "amount" in read_question("얼마나 더 내야 돼요?", lexicon).kinds
 
 
 def test_the_shoppers_numbers(lexicon: Lexicon) -> None:

@@ -124,7 +124,8 @@ class PolicyAnswerer:
             computed = first_computed(rules, _with_numbers(part, q), now, dated, best.section.key)
             blocks.append((best.section, choose_lead(best.section, part, words, emap, computed,
                                                       self.words.sentences.get(best.section.key), self.lexicon,
-                                                      {w: self.words.weight(w) for w in words}), best))
+                                                      {w: self.words.weight(w) for w in words},
+                                                      self._short_stems(part.text)), best))
         if not blocks or not _names_covered(question, blocks[0][0]):
             return None
         text, verdict = compose([(s, lead) for s, lead, _ in blocks])
@@ -162,9 +163,15 @@ class PolicyAnswerer:
         words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
                                            if " " not in e)
                   if len(w) >= 2 and w not in words]
+        # a corpus word the analyser leaves one letter of ("늦어져요" → 늦) is read in the documents'
+        # words for it (지연): a one-letter stem is no content word, and the concept would be lost
+        emap = self.expansion_table.map(q.text)
+        for target, key in self.expansion_table.short_stems(q.text, self.corpus_keys):
+            if target in self.words.idf:  # a single word of the documents, found as itself or as said
+                words += [target] if target not in words else []
+                emap.setdefault(target, set()).add(key)
         if MISDELIVERED.search(q.text) and "오배송" not in words:  # "M 시켰는데 L이 왔어요"
             words.append("오배송")
-        emap = self.expansion_table.map(q.text)
         words = self._compounds(q.text, self._neutralised(words, emap), emap)
         # the sections that name the question's rarest words compete too (a word the search splits)
         for w in sorted(words, key=lambda w: -self.words.weight(w))[:RARE_LOOKUP]:
@@ -179,6 +186,11 @@ class PolicyAnswerer:
         if not answerable(best, self.calibration):
             return None
         return best, words, emap, ranked
+
+    def _short_stems(self, text: str) -> tuple[str, ...]:
+        """The documents' words for the question's one-letter stems ("늦어져요" → 지연)."""
+        return tuple(dict.fromkeys(t for t, _ in self.expansion_table.short_stems(text, self.corpus_keys)
+                                   if t in self.words.idf))
 
     def _compounds(self, text: str, words: list[str], emap: dict[str, set[str]]) -> list[str]:
         """A compound noun the documents use that the analyser splits ("상품권으로" →

@@ -67,7 +67,9 @@ def sentence_score(sentence: str, position: int, q: Question, words: list[str],
     return score - 0.04 * position
 
 
-DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품")
+# ... or "빨간색 시켰는데 파란색 왔어요": ordered one thing, another came (a misdelivery)
+DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘못\s?(?:온|왔|보내)|다른\s?상품|"
+                      r"(?:시켰|주문했|샀|골랐)\S*\s+\S+?(?:이|가)?\s?(?:왔|옴|배송됐|도착했)")
 
 
 PAYER_Q = re.compile(r"빼고|떼고|차감|무료|공짜|내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
@@ -102,11 +104,20 @@ def clause_for(sentence: str, q: Question, words: list[str], emap: dict[str, set
         if hits(best) > 0:
             start = sentence.find(best)
     rest = f"{sentence[start:]} {after}"
-    cue = PREDICATE.search(rest)
-    return rest[:cue.end()] if cue else sentence
+    asked = _asked_word(q, words)
+    for cue in PREDICATE.finditer(rest):
+        # a clause ending in "…되며," is the answer only when it names what is asked
+        if cue.group(0).endswith("되며") and not (asked and any(
+                x in squash(rest[:cue.end()]) for x in {asked, *emap.get(asked, ())})):
+            continue
+        return rest[:cue.end()]
+    return sentence
 
 
-PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|(?:니다|세요|어요|아요|해요|에요|예요|이다)[.!]?(?=\\s|$)")
+# a clause ends at its own verb: "…회원 등급이 모두 소멸되며, 다시 가입하셔도 복구되지 않습니다" is
+# a yes for "등급도 날아가나요?" (the clause about 소멸), not the no of the next clause
+PREDICATE = re.compile(f"{NEGATIVE.pattern}|{RESTRICT.pattern}|{POSITIVE.pattern}|(?:니다|세요|어요|아요|해요|에요|예요|이다)[.!]?(?=\\s|$)"
+                       r"|[가-힣]되며(?=,)")
 
 
 LIMIT = re.compile(r"(\d+|한)\s?(장|개|번|회|건|곳)(?:만|까지만)")
@@ -163,7 +174,11 @@ EXCEPTION_MARGIN = 0.25  # how much less a restricting sentence may score and st
 
 def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str, set[str]],
                 computed: Computed | None, bags: list[frozenset[str]] | None = None,
-                lexicon: Lexicon | None = None, weights: dict[str, float] | None = None) -> Lead:
+                lexicon: Lexicon | None = None, weights: dict[str, float] | None = None,
+                stems: tuple[str, ...] = ()) -> Lead:
+    """The sentence that answers. ``stems``: what a yes/no question asks of, said as a verb the
+    analyser leaves one letter of ("늦어져요?" → 지연, found as 늦어…): a sentence that does not
+    say it (the exchange fee for "사이즈 바꾸면 배송이 늦어져요?") decides nothing, so no 네/아니요."""
     if computed is not None:
         if q.yesno and computed.verdict:
             return Lead(f"{'네' if computed.verdict == 'yes' else '아니요'}, {computed.text}", computed.verdict, None)
@@ -177,6 +192,9 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
         for i, sentence in enumerate(sentences):
             if asked and (asked in bags[i] or asked in squash(sentence)):
                 scores[i] += ASKED_BONUS
+        for i, sentence in enumerate(sentences):
+            if stems and says(stems, sentence, bags[i], emap):
+                scores[i] += ASKED_BONUS
     best = max(range(len(sentences)), key=lambda i: scores[i])
     intro = section.intro if len(section.intro) == len(sentences) else (None,) * len(sentences)
     if q.yesno:
@@ -186,12 +204,16 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     head = intro[best]
     if head is not None:  # a list item: the sentence that introduces the list says what it means
         item, sentence = sentence, f"{sentences[head].rstrip('.:')}: {sentence}."
+        if q.yesno and stems and not says(stems, f"{sentences[head]} {item}", bags[best] | bags[head], emap):
+            return Lead(sentence, None, item)
         if q.yesno:
             verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q, words=words)
             if lexicon is not None and lexicon.contrasted(q.text, item):
                 verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
+    if q.yesno and stems and not says(stems, sentence, bags[best], emap):
+        return Lead(sentence, None, sentence)
     if q.yesno:
         clause = clause_for(sentence, q, words, emap, after, topic, weights)
         verdict = polarity(clause, q, (sentence, after), words)
@@ -199,6 +221,12 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
             verdict = "no" if verdict == "yes" else "yes"
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
+
+
+def says(asked: tuple[str, ...], sentence: str, bag: frozenset[str], emap: dict[str, set[str]]) -> bool:
+    """The sentence says one of the words asked about, in the documents' words or as the question said it."""
+    s = squash(sentence)
+    return any(w in bag or w in s or any(x in s for x in emap.get(w, ())) for w in asked)
 
 
 def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores: list[float], best: int,

@@ -65,8 +65,10 @@ def applicable(rules: list[Rule], q: Question) -> list[Rule]:
 def first_computed(rules: list[Rule], q: Question, now: datetime, delivered_at: datetime | None,
                    section: tuple[str, str] | None = None) -> Computed | None:
     """The first rule that computes something: a region named decides the fee before the
-    general free-shipping line does; then the rules of the section chosen to answer."""
+    general free-shipping line does, and so does part of an order cancelled (two amounts);
+    then the rules of the section chosen to answer."""
     ordered = sorted(applicable(rules, q), key=lambda r: (r.type != "region_fee" or q.region is None,
+                                                          r.type != "remaining_threshold",
                                                           (r.doc, r.section) != section))
     for rule in ordered:
         out = compute(rule, q, now, delivered_at)
@@ -90,7 +92,7 @@ __all__ = ["Computed", "compute", "first_computed", "fill", "applicable", "Any"]
 
 
 COMPUTE: dict[str, Compute] = {
-    "threshold": fees.threshold, "window": _window, "cutoff": cal.cutoff, "hours": cal.hours,
+    "threshold": fees.threshold, "remaining_threshold": fees.remaining_threshold, "bands": fees.bands, "window": _window, "cutoff": cal.cutoff, "hours": cal.hours,
     "region_fee": fees.region_fee, "return_fee": fees.return_fee, "per_unit": fees.per_unit,
     "interest": fees.interest, "accrual": fees.accrual, "monthly_deadline": cal.monthly_deadline,
     "business_days": cal.business_days, "hours_window": cal.hours_window, "anniversary": cal.anniversary}

@@ -19,6 +19,8 @@ from .sections import SectionStore
 DEFAULT_FACTS = Path("data/policies/facts.yaml")
 KINDS = ("amount", "period", "time", "rate", "count")
 RULE_TYPES = {"threshold": ("number", "unit", "above", "below"),
+              "remaining_threshold": ("number", "fee", "above", "below"),
+              "bands": ("bands", "unit", "text"),
               "window": ("days", "within", "outside", "deadline"),
               "cutoff": ("hour",),
               "hours": ("open", "close", "days"),

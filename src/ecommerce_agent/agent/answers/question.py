@@ -12,7 +12,8 @@ from ...domain.prices import find_amounts
 from .lexicon import Lexicon, squash
 
 WH = re.compile(r"얼마|언제|며칠|몇|어떻게|어케|어디|누가|누구|뭐|뭔|뭘|무엇|무슨|어느|왜|어떤|어떡|how|when|what|where", re.I)
-AMOUNT_Q = re.compile(r"얼마|몇\s?원|비용|금액|요금|수수료|몇\s?포인트|몇\s?%|몇\s?퍼|적립률|how much", re.I)
+# "얼마나 걸려요?" asks how long, not how much
+AMOUNT_Q = re.compile(r"얼마(?!나\s?(?:걸|오래|기다|지나|있다|뒤|후|자주))|몇\s?원|비용|금액|요금|수수료|몇\s?포인트|몇\s?%|몇\s?퍼|적립률|how much", re.I)
 PERIOD_Q = re.compile(r"며칠|몇\s?일|얼마나\s?걸|얼마\s?동안|기간|언제까지|몇\s?시간|몇\s?달|몇\s?개월|몇\s?년|"
                       r"얼마나\s?(?:보관|유지|가|있)|몇\s?영업일|몇\s?분(?!\s?[만이]?\s?(?:전|후|에))|how long", re.I)
 WHEN_Q = re.compile(r"언제|몇\s?시|몇\s?요일|when", re.I)

@@ -28,6 +28,37 @@ def threshold(rule: Rule, q: Question, now: datetime, delivered_at: datetime | N
     return Computed(text, verdict, rule.rule_id)
 
 
+def remaining_threshold(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    """Part of an order cancelled ("5만원 주문에서 만원짜리 하나 빼면"): what is left against the
+    free-shipping line. The larger amount is the order, the other the part taken out."""
+    if len(q.amounts) < 2:
+        return None
+    total, part = max(q.amounts[:2]), min(q.amounts[:2])
+    if part >= total:
+        return None
+    spec, rest = rule.spec, total - part
+    above = rest >= int(spec["number"])
+    text = fill(spec["above" if above else "below"], total=won(total), part=won(part), rest=won(rest))
+    if not q.yesno:
+        return Computed(text, None, rule.rule_id)
+    # "배송비 붙나요?", "택배비 빠져요?" ask whether the fee comes back: yes below the line;
+    # "무료배송 그대로예요?" asks the other way round
+    fee_asked = any(squash(c) in squash(q.text) for c in spec.get("yes_if_below", []))
+    return Computed(text, "yes" if (not above) == fee_asked else "no", rule.rule_id)
+
+
+def bands(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
+    """An amount placed in the section's table of bands ("6개월간 40만원이면 등급 뭐예요?" → 실버)."""
+    if not q.amounts:
+        return None
+    n = q.amounts[0]
+    band = next((name for floor, name in sorted(rule.spec["bands"], key=lambda b: -int(b[0])) if n >= int(floor)),
+                None)
+    if band is None:
+        return None
+    return Computed(fill(rule.spec["text"], n=f"{n:,}{rule.spec['unit']}", band=str(band)), None, rule.rule_id)
+
+
 def region_fee(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:
     spec = rule.spec
     if q.region is None or q.region not in spec["surcharge"]:
