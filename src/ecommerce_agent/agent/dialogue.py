@@ -17,7 +17,7 @@ from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import info, items, next_steps, orders, refunds, support, writes
+from .flows import claim_status, info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -81,6 +81,9 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
+        progress = claim_status.claim_in_progress(env, u, state)  # "반품한 지 일주일 넘었어요": not a new claim
+        if progress is not None:
+            return progress
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
             return rest

@@ -100,6 +100,9 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
     """A fragment that adds to the proposal: a reason, an option, an address, a remedy."""
     acts = u.acts
     wanted = TASK_OF_INTENT.get(u.intent)
+    said = writes.reason_of(u) if frame.task != "change_address" and not acts.asks else None
+    if said and wanted in (None, frame.task) and (acts.because or u.slots.reason or acts.remark):
+        frame = replace(frame, reason=said)  # "2개요 생각보다 무거워서요": the count and the reason both
     if frame.task == "defect" and wanted in ("return", "exchange") and not acts.asks:
         refined = replace(frame, remedy="refund" if wanted == "return" else "exchange")
         return writes.propose(env, refined, order, state)

@@ -91,6 +91,8 @@ class Acts:
     number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
     removal: tuple[str, ...] = ()  # nouns before "빼고 / 빼 주세요": the items taken out of the order
+    claimed_before: bool = False  # a claim already made ("반품한 지 일주일 넘었어요"), not a new one
+    remark: str | None = None  # what follows the request ("반품해 주세요 자리를 너무 차지해요"): its reason
 
     @property
     def asks(self) -> bool:
@@ -160,8 +162,28 @@ def _in_order(text: str, named: tuple[tuple[str, re.Pattern[str]], ...]) -> tupl
 
 
 def _only(text: str, nouns: tuple[str, ...]) -> tuple[str, ...]:
-    """The nouns followed by "만" (not "만 빼고", "만원"): "커피만요" → 커피."""
-    return tuple(n for n in nouns if re.search(re.escape(n.lower()) + r"\s?만(?!\s?(?:빼|원|큼|에|이라))", text))
+    """The nouns followed by "만" (not "만 빼고", "만원"): "커피만요" → 커피, "프라이팬 두 개만" → 프라이팬."""
+    return tuple(n for n in nouns if re.search(re.escape(n.lower()) + _COUNTED + r"\s?만(?!\s?(?:빼|원|큼|에|이라))", text))
+
+
+# "프라이팬 두 개만": the count between the noun and its "만"
+_COUNTED = r"(?:\s?(?:\d{1,2}|한|두|세|네|하나|둘|셋)\s?(?:개|벌|켤레|장|병|팩|세트|봉)?)?"
+
+
+def _remark(plain: str, request: re.Pattern[str]) -> str | None:
+    """The statement after the last request form: "수납박스 반품해 주세요 자리를 너무 차지해요"
+    → "자리를 너무 차지해요" (a question or a lone word after it is no remark)."""
+    ends = [m.end() for m in request.finditer(plain)]
+    if not ends:
+        return None
+    end = ends[-1]
+    if 0 < end < len(plain) and re.match(r"[가-힣]", plain[end - 1]) and re.match(r"[가-힣]", plain[end]):
+        end = len(plain) if (space := plain.find(" ", end)) < 0 else space  # the rest of "…해주|세요"
+    tail = plain[end:].strip(" .,!~")
+    if "?" in tail or len(re.findall(r"[가-힣]+", tail)) < 2 or _INSTEAD.search(tail) or any(
+            p.search(tail) for _, p in dialogue_lexicon().actions):  # "교환 말고요": a remedy, not a reason
+        return None
+    return tail[:200]
 
 
 def read_acts(text: str) -> Acts:
@@ -236,4 +258,6 @@ def read_acts(text: str) -> Acts:
         nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
         conditions=read_conditions(plain),
         only=_only(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words)))),
+        claimed_before=bool(lex.claimed_before.search(plain)),
+        remark=_remark(plain, lex.request),
     )

@@ -156,8 +156,11 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
                   waiting=Expecting.OFFER.value, reason=_claim_reason(u, task))  # the report is the claim's reason
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
         named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
-        items = tuple((i.item_id, i.quantity) for i in named) or (
-            ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
+        items = item_lines(named, u.acts.quantity)  # "폼롤러 3개 중에 하나가 …": that one
+        if not items and order.order_id == state.last_order_id and state.last_items:
+            named = [i for i in (order.item(x) for x, _ in state.last_items) if i is not None]
+            items = item_lines(named, u.acts.quantity) if u.acts.quantity else state.last_items  # "하나는 구멍이"
+        items = items or (((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
         offer = replace(offer, items=items)
         state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
@@ -195,7 +198,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             source = "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"]) \
                 if cited else ""
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
-        if policy_text is not None and u.acts.because and not report and task != "defect":
+        if policy_text is not None and u.acts.because and not report and task != "defect" and \
+                not u.acts.other_option:  # "작아서", "색이 별로라": a change of mind the status rules on
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                    status=order.status_label)
@@ -205,6 +209,9 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         lead = " ".join(filter(None, (lead, _estimate(order, task, offer.items))))
         if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
             lead = say("eligibility.defect_report", summary=R.order_summary(order))
+            if named and len(order.items) > 1:  # "폼롤러 하나가 찌그러져 있었어요": that item, that many
+                lead = say("eligibility.defect_report_items", summary=R.order_summary(order), items=", ".join(
+                    f"{order.item(i).title} {q}개" for i, q in offer.items if order.item(i) is not None))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and verdict != "no":
             out = Outcome(lead, state, cards=[R.order_card(order)]).then(policy_text)
@@ -281,6 +288,12 @@ def _among(env: Env, task: str, state: DialogueState) -> Outcome:
         say("ask.which_tail")
     return Outcome(sourced(text, cited), replace(put(state, frame), last_list=ids),
                    cards=[R.order_card(o) for o in able], citations=cited)
+
+
+def item_lines(named: list, quantity: int | None) -> tuple[tuple[str, int], ...]:
+    """(item id, quantity) of the items named; a count said with one item narrows it."""
+    count = quantity if len(named) == 1 else None
+    return tuple((i.item_id, min(count, i.quantity) if count else i.quantity) for i in named)
 
 
 def _rule_question(env: Env, u: Understanding) -> str:
