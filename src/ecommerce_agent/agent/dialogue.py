@@ -165,8 +165,9 @@ class Dialogue:
         priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
         if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
             asked = "cancel"
-        if asked and acts.asks and acts.can and (not acts.how or priced) and (
-                not acts.conditional or env.finder.points(u, state)) and (
+        costed = priced and bool(env.finder.points(u, state) or env.finder.product_words(acts.nouns))
+        if asked and acts.asks and (acts.can or costed) and (not acts.how or priced) and (
+                not acts.conditional or env.finder.points(u, state) or costed) and (
                 task or u.intent in ("policy", "general", "ticket.status", "order.status", "order.detail",
                                      "order.list") or u.uncertain or asked == "change_address" or (
                     acts.among and state.last_list)):
@@ -231,7 +232,7 @@ class Dialogue:
         noted = state.defect_noted and not env.finder.points(u, state) and carried == state.defect_noted
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
-        if acts.asks and not acts.done_check:
+        if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
             if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
                 return info.can_i(env, task, u, state)
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (

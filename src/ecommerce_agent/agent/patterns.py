@@ -124,7 +124,7 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
             if item is not None and acts.quantity <= item.quantity:
                 return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
-        named = env.finder.items_named(acts.only or acts.nouns, order.items)
+        named = env.finder.items_named(acts.meant, order.items)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
             items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), order, state)
@@ -201,7 +201,7 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         order = env.tools.get_order(frame.order_id)
         chosen = writes.option_named(env, replace(frame, task="exchange"), order, u.text) if order else None
         if order is not None and chosen is not None:  # "M" after "사이즈 교환 되죠?": the offer taken up
-            return writes.proceed(env, Frame(task="exchange", items=frame.items, reason=frame.reason,
+            return writes.proceed(env, Frame(task="exchange", items=_counted(frame.items, u), reason=frame.reason,
                                              option=chosen), order, None, state)
     if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
@@ -218,7 +218,8 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
                 how = ("refund" if wanted == "return" else "exchange") if remedy else None
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, remedy=how, option=frame.option,
+                return writes.proceed(env, Frame(task=frame.intent, items=_counted(frame.items, u), remedy=how,
+                                                 option=frame.option,
                                                  reason=writes.reason_of(u) or frame.reason), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
@@ -228,6 +229,13 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return Outcome(say("nothing_open"), state)
     return None
+
+
+def _counted(items: tuple[tuple[str, int], ...], u: Understanding) -> tuple[tuple[str, int], ...]:
+    """The offer's one item narrowed to the count the answer says ("화이트로 한 개만요")."""
+    if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
+        return ((items[0][0], u.acts.quantity),)
+    return items
 
 
 def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:

@@ -92,6 +92,8 @@ class Acts:
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
     removal: tuple[str, ...] = ()  # nouns before "빼고 / 빼 주세요": the items taken out of the order
     claimed_before: bool = False  # a claim already made ("반품한 지 일주일 넘었어요"), not a new one
+    kept: tuple[str, ...] = ()  # nouns the shopper keeps ("시계만 살게요", "레고는 괜찮고"): not in the request
+    action_question: bool = False  # "가디건만 취소 돼요?": whether a write can be done, asked
     remark: str | None = None  # what follows the request ("반품해 주세요 자리를 너무 차지해요"): its reason
 
     @property
@@ -99,6 +101,13 @@ class Acts:
         """A question that is not also a request ("다시 보내줘요?" after "분실이면" asks)."""
         return self.question and (not self.request or self.conditional or
                                   (self.final_question and not self.polite_request))
+
+    @property
+    def meant(self) -> tuple[str, ...]:
+        """The nouns a request is about: those marked "만", else all named, less the ones kept
+        ("수납박스는 취소하고 시계만 살게요" → 수납박스)."""
+        only = tuple(n for n in self.only if n not in self.kept)
+        return only or tuple(n for n in self.nouns if n not in self.kept)
 
     @property
     def small_talk(self) -> bool:
@@ -168,6 +177,17 @@ def _only(text: str, nouns: tuple[str, ...]) -> tuple[str, ...]:
 
 # "프라이팬 두 개만": the count between the noun and its "만"
 _COUNTED = r"(?:\s?(?:\d{1,2}|한|두|세|네|하나|둘|셋)\s?(?:개|벌|켤레|장|병|팩|세트|봉)?)?"
+
+
+def _kept(text: str, nouns: tuple[str, ...], keep: re.Pattern[str]) -> tuple[str, ...]:
+    """The nouns right before a keeping verb: "수납박스는 취소하고 시계만 살게요" → 시계."""
+    kept = []
+    for noun in nouns:
+        for match in re.finditer(re.escape(noun.lower()), text):
+            if keep.search(text[match.end():match.end() + 16]):
+                kept.append(noun)
+                break
+    return tuple(kept)
 
 
 def _remark(plain: str, request: re.Pattern[str]) -> str | None:
@@ -260,4 +280,7 @@ def read_acts(text: str) -> Acts:
         only=_only(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words)))),
         claimed_before=bool(lex.claimed_before.search(plain)),
         remark=_remark(plain, lex.request),
+        action_question=bool(lex.action_question.search(plain)),
+        kept=_kept(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
+                   lex.keep),
     )

@@ -134,7 +134,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
           order_id: str | None = None) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered. ``order_id``: the order the previous question was about ("불량이면요?")."""
-    action = ACTIONS[task]
+    action, before = ACTIONS[task], replace(state, attempted=task)
     state = replace(state, last_question=u.text, attempted=task,  # "바뀐 거죠 그럼?" asks about it
                     asked_claim=task if task in ("return", "exchange", "defect") else state.asked_claim)
     order, missing = (env.tools.get_order(order_id), False) if order_id else env.finder.referenced(u, state)
@@ -155,7 +155,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
                   waiting=Expecting.OFFER.value, reason=_claim_reason(u, task))  # the report is the claim's reason
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
-        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
+        words = u.acts.meant  # "가디건만 취소 돼요? 커피는 받을래요": the cardigan
+        named = env.finder.items_named(words, order.items) if words else []
         items = item_lines(named, u.acts.quantity)  # "폼롤러 3개 중에 하나가 …": that one
         if not items and order.order_id == state.last_order_id and state.last_items:
             named = [i for i in (order.item(x) for x, _ in state.last_items) if i is not None]
@@ -165,6 +166,10 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
+    if task == "exchange" and u.acts.other_product and order is not None and state.top is None:
+        from .writes import proceed  # "다른 상품으로 교환 돼요?": no — a return and a new order instead
+
+        return proceed(env, Frame(task="exchange", reason=offer.reason), order, u, before)
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if u.acts.conditions:  # "라벨 뗐는데", "택배 포장만 뜯었는데": the rule for that condition
         judged = conditions.answer(env, task, u, state, order, offer, in_task=in_task)
@@ -199,7 +204,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
                 if cited else ""
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and u.acts.because and not report and task != "defect" and \
-                not u.acts.other_option:  # "작아서", "색이 별로라": a change of mind the status rules on
+                not (u.acts.other_option and not u.acts.other_product):  # "작아서": the status rules on it
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                    status=order.status_label)
@@ -251,7 +256,8 @@ def _claim_reason(u: Understanding, task: str) -> str | None:
     ("주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요")."""
     if reason_of(u):
         return reason_of(u)
-    return u.text.strip()[:200] if task == "defect" or "defect" in u.acts.actions else None
+    stated = u.acts.because or u.acts.other_option  # "교환 되나요? 넘 작아서": asked, with its cause
+    return u.text.strip()[:200] if stated or task == "defect" or "defect" in u.acts.actions else None
 
 
 def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:

@@ -223,7 +223,7 @@ def _same_in_stock(env: Env, frame: Frame, order: Order) -> bool:
 def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
     """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
     quantity = u.acts.quantity
-    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.only or u.acts.nouns
+    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.meant
     named = env.finder.items_named(words, open_items) if words else []
     if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())
