@@ -55,7 +55,7 @@ def continue_frame(env: Env, u: Understanding, state: DialogueState, route: Rout
 
 def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     acts = u.acts
-    if u.intent == "dialog.confirm" and not acts.correction:
+    if u.intent == "dialog.confirm" and not acts.correction and not (acts.asks and acts.how):  # "얼마 넣으면 돼요"
         proceed = acts.request and not (acts.asks or acts.actions or acts.nouns or acts.abort or acts.correction
                                         or u.slots.order_id or acts.list_number)  # "알겠어요 접수해 주세요"
         if not clear_yes(u) and not proceed:  # "네?" (pardon?), "첫 번째요" or a guess of the model
