@@ -159,6 +159,10 @@ class Dialogue:
         if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (
                 claim or (state.asked_claim and not acts.actions)):
             return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
+        if acts.elliptical and not acts.actions and state.attempted in writes.ACTIONS and state.last_order_id:
+            asked_order = env.tools.get_order(state.last_order_id)  # "가디건은요?" after "충전기만 취소 돼요?"
+            if asked_order is not None and env.finder.items_named(acts.nouns, asked_order.items):
+                return info.can_i(env, state.attempted, u, state, order_id=state.last_order_id)
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)

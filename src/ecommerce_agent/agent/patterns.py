@@ -22,6 +22,7 @@ from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
 from .flows import info, orders as order_flows, support, writes
+from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
 from .digressions import SAME_REQUEST, Route, digression, is_side
@@ -203,6 +204,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         if order is not None and chosen is not None:  # "M" after "사이즈 교환 되죠?": the offer taken up
             return writes.proceed(env, Frame(task="exchange", items=_counted(frame.items, u), reason=frame.reason,
                                              option=chosen), order, None, state)
+    asked = about_the_offer(env, frame, u, state)  # "L 있어요?", "배송비는 얼마 빠져요?": the offer stays
+    if asked is not None:
+        return asked
     if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
