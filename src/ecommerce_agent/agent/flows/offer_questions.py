@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...domain.clock import kst_date
+from ...domain.orders import claim_deadline
 from ...nlu.context import ACTION_WORDS
 from ...nlu.types import Understanding
 from ..env import Env
@@ -17,7 +19,7 @@ from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
 from . import info
-from .writes import option_named, put
+from .writes import ACTIONS, option_named, put
 
 
 def about_the_offer(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
@@ -38,6 +40,13 @@ def about_the_offer(env: Env, frame: Frame, u: Understanding, state: DialogueSta
                 key = "offer_questions.in_stock" if stock.in_stock else "offer_questions.sold_out"
                 kept = replace(frame, option=option if stock.in_stock else frame.option)
                 return Outcome(say(key, title=item.title, option=option), put(state, kept))
+    if acts.deadline and order.delivered_at is not None and frame.intent in ("return", "exchange", "defect"):
+        due = claim_deadline(ACTIONS[frame.intent], order.delivered_at)  # "언제까지 해야돼요?": from the data
+        days = (due - kst_date(env.now)).days
+        when = "오늘" if days == 0 else "내일" if days == 1 else f"{days}일 뒤"
+        return Outcome(say(f"offer_questions.deadline_{'defect' if frame.intent == 'defect' else 'change'}",
+                           due=f"{due.month}월 {due.day}일", when=when, label=ACTION_WORDS[frame.intent]),
+                       put(state, frame))
     if acts.how and acts.shopping and not env.finder.product_words(acts.nouns):  # "배송비는 얼마 빠져요?"
         answered = info.within_task(env, frame.intent, u.text, state, order=order)
         if answered is not None:
