@@ -93,6 +93,7 @@ class Acts:
     removal: tuple[str, ...] = ()  # nouns before "빼고 / 빼 주세요": the items taken out of the order
     claimed_before: bool = False  # a claim already made ("반품한 지 일주일 넘었어요"), not a new one
     kept: tuple[str, ...] = ()  # nouns the shopper keeps ("시계만 살게요", "레고는 괜찮고"): not in the request
+    picked_up: bool = False  # "기사님이 가져가긴 했어요": the returned item has left the shopper
     deadline: bool = False  # "언제까지 해야돼요?": until when
     defect_denied: bool = False  # "불량은 아니고요": not a defect, so no defect route
     action_question: bool = False  # "가디건만 취소 돼요?": whether a write can be done, asked
@@ -285,6 +286,7 @@ def read_acts(text: str) -> Acts:
         action_question=bool(lex.action_question.search(plain)),
         defect_denied=bool(lex.defect_denied.search(plain)),
         deadline=bool(lex.deadline.search(plain)),
+        picked_up=bool(lex.picked_up.search(plain)),
         kept=_kept(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
                    lex.keep),
     )

@@ -27,6 +27,8 @@ _CLAIMED = {"return": ItemStatus.RETURN_REQUESTED, "exchange": ItemStatus.EXCHAN
 
 def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     acts = u.acts
+    if acts.picked_up and state.topic in _CLAIMED and not (acts.request or u.slots.order_id):
+        return _after_pickup(env, state.topic, state)  # "기사님이 가져가긴 했어요": what comes next
     if not acts.claimed_before or acts.request or acts.procedure:
         return None
     kinds = [k for k in ("exchange", "return") if k in acts.actions] or list(_CLAIMED)
@@ -63,6 +65,11 @@ def _progress(env: Env, order: Order, wanted: set[ItemStatus], u: Understanding,
     text = sourced(f"{lead}{head} {say(f'tickets.progress.{kind}')}", cited)
     state = replace(state, topic=kind, last_order_id=order.order_id, last_list=())
     return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
+
+
+def _after_pickup(env: Env, kind: str, state: DialogueState) -> Outcome:
+    cited = cite(env.answerer, f"claim_status.after_pickup.{kind}", f"followup.{kind}")
+    return Outcome(sourced(say(f"claim_status.after_pickup.{kind}"), cited), state, citations=cited)
 
 
 def _several(orders: list[Order], state: DialogueState) -> Outcome:
