@@ -29,8 +29,8 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
     acts = u.acts
     if acts.picked_up and state.topic in _CLAIMED and not (acts.request or u.slots.order_id):
         return _after_pickup(env, state.topic, state)  # "기사님이 가져가긴 했어요": what comes next
-    if not acts.claimed_before or acts.request or acts.procedure:
-        return None
+    if not acts.claimed_before or (acts.request and not acts.question) or acts.procedure or "cancel" in acts.actions:
+        return None  # "반품 신청했던 거 취소할 수 있어요?": withdrawing it is another question
     kinds = [k for k in ("exchange", "return") if k in acts.actions] or list(_CLAIMED)
     wanted = {_CLAIMED[k] for k in kinds}
     orders = [o for o in env.tools.list_orders(limit=20) if u.slots.order_id in (None, o.order_id)
@@ -48,7 +48,7 @@ def _progress(env: Env, order: Order, wanted: set[ItemStatus], u: Understanding,
     kind = "exchange" if claimed[0].status is ItemStatus.EXCHANGE_REQUESTED else "return"
     words = tuple(env.finder.product_words(u.acts.nouns))
     named = env.finder.items_named(words, order.items) if words else []
-    asked = [i for i in named if i not in claimed[:1]] or named
+    asked = named[1:]  # the first names the claim; "RC카 반품했는데 립틴트도 …?" asks about the others
     lead = ""
     if u.acts.question and asked:  # "립틴트도 같이 들어간 거 맞죠?": from each item's status
         inside = [i for i in asked if i.status in wanted]
