@@ -166,6 +166,9 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
+    if task == "exchange" and u.acts.other_product and order is None:  # "다른 상품으로 교환 돼요?": the rule
+        cited = cite(env.answerer, "exchange.other_product")
+        return Outcome(sourced(say("eligibility.other_product"), cited), state, citations=cited)
     if task == "exchange" and u.acts.other_product and order is not None and state.top is None:
         from .writes import proceed  # "다른 상품으로 교환 돼요?": no — a return and a new order instead
 
