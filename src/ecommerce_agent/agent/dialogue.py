@@ -17,7 +17,7 @@ from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import info, items, next_steps, orders, refunds, support, writes
+from .flows import claim_status, info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -82,6 +82,9 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
+        progress = claim_status.claim_in_progress(env, u, state)  # "반품한 지 일주일 넘었어요": not a new claim
+        if progress is not None:
+            return progress
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
             return rest
@@ -169,14 +172,19 @@ class Dialogue:
         if conditions.ruled(acts.conditions, can=acts.can) and acts.asks and (
                 claim or (state.asked_claim and not acts.actions)):
             return info.can_i(env, claim or state.asked_claim or "return", u, state)  # "라벨 뗐는데 환불 돼요?"
+        if acts.elliptical and not acts.actions and state.attempted in writes.ACTIONS and state.last_order_id:
+            asked_order = env.tools.get_order(state.last_order_id)  # "가디건은요?" after "충전기만 취소 돼요?"
+            if asked_order is not None and env.finder.items_named(acts.nouns, asked_order.items):
+                return info.can_i(env, state.attempted, u, state, order_id=state.last_order_id)
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
         priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
         if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
             asked = "cancel"
-        if asked and acts.asks and acts.can and (not acts.how or priced) and (
-                not acts.conditional or env.finder.points(u, state)) and (
+        costed = priced and bool(env.finder.points(u, state) or env.finder.product_words(acts.nouns))
+        if asked and acts.asks and (acts.can or costed) and (not acts.how or priced) and (
+                not acts.conditional or env.finder.points(u, state) or costed) and (
                 task or u.intent in ("policy", "general", "ticket.status", "order.status", "order.detail",
                                      "order.list") or u.uncertain or asked == "change_address" or (
                     acts.among and state.last_list)):
@@ -261,7 +269,7 @@ class Dialogue:
         noted = state.defect_noted and not env.finder.points(u, state) and carried == state.defect_noted
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
-        if acts.asks and not acts.done_check:
+        if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
             if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
                 return info.can_i(env, task, u, state)
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (

@@ -11,6 +11,7 @@ from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
 from .flows import info
+from .flows.amounts import amount_of_pending
 from .flows.wording import confirm_question
 from .flows.writes import TASK_OF_INTENT
 from .outcome import Outcome
@@ -47,7 +48,7 @@ def resume_question(env: Env, frame: Frame) -> str:
 
 def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
     """Answer a side question; the frame stays on the stack and its question is asked again."""
-    answered = about_the_task(env, frame, u, state) or route(u, state)
+    answered = amount_of_pending(env, frame, u, state) or about_the_task(env, frame, u, state) or route(u, state)
     if answered.unanswered and frame.task in ACTION_WORDS and u.acts.asks:  # "선물받은 건데 상관없나요?"
         answered = info.within_task(env, frame.task, u.text, state) or answered
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand

@@ -82,11 +82,12 @@ class AgentParts:
 def check_agent_data() -> None:
     """Load and validate the agent's data files (lexicons, reply templates) once."""
     from ..nlu.lexicon import dialogue_lexicon, noun_lexicon
+    from ..nlu.spelling import spelling_table
     from .resolve import product_lexicon
     from .sources import action_documents, rule_sources
     from .templates import templates
 
-    dialogue_lexicon(), noun_lexicon(), product_lexicon(), templates(), rule_sources(), action_documents()
+    dialogue_lexicon(), noun_lexicon(), spelling_table(), product_lexicon(), templates(), rule_sources(), action_documents()
 
 
 def build_llm(config: LlmConfig, nlu: Nlu | None = None) -> LlmLayer | None:

@@ -22,6 +22,7 @@ from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
 from .flows import info, orders as order_flows, support, writes
+from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
 from .digressions import SAME_REQUEST, Route, digression, is_side
@@ -55,7 +56,7 @@ def continue_frame(env: Env, u: Understanding, state: DialogueState, route: Rout
 
 def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:
     acts = u.acts
-    if u.intent == "dialog.confirm" and not acts.correction:
+    if u.intent == "dialog.confirm" and not acts.correction and not (acts.asks and acts.how):  # "얼마 넣으면 돼요"
         proceed = acts.request and not (acts.asks or acts.actions or acts.nouns or acts.abort or acts.correction
                                         or u.slots.order_id or acts.list_number)  # "알겠어요 접수해 주세요"
         if not clear_yes(u) and not proceed:  # "네?" (pardon?), "첫 번째요" or a guess of the model
@@ -100,6 +101,9 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
     """A fragment that adds to the proposal: a reason, an option, an address, a remedy."""
     acts = u.acts
     wanted = TASK_OF_INTENT.get(u.intent)
+    said = writes.reason_of(u) if frame.task != "change_address" and not acts.asks else None
+    if said and wanted in (None, frame.task) and (acts.because or u.slots.reason or acts.remark):
+        frame = replace(frame, reason=said)  # "2개요 생각보다 무거워서요": the count and the reason both
     if frame.task == "defect" and wanted in ("return", "exchange") and not acts.asks:
         refined = replace(frame, remedy="refund" if wanted == "return" else "exchange")
         return writes.propose(env, refined, order, state)
@@ -121,7 +125,7 @@ def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
             if item is not None and acts.quantity <= item.quantity:
                 return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
-        named = env.finder.items_named(acts.only or acts.nouns, order.items)
+        named = env.finder.items_named(acts.meant, order.items)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
             items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
             return writes.propose(env, replace(frame, items=items), order, state)
@@ -198,8 +202,11 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         order = env.tools.get_order(frame.order_id)
         chosen = writes.option_named(env, replace(frame, task="exchange"), order, u.text) if order else None
         if order is not None and chosen is not None:  # "M" after "사이즈 교환 되죠?": the offer taken up
-            return writes.proceed(env, Frame(task="exchange", items=frame.items, reason=frame.reason,
+            return writes.proceed(env, Frame(task="exchange", items=_counted(frame.items, u), reason=frame.reason,
                                              option=chosen), order, None, state)
+    asked = about_the_offer(env, frame, u, state)  # "L 있어요?", "배송비는 얼마 빠져요?": the offer stays
+    if asked is not None:
+        return asked
     if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
@@ -215,7 +222,8 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
                 how = ("refund" if wanted == "return" else "exchange") if remedy else None
-                return writes.proceed(env, Frame(task=frame.intent, items=frame.items, remedy=how, option=frame.option,
+                return writes.proceed(env, Frame(task=frame.intent, items=_counted(frame.items, u), remedy=how,
+                                                 option=frame.option,
                                                  reason=writes.reason_of(u) or frame.reason), order, None, state)
             if order is not None and remedy:
                 chosen = Frame(task="defect", reason=frame.reason,
@@ -225,6 +233,13 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return Outcome(say("nothing_open"), state)
     return None
+
+
+def _counted(items: tuple[tuple[str, int], ...], u: Understanding) -> tuple[tuple[str, int], ...]:
+    """The offer's one item narrowed to the count the answer says ("화이트로 한 개만요")."""
+    if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
+        return ((items[0][0], u.acts.quantity),)
+    return items
 
 
 def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome | None:

@@ -92,12 +92,26 @@ class Acts:
     number_fix: tuple[str, str] | None = None  # "253 말고 235요": (the number said wrong, the right one)
     replacement: tuple[str, ...] = ()  # nouns after "말고 / 아니고 / 대신": what is meant instead
     removal: tuple[str, ...] = ()  # nouns before "빼고 / 빼 주세요": the items taken out of the order
+    claimed_before: bool = False  # a claim already made ("반품한 지 일주일 넘었어요"), not a new one
+    kept: tuple[str, ...] = ()  # nouns the shopper keeps ("시계만 살게요", "레고는 괜찮고"): not in the request
+    picked_up: bool = False  # "기사님이 가져가긴 했어요": the returned item has left the shopper
+    deadline: bool = False  # "언제까지 해야돼요?": until when
+    defect_denied: bool = False  # "불량은 아니고요": not a defect, so no defect route
+    action_question: bool = False  # "가디건만 취소 돼요?": whether a write can be done, asked
+    remark: str | None = None  # what follows the request ("반품해 주세요 자리를 너무 차지해요"): its reason
 
     @property
     def asks(self) -> bool:
         """A question that is not also a request ("다시 보내줘요?" after "분실이면" asks)."""
         return self.question and (not self.request or self.conditional or
                                   (self.final_question and not self.polite_request))
+
+    @property
+    def meant(self) -> tuple[str, ...]:
+        """The nouns a request is about: those marked "만", else all named, less the ones kept
+        ("수납박스는 취소하고 시계만 살게요" → 수납박스)."""
+        only = tuple(n for n in self.only if n not in self.kept)
+        return only or tuple(n for n in self.nouns if n not in self.kept)
 
     @property
     def small_talk(self) -> bool:
@@ -161,8 +175,39 @@ def _in_order(text: str, named: tuple[tuple[str, re.Pattern[str]], ...]) -> tupl
 
 
 def _only(text: str, nouns: tuple[str, ...]) -> tuple[str, ...]:
-    """The nouns followed by "만" (not "만 빼고", "만원"): "커피만요" → 커피."""
-    return tuple(n for n in nouns if re.search(re.escape(n.lower()) + r"\s?만(?!\s?(?:빼|원|큼|에|이라))", text))
+    """The nouns followed by "만" (not "만 빼고", "만원"): "커피만요" → 커피, "프라이팬 두 개만" → 프라이팬."""
+    return tuple(n for n in nouns if re.search(re.escape(n.lower()) + _COUNTED + r"\s?만(?!\s?(?:빼|원|큼|에|이라))", text))
+
+
+# "프라이팬 두 개만": the count between the noun and its "만"
+_COUNTED = r"(?:\s?(?:\d{1,2}|한|두|세|네|하나|둘|셋)\s?(?:개|벌|켤레|장|병|팩|세트|봉)?)?"
+
+
+def _kept(text: str, nouns: tuple[str, ...], keep: re.Pattern[str]) -> tuple[str, ...]:
+    """The nouns right before a keeping verb: "수납박스는 취소하고 시계만 살게요" → 시계."""
+    kept = []
+    for noun in nouns:
+        for match in re.finditer(re.escape(noun.lower()), text):
+            if keep.search(text[match.end():match.end() + 16]):
+                kept.append(noun)
+                break
+    return tuple(kept)
+
+
+def _remark(plain: str, request: re.Pattern[str]) -> str | None:
+    """The statement after the last request form: "수납박스 반품해 주세요 자리를 너무 차지해요"
+    → "자리를 너무 차지해요" (a question or a lone word after it is no remark)."""
+    ends = [m.end() for m in request.finditer(plain)]
+    if not ends:
+        return None
+    end = ends[-1]
+    if 0 < end < len(plain) and re.match(r"[가-힣]", plain[end - 1]) and re.match(r"[가-힣]", plain[end]):
+        end = len(plain) if (space := plain.find(" ", end)) < 0 else space  # the rest of "…해주|세요"
+    tail = plain[end:].strip(" .,!~")
+    if "?" in tail or len(re.findall(r"[가-힣]+", tail)) < 2 or _INSTEAD.search(tail) or any(
+            p.search(tail) for _, p in dialogue_lexicon().actions):  # "교환 말고요": a remedy, not a reason
+        return None
+    return tail[:200]
 
 
 def read_acts(text: str) -> Acts:
@@ -238,4 +283,12 @@ def read_acts(text: str) -> Acts:
         nouns=tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
         conditions=read_conditions(plain),
         only=_only(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words)))),
+        claimed_before=bool(lex.claimed_before.search(plain)),
+        remark=_remark(plain, lex.request),
+        action_question=bool(lex.action_question.search(plain)),
+        defect_denied=bool(lex.defect_denied.search(plain)),
+        deadline=bool(lex.deadline.search(plain)),
+        picked_up=bool(lex.picked_up.search(plain)),
+        kept=_kept(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
+                   lex.keep),
     )

@@ -43,8 +43,13 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if u.intent in WRITE_INTENTS and len(named) == 1 and acts.request and ACTION_INTENTS[named[0]] != u.intent \
             and named[0] != "defect":
         return ACTION_INTENTS[named[0]]  # "그 주문 없애 주세요": the write named, not the classifier's guess
+    if named[:1] == ["defect"] and u.intent == "product.search" and not (acts.question or acts.shopping):
+        return "claim.defect"  # "프라이팬 손잡이 흔들려요": a defect described, not a search for 손잡이
     if named and u.intent in LOOKUPS and acts.request and not (acts.asks or acts.view or acts.statuses):
         return ACTION_INTENTS[named[0]]  # "마루 시계 안 받을래요": a write, whatever the classifier guessed
+    if expecting == Expecting.CONFIRM and u.intent in WRITE_INTENTS and not named and not acts.other_product \
+            and not (acts.asks or acts.request or u.slots.order_id):
+        return "general"  # "패딩만요 사이즈가 커요" to "반품할까요?": which item and why, no other request
     if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
         return u.intent
     if acts.person and acts.request and not acts.asks:

@@ -40,6 +40,7 @@ from .model import NluModel, load_model
 from .morph import shared_kiwi
 from .rules import RULE_CONFIDENCE, yes_no
 from .slots import extract_slots
+from .spelling import correct
 from .types import Alternative, Source, Understanding
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class Nlu:
         default ``NO_CONTEXT`` reads the message alone (as the evaluation does)."""
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
+        text = correct(text)  # "교횐 되나여": the key words as meant, before anything reads them
         prepared = views(text)
         proba = self.model.classifier.predict_proba(text, prepared)
         source: Source = "model"

@@ -43,7 +43,7 @@ def content_nouns(text: str, *, generic: frozenset[str], min_len: int = 2) -> li
         if tag in NOUN_TAGS or (tag == "XR" and len(token.form) >= 2) or glued_latin:
             if token.start != end:
                 flush()
-            run.append((token.form, "NNG" if glued_latin else tag))
+            run.append((_unglued(token.form), "NNG" if glued_latin else tag))
             end = token.start + token.len
             continue
         flush()
@@ -52,6 +52,14 @@ def content_nouns(text: str, *, generic: frozenset[str], min_len: int = 2) -> li
             words.append((("".join(korean), *korean), korean))
     flush()
     return words
+
+
+_GLUED_PARTICLE = re.compile(r"(?<=[가-힣]{2})(?:만이요|만요)$")
+
+
+def _unglued(form: str) -> str:
+    """An unknown word the analyser kept whole with its particle ("패딩만요"): the noun."""
+    return _GLUED_PARTICLE.sub("", form)
 
 
 def covers(noun: Noun, haystack: str) -> bool:

@@ -134,7 +134,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
           order_id: str | None = None) -> Outcome:
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered. ``order_id``: the order the previous question was about ("불량이면요?")."""
-    action = ACTIONS[task]
+    action, before = ACTIONS[task], replace(state, attempted=task)
     state = replace(state, last_question=u.text, attempted=task,  # "바뀐 거죠 그럼?" asks about it
                     asked_claim=task if task in ("return", "exchange", "defect") else state.asked_claim)
     order, missing = (env.tools.get_order(order_id), False) if order_id else env.finder.referenced(u, state)
@@ -155,13 +155,24 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     offer = Frame(task="offer", intent=task, order_id=order.order_id if order else None,
                   waiting=Expecting.OFFER.value, reason=_claim_reason(u, task))  # the report is the claim's reason
     if order is not None and task != "change_address":  # "롱패딩 실버로 교환 돼요?": the item and option asked about
-        named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns else []
-        items = tuple((i.item_id, i.quantity) for i in named) or (
-            ((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
+        words = u.acts.meant  # "가디건만 취소 돼요? 커피는 받을래요": the cardigan
+        named = env.finder.items_named(words, order.items) if words else []
+        items = item_lines(named, u.acts.quantity)  # "폼롤러 3개 중에 하나가 …": that one
+        if not items and order.order_id == state.last_order_id and state.last_items:
+            named = [i for i in (order.item(x) for x, _ in state.last_items) if i is not None]
+            items = item_lines(named, u.acts.quantity) if u.acts.quantity else state.last_items  # "하나는 구멍이"
+        items = items or (((order.items[0].item_id, order.items[0].quantity),) if len(order.items) == 1 else ())
         offer = replace(offer, items=items)
         state = replace(state, last_items=items if named else ())
         if task == "exchange" and items:
             offer = replace(offer, option=option_named(env, replace(offer, task="exchange"), order, u.text))
+    if task == "exchange" and u.acts.other_product and order is None:  # "다른 상품으로 교환 돼요?": the rule
+        cited = cite(env.answerer, "exchange.other_product")
+        return Outcome(sourced(say("eligibility.other_product"), cited), state, citations=cited)
+    if task == "exchange" and u.acts.other_product and order is not None and state.top is None:
+        from .writes import proceed  # "다른 상품으로 교환 돼요?": no — a return and a new order instead
+
+        return proceed(env, Frame(task="exchange", reason=offer.reason), order, u, before)
     in_task = state.top is not None  # a side question inside another task: answered, nothing offered
     if u.acts.conditions:  # "라벨 뗐는데", "택배 포장만 뜯었는데": the rule for that condition
         judged = conditions.answer(env, task, u, state, order, offer, in_task=in_task)
@@ -195,7 +206,8 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             source = "\n\n" + say("policy.source", title=cited[0]["title"], section=cited[0]["section"]) \
                 if cited else ""
             return Outcome(text + source, state, cards=[R.order_card(order)], citations=cited)
-        if policy_text is not None and u.acts.because and not report and task != "defect":
+        if policy_text is not None and u.acts.because and not report and task != "defect" and \
+                not (u.acts.other_option and not u.acts.other_product):  # "작아서": the status rules on it
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                    status=order.status_label)
@@ -205,6 +217,9 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
         lead = " ".join(filter(None, (lead, _estimate(order, task, offer.items))))
         if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
             lead = say("eligibility.defect_report", summary=R.order_summary(order))
+            if named and len(order.items) > 1:  # "폼롤러 하나가 찌그러져 있었어요": that item, that many
+                lead = say("eligibility.defect_report_items", summary=R.order_summary(order), items=", ".join(
+                    f"{order.item(i).title} {q}개" for i, q in offer.items if order.item(i) is not None))
         out = Outcome(lead + source, state, cards=[R.order_card(order)], citations=cited)
         if policy_text is not None and verdict != "no":
             out = Outcome(lead, state, cards=[R.order_card(order)]).then(policy_text)
@@ -244,7 +259,8 @@ def _claim_reason(u: Understanding, task: str) -> str | None:
     ("주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요")."""
     if reason_of(u):
         return reason_of(u)
-    return u.text.strip()[:200] if task == "defect" or "defect" in u.acts.actions else None
+    stated = u.acts.because or u.acts.other_option  # "교환 되나요? 넘 작아서": asked, with its cause
+    return u.text.strip()[:200] if stated or task == "defect" or "defect" in u.acts.actions else None
 
 
 def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:
@@ -281,6 +297,12 @@ def _among(env: Env, task: str, state: DialogueState) -> Outcome:
         say("ask.which_tail")
     return Outcome(sourced(text, cited), replace(put(state, frame), last_list=ids),
                    cards=[R.order_card(o) for o in able], citations=cited)
+
+
+def item_lines(named: list, quantity: int | None) -> tuple[tuple[str, int], ...]:
+    """(item id, quantity) of the items named; a count said with one item narrows it."""
+    count = quantity if len(named) == 1 else None
+    return tuple((i.item_id, min(count, i.quantity) if count else i.quantity) for i in named)
 
 
 def _rule_question(env: Env, u: Understanding) -> str:

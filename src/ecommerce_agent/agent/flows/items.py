@@ -29,6 +29,8 @@ def rest_of_order(env: Env, u: Understanding, state: DialogueState) -> Outcome |
     named = env.finder.items_named(acts.nouns, order.items)
     if not named or len(env.finder.product_words(acts.nouns)) > len(named) + 1:
         return None
+    still = {i.product_id for i in named if i.status is ItemStatus.ORDERED}  # "남은 포트 하나는": of a line
+    named = [i for i in named if i.product_id not in still or i.status is ItemStatus.ORDERED]  # split by a claim
     kept = all(i.status is ItemStatus.ORDERED for i in named)
     items = ", ".join(f"{i.title}({i.quantity}개)" if kept else f"{i.title}({i.quantity}개)는 '{i.status.label}'"
                       for i in named)

@@ -39,10 +39,12 @@ def next_steps() -> dict[str, Any]:
 def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueState) -> Outcome | None:
     """``refusal``: "task:reason" of the previous turn's refusal (None: there was none)."""
     acts = u.acts
-    if not refusal or not acts.asks or not (acts.how or acts.procedure) or acts.actions or acts.conditions or (
+    asked = acts.how or acts.procedure or (acts.defect_denied and acts.can)  # "불량은 아닌데 진짜 안돼요?"
+    if not refusal or not acts.asks or not asked or acts.actions or acts.conditions or (
             u.slots.order_id or env.finder.product_words(acts.nouns)):
         return None
-    step = next_steps().get(refusal.split(":", 1)[1])
+    reason = refusal.split(":", 1)[1]
+    step = next_steps().get(f"{reason}_no_defect" if acts.defect_denied else reason) or next_steps().get(reason)
     if step is None:
         return None
     text, offer = step["text"], step.get("offer")

@@ -59,6 +59,8 @@ def reason_of(u: Understanding) -> str | None:
     a cause or describes a defect ("실밥이 다 터져서 왔어요")."""
     if u.slots.reason:
         return u.slots.reason
+    if u.acts.remark and not u.acts.asks:  # "반품해 주세요 자리를 너무 차지해요"
+        return u.acts.remark
     if (u.acts.because or u.acts.other_option or "defect" in u.acts.actions) and not u.acts.asks:
         return u.text.strip()[:200]
     return None
@@ -154,6 +156,9 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
     if isinstance(decision, Denied):  # the task stays open for another order ("아 잘못 봤네요 ORD-…이요")
         retry = Frame(task=frame.task, reason=frame.reason, waiting=Expecting.ORDER.value, order_id=order.order_id,
                       summary=R.order_summary(order))
+        named = env.finder.items_named(u.acts.only or u.acts.nouns, order.items) if u is not None else []
+        if named:  # "사실 하나는 구멍이 나 있어요" next is about the item refused
+            state = replace(state, last_items=tuple((i.item_id, i.quantity) for i in named))
         return refused(order, decision, put(drop(state, frame), retry), env)
     frame = replace(frame, order_id=order.order_id, summary=R.order_summary(order), candidates=())
     open_items = [i for i in order.items if i.status is ItemStatus.ORDERED]
@@ -195,16 +200,30 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
         frame = replace(frame, address=address)
     if frame.task == "defect" and u is not None:  # "…왔어요 그냥 환불해 주세요": the remedy asked for
         described = u.acts.actions[:1] == ("defect",)  # "바꿔" inside a defect description is no remedy
-        remedy = "exchange" if "exchange" in u.acts.actions and not described else \
+        remedy = "exchange" if "exchange" in u.acts.actions and (not described or u.acts.request) else \
             "refund" if "return" in u.acts.actions else None
         frame = replace(frame, remedy=remedy or frame.remedy)
-    return propose(env, frame, order, state)
+    lead = ""
+    if frame.task == "defect" and frame.remedy == "exchange" and not _same_in_stock(env, frame, order):
+        # the same option is sold out: the policy refunds in full instead (said before the question)
+        frame, lead = replace(frame, remedy="refund"), say("defect_sold_out")
+    return propose(env, frame, order, state, lead)
+
+
+def _same_in_stock(env: Env, frame: Frame, order: Order) -> bool:
+    """Whether a new one of each claimed item, in the same option, is in stock."""
+    lines = [order.item(i) for i, _ in frame.items] if frame.items else list(order.items)
+    for item in (i for i in lines if i is not None):
+        same = [o for o in env.tools.product_options(item.product_id) if o.option == item.option]
+        if same and not same[0].in_stock:
+            return False
+    return True
 
 
 def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
     """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
     quantity = u.acts.quantity
-    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.only or u.acts.nouns
+    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.meant
     named = env.finder.items_named(words, open_items) if words else []
     if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())

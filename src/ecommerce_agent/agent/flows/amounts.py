@@ -1,0 +1,31 @@
+""""환불은 얼마 돼요?", "그럼 얼마 넣으면 돼요?" while a cancellation or return waits for its
+yes: the amount that write would refund (or leave to pay), computed from the order's
+data as the proposal was, never a policy passage about refunds in general."""
+
+from __future__ import annotations
+
+from ...domain.claims import ClaimLine, plan_order_action
+from ...domain.orders import Denied
+from ...nlu.context import Expecting
+from ...nlu.types import Understanding
+from ..env import Env
+from ..outcome import Outcome
+from ..state import DialogueState, Frame
+from ..templates import say
+from .writes import ACTIONS
+
+
+def amount_of_pending(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
+    acts = u.acts
+    if frame.task not in ("cancel", "return") or frame.waiting != Expecting.CONFIRM.value or not frame.order_id:
+        return None
+    if not (acts.question and acts.how and acts.shopping) or u.slots.order_id or acts.nouns:
+        return None  # not "how much", or about a fee ("배송비는 얼마나 나와요?": the rule, cited), another order
+    order = env.tools.get_order(frame.order_id)
+    if order is None:
+        return None
+    lines = tuple(ClaimLine(i, q) for i, q in frame.items) or None
+    plan = plan_order_action(order, ACTIONS[frame.task], env.now, lines=lines, reason=frame.reason)
+    if isinstance(plan, Denied) or plan.estimate is None:
+        return None
+    return Outcome(say("amount_of_pending", estimate=plan.estimate.describe()), state)

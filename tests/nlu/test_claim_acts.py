@@ -1,0 +1,83 @@
+"""What a message says about a claim's items, count, reason and history (nlu/acts.py,
+data/lexicons/dialogue.yaml) and the spelling slips corrected before reading
+(nlu/spelling.py, data/lexicons/spelling.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecommerce_agent.nlu.acts import read_acts
+from ecommerce_agent.nlu.spelling import correct
+
+
+@pytest.mark.parametrize(("text", "quantity"), [
+    ("전기포트 3개 산 거 중에 2개 반품이요", 2),
+    ("폼롤러 3개 중에 하나가 찌그러져 있었어요", 1),
+    ("세 개 중 하나만 교환", 1),
+    ("프라이팬 두 개만 반품", 2),
+    ("하나는 구멍이 나 있긴 해요", 1),
+    ("프라이팬 3개 샀는데 너무 많아서 반품하고 싶어요", 3),
+])
+def test_the_count_meant_is_the_part_not_the_whole(text: str, quantity: int) -> None:
+    assert read_acts(text).quantity == quantity
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("수납박스는 취소하고 시계만 살게요", ("수납박스",)),
+    ("가디건만 취소 돼요? 커피는 받을래요", ("가디건",)),
+    ("레고는 괜찮고 프라이팬 두 개만 반품하고 싶어요", ("프라이팬",)),
+    ("커피 취소해주세요", ("커피",)),
+])
+def test_items_kept_are_not_part_of_the_request(text: str, meant: tuple[str, ...]) -> None:
+    assert read_acts(text).meant == meant
+
+
+@pytest.mark.parametrize(("text", "remark"), [
+    ("수납박스 반품해주세요 자리를 너무 차지해요", "자리를 너무 차지해요"),
+    ("그럼 그렇게 해주세요 생각보다 커서요", "생각보다 커서요"),
+    ("반품해 주세요. 감사합니다", None),
+    ("환불해 주세요 교환 말고요", None),
+    ("반품해주세요", None),
+])
+def test_a_statement_after_the_request_is_its_reason(text: str, remark: str | None) -> None:
+    assert read_acts(text).remark == remark
+
+
+@pytest.mark.parametrize(("text", "before"), [
+    ("반품한 지 일주일 넘었어요 왜 아직도 환불이 안돼요", True),
+    ("교환 신청한 지 열흘 됐는데 감감무소식이네요", True),
+    ("RC카 반품 접수했는데 립틴트도 같이 들어간 거 맞죠?", True),
+    ("반품해주세요", False),
+    ("반품하고 싶어요", False),
+])
+def test_a_claim_spoken_of_as_made(text: str, before: bool) -> None:
+    assert read_acts(text).claimed_before is before
+
+
+def test_a_denied_defect_names_no_defect() -> None:
+    denied = read_acts("불량은 아니고요.. 그럼 방법이 없어요?")
+    assert denied.defect_denied and "defect" not in denied.actions
+    assert "defect" in read_acts("불량이에요").actions
+    assert not read_acts("불량이에요").defect_denied
+
+
+def test_a_deadline_question_is_not_impatience() -> None:
+    asked = read_acts("언제까지 해야돼요?")
+    assert asked.deadline and not asked.negative
+    assert read_acts("언제까지 기다려야 돼요?").negative
+
+
+def test_a_write_asked_about_is_a_question_beside_a_wish() -> None:
+    assert read_acts("가디건만 취소 돼요? 커피는 받을래요").action_question
+    assert not read_acts("가디건 취소해 주세요").action_question
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("롱패딩 교횐 되나여?", "롱패딩 교환 되나요?"),
+    ("반폼할게요", "반품할게요"),
+    ("반품해주세여", "반품해주세요"),
+    ("교회 가요", "교회 가요"),  # a real word is left alone
+    ("되나여요", "되나여요"),  # an ending only where it closes a word
+])
+def test_spelling_slips_of_key_words(typed: str, meant: str) -> None:
+    assert correct(typed) == meant
