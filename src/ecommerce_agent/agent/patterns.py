@@ -272,6 +272,18 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
+        if acts.statuses and listed and frame.task in writes.ACTIONS:
+            fitting = [o for o in named if o.status.value in acts.statuses]
+            if not fitting:  # "충전기 배송중인 건 왜 없어요?": an order that is not among those it can be done for
+                _, elsewhere = env.finder.orders_naming(words, env.tools.list_orders(limit=20))
+                other = [o for o in elsewhere if o.status.value in acts.statuses and o.order_id not in listed]
+                if len(other) == 1 and acts.asks:
+                    from .digressions import resume_question  # the choice is asked again after the answer
+
+                    answered = info.can_i(env, frame.task, u, state, order_id=other[0].order_id)
+                    return Outcome(answered.text, state, cards=answered.cards, citations=answered.citations
+                                   ).suffixed(resume_question(env, frame))
+            named = fitting
         if len(named) > 1 and frame.task in writes.ACTIONS:  # "며칠 전에 받은 충전기요": the one it can be done for
             able = [o for o in named if not isinstance(decide(o, writes.ACTIONS[frame.task], env.now), Denied)]
             named = able if len(able) == 1 else named
