@@ -52,6 +52,9 @@ def no_answer(state: DialogueState) -> Outcome:
     return Outcome(say("policy.none", hours=say("service_hours")), state, unanswered=True)
 
 
+BEFORE_DELIVERY = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING, OrderStatus.SHIPPED)
+
+
 def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = False) -> Outcome:
     """A policy question, about one order when it names one ("ORD-… 환불 언제 돼요?");
     an elliptical one ("교환은요?") is read with the previous question."""
@@ -67,7 +70,12 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
             return not_found(state)
     elif u.acts.nouns:  # "커튼 취소한 건 환불 어디로 들어와요?": about the order holding it
         _, named = env.finder.orders_naming(u.acts.nouns, env.tools.list_orders(limit=20))
+        if len(named) > 1:  # "가디건 사이즈 L …": the one whose item comes in the option named
+            named = env.finder.by_option(u.text, named) or named
         order = named[0] if len(named) == 1 else None
+    claim = next((a for a in u.acts.actions if a in ("return", "exchange")), None)
+    if order is not None and claim and order.status in BEFORE_DELIVERY:
+        return can_i(env, claim, u, state, order_id=order.order_id)  # not received yet: that comes first
     if order is None and u.acts.no_pay:  # "입금 안 하면 어떻게 돼요?": the unpaid order, when there is one
         waiting = [o for o in env.tools.list_orders(limit=20) if o.status is OrderStatus.PENDING]
         order = waiting[0] if len(waiting) == 1 else None
