@@ -17,7 +17,7 @@ from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import info, items, next_steps, orders, refunds, support, writes
+from .flows import delivery, info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -146,6 +146,9 @@ class Dialogue:
             answered = info.policy_answer(env, f"{u.text} {previous}", state) if previous else None
             if answered is not None:
                 return answered[0]
+        hurried = delivery.urgent(env, u, state)  # "내일까지 와야 돼요": what can honestly be offered
+        if hurried is not None:
+            return hurried
         claim = next((a for a in acts.actions if a in ("defect", "exchange", "return")), None)
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from ..domain.orders import Order, OrderStatus
 from ..nlu.context import ACTION_WORDS, Expecting
 from ..nlu.types import Understanding
 from . import replies as R
@@ -63,6 +64,11 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
             acts.done_check or \
             acts.person or env.finder.product_words(acts.nouns):
         return None
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if order is not None and frame.task == "cancel" and "return" in acts.actions and order.status is OrderStatus.PENDING:
+        return nothing_to_refund(order, state)  # "환불은 언제 돼요?" while an unpaid order's cancel waits
+    if u.slots.anaphora and u.intent in ("order.status", "order.detail") and not acts.actions:
+        return None  # "근데 이거 오늘 출고되는 거예요?": about the order itself, its status answers
     if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
         if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
             return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
@@ -74,6 +80,11 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     # dates then decide; otherwise the task's process is asked about, the same for every order
     order = env.tools.get_order(frame.order_id) if frame.order_id and u.acts.can else None
     return info.within_task(env, frame.task, u.text, state, order=order)
+
+
+def nothing_to_refund(order: Order, state: DialogueState) -> Outcome:
+    """An unpaid order returns no money: said from the order's data, not the refund timelines."""
+    return Outcome(say("refund.unpaid", summary=R.order_summary(order)), state, cards=[R.order_card(order)])
 
 
 def is_side(u: Understanding) -> bool:

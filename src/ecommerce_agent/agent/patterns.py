@@ -21,7 +21,7 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import info, orders as order_flows, support, writes
+from .flows import delivery, info, orders as order_flows, support, writes
 from .flows.wording import confirm_question
 from .corrections import correction
 from .digressions import SAME_REQUEST, Route, digression, is_side
@@ -182,8 +182,15 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return Outcome(say("lost_parcel.found"), state)
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
+    if frame.intent == "lost_parcel" and frame.order_id and u.acts.asks and not (
+            u.acts.lost_parcel or u.acts.checked or u.acts.conditional) and u.intent in (
+            "order.status", "order.detail", "order.list", "ticket.status", "product.search"):
+        return digression(env, frame, u, put(state, frame), route)  # "근데 배낭은 언제 와요?": the offer kept
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
         return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
+    if frame.intent == "lost_parcel" and u.acts.asks and not u.acts.how and (
+            "return" in u.acts.actions or u.acts.lost_parcel):  # "분실이면 다시 보내줘요 아니면 환불이에요?"
+        return digression(env, frame, u, put(state, frame), lambda u2, s2: delivery.lost_parcel_outcome(env, s2))
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         rules = u.acts.lost_parcel or u.acts.conditional  # about the rules; else about the order ("택배사가 어디예요")
         return digression(env, frame, u, put(state, frame),

@@ -150,7 +150,7 @@ def order_status(order: Order) -> str:
         text += (" 보통 출고 후 1~3영업일 안에 도착합니다. 현재 위치는 마이페이지 > 주문/배송 조회의 [배송 조회]나"
                  " 알림톡으로 받으신 송장번호로 확인하실 수 있습니다.")
     elif order.status.value in ("paid", "preparing"):
-        text += " 영업일 14시까지 결제된 주문은 당일 출고됩니다."
+        text += " 영업일 14시까지 결제된 주문은 당일 출고되고, 출고 후 보통 1~3영업일 안에 도착합니다."
     return text
 
 

@@ -62,6 +62,7 @@ class Acts:
     other_product: bool = False  # "다른 상품으로": not an option of the same product
     apology: bool = False  # the shopper apologises ("아까는 화내서 미안해요")
     hurry: bool = False  # urging ("빨리요", "급해요")
+    deadline: bool = False  # the parcel is needed by a date, or sooner ("내일까지 와야 돼요", "더 빨리 받는 방법")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
@@ -185,7 +186,7 @@ def read_acts(text: str) -> Acts:
         identity=bool(lex.identity.search(plain)),
         capabilities=bool(lex.capabilities.search(plain)),
         all=bool(lex.all.search(plain)),
-        person=bool(lex.person.search(plain)),
+        person=bool(lex.person.search(lex.person_declined.sub(" ", plain))),  # "상담원 말고 네가 해 줘"
         lost_parcel=bool(lex.lost_parcel.search(plain)),
         other_option=bool(lex.other_option.search(plain)),
         because=bool(lex.because.search(plain)),
@@ -208,6 +209,7 @@ def read_acts(text: str) -> Acts:
         other_product=bool(lex.other_product.search(plain)),
         apology=bool(lex.apology.search(plain)),
         hurry=bool(lex.hurry.search(plain)),
+        deadline=bool(lex.deadline.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),

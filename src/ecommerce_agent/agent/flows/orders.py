@@ -75,7 +75,7 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     if order is not None:
         return show(env, order, intent, state)
     if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \
-            not u.acts.view:
+            (not u.acts.view or intent == "order.status"):  # "송장번호 알려 주세요" about the one just shown
         last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
         if last is not None:
             return show(env, last, intent, state)
@@ -93,6 +93,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     known = env.finder.product_words(u.acts.nouns)
     if known and not named:
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if len(named) > 1 and u.acts.statuses:  # "저번에 반품한 RC카": the one in the status named
+        named = [o for o in named if o.status.value in u.acts.statuses] or named
     if len(named) > 1 and state.last_list:  # the ones just listed come first ("수납박스 있는 주문" of those)
         named = [o for o in named if o.order_id in state.last_list] or named
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
@@ -110,6 +112,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         statuses = [OrderStatus(s) for s in u.acts.statuses]
         if statuses:
             fitting = [o for o in recent if o.status in statuses]
+        if not statuses:  # "왜 이렇게 안 와요": an unpaid order is not on its way (it waits for the deposit)
+            fitting = [o for o in fitting if o.status is not OrderStatus.PENDING] or fitting
         if not fitting:
             return _choose(recent[:5], intent, say("orders.nothing_fits"), state)
         if len(fitting) <= SHOW_DIRECTLY:

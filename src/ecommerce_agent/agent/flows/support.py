@@ -152,7 +152,8 @@ def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -
     order = env.tools.get_order(order_id)
     carrier = (order.carrier if order else None) or ""
     state = replace(state, last_ticket_id=ticket.ticket_id, topic="lost_parcel")
-    return Outcome(say("lost_parcel.filed", ticket=ticket.ticket_id, carrier=carrier), state,
+    summary = R.order_summary(order) if order else order_id
+    return Outcome(say("lost_parcel.filed", summary=summary, ticket=ticket.ticket_id, carrier=carrier), state,
                    cards=[R.ticket_card(ticket)],
                    actions=[{"type": "lost_parcel", "order_id": order_id, "ticket_id": ticket.ticket_id,
                              "status": "completed"}])
