@@ -268,6 +268,8 @@ class Dialogue:
             answered = info.policy_answer(self.env, u.text, state)
             if answered is not None:
                 return answered[0]
+        if u.acts.negative:  # "ㅡㅡ 왜 답이 없어", "아 짜증나": upset, not asking for something we lack
+            return _vent(Outcome("", state))
         if not u.acts.question and not u.acts.request:  # a remark ("아 다른 데서 샀나 보네요")
             return Outcome(say("acknowledged"), state)
         return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
@@ -295,6 +297,9 @@ class Dialogue:
         """An upset shopper: one apology per conversation, the facts, and an offer of a person."""
         if not u.acts.negative or u.intent in ("dialog.confirm",):
             return outcome
+        if outcome.unanswered and not (u.acts.actions or u.slots.order_id or
+                                       self.env.finder.product_words(u.acts.nouns)):
+            outcome = _vent(outcome)  # "고객센터가 이래도 되나요 진짜": anger, not a policy question
         state = outcome.state
         if not state.apologized:
             outcome = outcome.prefixed(say("tone.apology"))
@@ -303,6 +308,12 @@ class Dialogue:
         if not (outcome.handoff or state.handed_off):
             outcome = outcome.suffixed(say("tone.offer_person"))
         return outcome.with_state(replace(outcome.state, apologized=True))
+
+
+def _vent(outcome: Outcome) -> Outcome:
+    """Anger with nothing to look up: asked what went wrong (the apology and the offer of a
+    person are added by the tone pattern), never "the documents do not say"."""
+    return Outcome(say("tone.vent"), outcome.state)
 
 
 def _without_waiting(state: DialogueState) -> DialogueState:
