@@ -11,7 +11,7 @@ from ..nlu.context import ACTION_WORDS, Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import info
+from .flows import info, orders as order_flows, refunds
 from .flows.wording import confirm_question
 from .flows.writes import TASK_OF_INTENT
 from .outcome import Outcome
@@ -67,8 +67,16 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
     if order is not None and frame.task == "cancel" and "return" in acts.actions and order.status is OrderStatus.PENDING:
         return nothing_to_refund(order, state)  # "환불은 언제 돼요?" while an unpaid order's cancel waits
-    if u.slots.anaphora and u.intent in ("order.status", "order.detail") and not acts.actions:
-        return None  # "근데 이거 오늘 출고되는 거예요?": about the order itself, its status answers
+    if order is not None and frame.task in refunds.TOPICS and order.status is not OrderStatus.PENDING and \
+            ({"payment", "refund_route"} & set(acts.conditions)) and (
+                "return" in acts.actions or "refund_route" in acts.conditions) and not acts.shopping:
+        routed = refunds.of_order(env, order, state)  # "근데 환불은 카드로 들어오죠?": that order's own route
+        if routed is not None and acts.payments and order.payment_method:  # the guess named is confirmed or not
+            routed = routed.prefixed("네," if order.payment_method.value in acts.payments else "아니요,")
+        return routed
+    if order is not None and frame.task in ("cancel", "change_address") and acts.dispatch and not acts.actions and \
+            not acts.conditional and u.intent in ("order.status", "order.detail", "policy", "general"):
+        return order_flows.show(env, order, "order.status", state)  # "근데 오늘 출고돼요?": the order's own progress
     if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
         if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
             return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
