@@ -104,7 +104,9 @@ class Dialogue:
             return support.hours_question(env, u, state, answered[0] if answered else None)  # "사람은요?"
         if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
             if acts.question and (not acts.request or acts.conditional):  # "상담원 토요일에도 있어요?"
-                answered = info.policy_answer(env, u.text, state)
+                # "지금 상담원 있어요?", "사람 상담 가능한가요?": whether one is there now, from the clock
+                now_only = not (acts.timed or acts.procedure or acts.how or acts.conditional or acts.nouns)
+                answered = None if now_only else info.policy_answer(env, u.text, state)
                 return support.hours_question(env, u, state, answered[0] if answered else None)
             return support.handoff(env, u, u.text, state)
         if acts.small_talk and u.intent in ("general", "dialog.deny") or acts.identity or acts.capabilities or (

@@ -213,7 +213,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     remedy = frame.intent == "defect" and wanted in ("return", "exchange")  # "그냥 환불이요" to a defect offer
     taken_up = (wanted == frame.intent or remedy) and not env.finder.points(u, state) and not (
         u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
-    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up:
+    proceed = u.intent == "dialog.confirm" and u.acts.request and not (
+        u.acts.asks or u.acts.actions or u.acts.nouns or u.acts.abort or u.acts.correction or u.slots.order_id)
+    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up or proceed:  # "그럼 요청 남겨 주세요"
         if frame.intent == "handoff":
             return support.handoff(env, u, u.text, state)
         if frame.intent == "lost_parcel" and frame.order_id:

@@ -48,14 +48,15 @@ def josa(word: str, pair: str) -> str:
     return word + (with_final if has_final else without)
 
 
-def service_now(now: datetime) -> str:
+def service_now(now: datetime, key: str = "handoff.now") -> str:
     """When a human will pick up a handoff made at ``now`` (KST weekday hours; public
-    holidays are not known here, so they count as working days)."""
+    holidays are not known here, so they count as working days). ``key``: the wording
+    group ("handoff.avail" when nothing was requested yet, only asked about)."""
     local = now.astimezone(KST)
     minutes = local.hour * 60 + local.minute
     if local.weekday() < 5 and 9 * 60 <= minutes < 18 * 60:
-        return say("handoff.now_lunch" if 12 * 60 <= minutes < 13 * 60 else "handoff.now_open")
-    return say("handoff.now_closed")
+        return say(f"{key}_lunch" if 12 * 60 <= minutes < 13 * 60 else f"{key}_open")
+    return say(f"{key}_closed")
 
 
 def won(amount: int) -> str:

@@ -64,6 +64,7 @@ class Acts:
     hurry: bool = False  # urging ("빨리요", "급해요")
     deadline: bool = False  # the parcel is needed by a date, or sooner ("내일까지 와야 돼요", "더 빨리 받는 방법")
     dispatch: bool = False  # when the order leaves or arrives ("오늘 출고돼요?", "언제 와요?")
+    contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
@@ -212,6 +213,7 @@ def read_acts(text: str) -> Acts:
         hurry=bool(lex.hurry.search(plain)),
         deadline=bool(lex.deadline.search(plain)),
         dispatch=bool(lex.dispatch.search(plain)),
+        contact=bool(lex.contact.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),

@@ -34,7 +34,7 @@ FLAT_KEYS = (
     "partial", "ticket_words", "view", "shopping", "conditional", "found", "timed", "mine", "polite_request",
     "final_question", "other_product", "apology", "hurry", "cheaper", "pricier", "ticket_number",
     "yes_word", "checked", "among", "insist", "other_account", "procedure", "negated_check", "no_pay",
-    "ordered", "person_declined", "deadline", "dispatch",
+    "ordered", "person_declined", "deadline", "dispatch", "contact",
 )
 NESTED_KEYS = ("status_words", "actions", "payment_words")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")

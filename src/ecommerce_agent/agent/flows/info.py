@@ -328,6 +328,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic is None or korean_nouns or u.slots.order_id or not (
             u.acts.question or u.uncertain or u.acts.hurry):
         return None
+    if state.topic == "defect" and u.acts.contact and u.acts.how:  # "연락은 언제 줘요?" after a defect report
+        return Outcome(say("followup.defect_contact", hours=say("service_hours"), when=R.service_now(env.now)), state)
     if state.topic in ("handoff", "lost_parcel"):
         return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
                            hours=say("service_hours"), when=R.service_now(env.now)), state)

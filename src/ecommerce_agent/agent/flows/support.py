@@ -106,7 +106,7 @@ def hours_question(env: Env, u: Understanding, state: DialogueState, answered: O
     """"상담원 토요일에도 있어요?": a question about people, answered, with an offer."""
     offer = Frame(task="offer", intent="handoff", waiting=Expecting.OFFER.value)
     base = answered or Outcome(say("handoff.hours_answer", hours=say("service_hours"),
-                                   when_now=R.service_now(env.now)), state)
+                                   when_now=R.service_now(env.now, "handoff.avail")), state)
     return base.suffixed(say("handoff.offer_short")).with_state(put(state, offer))
 
 
