@@ -99,7 +99,8 @@ class Acts:
     def asks(self) -> bool:
         """A question that is not also a request ("다시 보내줘요?" after "분실이면" asks)."""
         return self.question and (not self.request or self.conditional or
-                                  (self.final_question and not self.polite_request))
+                                  (self.final_question and not self.polite_request) or
+                                  (self.procedure and self.how and not self.polite_request))  # "어떻게 해야 돼요"
 
     @property
     def small_talk(self) -> bool:

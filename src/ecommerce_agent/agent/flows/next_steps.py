@@ -39,13 +39,16 @@ def next_steps() -> dict[str, Any]:
 def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueState) -> Outcome | None:
     """``refusal``: "task:reason" of the previous turn's refusal (None: there was none)."""
     acts = u.acts
-    if not refusal or not acts.asks or not (acts.how or acts.procedure) or acts.actions or acts.conditions or (
+    # "아 왜 안돼요 진짜" (upset at the no) is asking the way out too
+    if not refusal or not acts.asks or not (acts.how or acts.procedure or acts.negative) or acts.actions or \
+            acts.conditions or (
             u.slots.order_id or env.finder.product_words(acts.nouns)):
         return None
     step = next_steps().get(refusal.split(":", 1)[1])
     if step is None:
         return None
     text, offer = step["text"], step.get("offer")
+    state = replace(state, refused=refusal)  # asked again ("그럼 어떻게 해야 돼요"), the same way out
     if offer is None:
         return Outcome(text, state)
     frame = Frame(task="offer", intent=offer, order_id=state.last_order_id, items=state.last_items,
