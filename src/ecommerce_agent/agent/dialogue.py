@@ -175,6 +175,10 @@ class Dialogue:
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
         if task is not None and not u.uncertain:
             return self._write_request(task, u, state, carried)
+        if acts.another and acts.asks and state.last_order_id and not (acts.actions or acts.statuses) and \
+                u.intent in ("general", "order.status", "order.list", "order.detail") and \
+                not env.finder.points(u, state) and not env.finder.product_words(acts.nouns):
+            return orders.others(env, state)  # "다른 건요?" right after one order's status
         followed = info.followup(env, u, state)
         if followed is not None:
             return followed

@@ -19,6 +19,7 @@ from ..outcome import Outcome
 from ..sources import answers_about, cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
+from .orders import show
 from .wording import refund_key, refund_note
 from .writes import ACTIONS, label, not_found, option_named, put, reason_of
 
@@ -338,6 +339,10 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
         if order is not None and order.status.value != "cancelled":
             return Outcome(say("followup.remaining", summary=R.order_summary(order),
                                total=R.won(order.total_amount)), state, cards=[R.order_card(order)])
+    if state.topic == "change_address" and u.acts.dispatch and state.last_order_id:
+        moved = env.tools.get_order(state.last_order_id)  # "그럼 언제 받을 수 있어요?": the order's own progress
+        if moved is not None:
+            return show(env, moved, "order.status", state)
     if state.topic == "cancel_unpaid":
         return Outcome(say("followup.cancel_unpaid"), state)
     if state.topic == "cancel":

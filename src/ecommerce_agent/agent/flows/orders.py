@@ -126,6 +126,18 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     return _choose(recent[:5], intent, say("orders.which"), state)
 
 
+def others(env: Env, state: DialogueState) -> Outcome:
+    """"다른 건요?" right after one order's status: the other orders on their way."""
+    rest = [o for o in env.finder.by_purpose(env.tools.list_orders(limit=20), "order.status")
+            if o.order_id != state.last_order_id and o.status is not OrderStatus.PENDING]
+    if not rest:
+        return Outcome(say("orders.no_others"), state)
+    if len(rest) <= SHOW_DIRECTLY:
+        return _show_all(env, rest, "order.status", state)
+    return _choose(rest[:10], "order.status", say("orders.several_fit", status="그 밖에 배송 중이거나 출고 준비 중인",
+                                                   count=len(rest)), state)
+
+
 def _show_all(env: Env, found: list[Order], intent: str, state: DialogueState) -> Outcome:
     """A few fitting orders, each shown; the first is the one a follow-up means."""
     outcome = show(env, found[0], intent, state)
