@@ -64,8 +64,9 @@ class Dialogue:
         # a rule question ("수취 거부하면요?") may be about the request in hand; "진짜 안돼요?" names no rule
         if outcome.unanswered and u.acts.asks and u.acts.nouns and not u.acts.actions:
             outcome = self._within_context(u, state, outcome)
-        if outcome.unanswered and u.acts.asks and "return" in u.acts.actions and not (
-                u.acts.conditional or u.slots.order_id):  # "환불 아직도 안 들어왔는데 도대체 언제 줘요": theirs
+        if outcome.unanswered and u.acts.asks and "return" in u.acts.actions and (
+                u.acts.negative or u.acts.hurry or u.acts.mine) and not (
+                u.acts.conditional or u.acts.shopping or u.slots.order_id):  # "환불 아직도 안 들어왔는데 …": theirs
             outcome = support.claim_in_progress(self.env, u, outcome.state) or outcome
         if u.acts.asks and outcome.state.last_question == state.last_question:
             # every question is remembered as asked, so a fact given next ("카드로 샀어요") completes it
