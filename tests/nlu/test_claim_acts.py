@@ -63,7 +63,7 @@ def test_a_denied_defect_names_no_defect() -> None:
 
 def test_a_deadline_question_is_not_impatience() -> None:
     asked = read_acts("언제까지 해야돼요?")
-    assert asked.deadline and not asked.negative
+    assert asked.until_when and not asked.negative
     assert read_acts("언제까지 기다려야 돼요?").negative
 
 

@@ -17,7 +17,7 @@ from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import claim_status, info, items, next_steps, orders, refunds, support, writes
+from .flows import claim_status, delivery, info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -65,6 +65,10 @@ class Dialogue:
         # a rule question ("수취 거부하면요?") may be about the request in hand; "진짜 안돼요?" names no rule
         if outcome.unanswered and u.acts.asks and u.acts.nouns and not u.acts.actions:
             outcome = self._within_context(u, state, outcome)
+        if outcome.unanswered and u.acts.asks and "return" in u.acts.actions and (
+                u.acts.negative or u.acts.hurry or u.acts.mine) and not (
+                u.acts.conditional or u.acts.shopping or u.slots.order_id):  # "환불 아직도 안 들어왔는데 …": theirs
+            outcome = support.claim_in_progress(self.env, u, outcome.state) or outcome
         if u.acts.asks and outcome.state.last_question == state.last_question:
             # every question is remembered as asked, so a fact given next ("카드로 샀어요") completes it
             outcome = outcome.with_state(replace(outcome.state, last_question=u.text))
@@ -120,7 +124,9 @@ class Dialogue:
                                  replace(state, last_order_id=None))
         if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
             if acts.question and (not acts.request or acts.conditional):  # "상담원 토요일에도 있어요?"
-                answered = info.policy_answer(env, u.text, state)
+                # "지금 상담원 있어요?", "사람 상담 가능한가요?": whether one is there now, from the clock
+                now_only = not (acts.timed or acts.procedure or acts.how or acts.conditional or acts.nouns)
+                answered = None if now_only else info.policy_answer(env, u.text, state)
                 return support.hours_question(env, u, state, answered[0] if answered else None)
             return support.handoff(env, u, u.text, state)
         if acts.small_talk and u.intent in ("general", "dialog.deny") or acts.identity or acts.capabilities or (
@@ -162,6 +168,9 @@ class Dialogue:
             answered = info.policy_answer(env, f"{u.text} {previous}", state) if previous else None
             if answered is not None:
                 return answered[0]
+        hurried = delivery.urgent(env, u, state)  # "내일까지 와야 돼요": what can honestly be offered
+        if hurried is not None:
+            return hurried
         claim = next((a for a in acts.actions if a in ("defect", "exchange", "return")), None)
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
@@ -191,6 +200,10 @@ class Dialogue:
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
         if task is not None and not u.uncertain:
             return self._write_request(task, u, state, carried)
+        if acts.another and acts.asks and state.last_order_id and not (acts.actions or acts.statuses) and \
+                u.intent in ("general", "order.status", "order.list", "order.detail") and \
+                not env.finder.points(u, state) and not env.finder.product_words(acts.nouns):
+            return orders.others(env, state)  # "다른 건요?" right after one order's status
         followed = info.followup(env, u, state)
         if followed is not None:
             return followed
@@ -306,6 +319,8 @@ class Dialogue:
             answered = info.policy_answer(self.env, u.text, state)
             if answered is not None:
                 return answered[0]
+        if u.acts.negative:  # "ㅡㅡ 왜 답이 없어", "아 짜증나": upset, not asking for something we lack
+            return _vent(Outcome("", state))
         if not u.acts.question and not u.acts.request:  # a remark ("아 다른 데서 샀나 보네요")
             return Outcome(say("acknowledged"), state)
         return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
@@ -336,6 +351,9 @@ class Dialogue:
         """An upset shopper: one apology per conversation, the facts, and an offer of a person."""
         if not u.acts.negative or u.intent in ("dialog.confirm",):
             return outcome
+        if outcome.unanswered and not (u.acts.actions or u.slots.order_id or
+                                       self.env.finder.product_words(u.acts.nouns)):
+            outcome = _vent(outcome)  # "고객센터가 이래도 되나요 진짜": anger, not a policy question
         state = outcome.state
         if not state.apologized:
             outcome = outcome.prefixed(say("tone.apology"))
@@ -344,6 +362,12 @@ class Dialogue:
         if not (outcome.handoff or state.handed_off):
             outcome = outcome.suffixed(say("tone.offer_person"))
         return outcome.with_state(replace(outcome.state, apologized=True))
+
+
+def _vent(outcome: Outcome) -> Outcome:
+    """Anger with nothing to look up: asked what went wrong (the apology and the offer of a
+    person are added by the tone pattern), never "the documents do not say"."""
+    return Outcome(say("tone.vent"), outcome.state)
 
 
 def _without_waiting(state: DialogueState) -> DialogueState:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from ..domain.orders import Order, OrderStatus
 from ..nlu.context import ACTION_WORDS, Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import info
+from .flows import info, orders as order_flows, refunds
 from .flows.amounts import amount_of_pending
 from .flows.wording import confirm_question
 from .flows.writes import TASK_OF_INTENT
@@ -64,6 +65,19 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
             acts.done_check or \
             acts.person or env.finder.product_words(acts.nouns):
         return None
+    order = env.tools.get_order(frame.order_id) if frame.order_id else None
+    if order is not None and frame.task == "cancel" and "return" in acts.actions and order.status is OrderStatus.PENDING:
+        return nothing_to_refund(order, state)  # "환불은 언제 돼요?" while an unpaid order's cancel waits
+    if order is not None and frame.task in refunds.TOPICS and order.status is not OrderStatus.PENDING and \
+            ({"payment", "refund_route"} & set(acts.conditions)) and (
+                "return" in acts.actions or "refund_route" in acts.conditions) and not acts.shopping:
+        routed = refunds.of_order(env, order, state)  # "근데 환불은 카드로 들어오죠?": that order's own route
+        if routed is not None and acts.payments and order.payment_method:  # the guess named is confirmed or not
+            routed = routed.prefixed("네," if order.payment_method.value in acts.payments else "아니요,")
+        return routed
+    if order is not None and frame.task in ("cancel", "change_address") and acts.dispatch and not acts.actions and \
+            not acts.conditional and u.intent in ("order.status", "order.detail", "policy", "general"):
+        return order_flows.show(env, order, "order.status", state)  # "근데 오늘 출고돼요?": the order's own progress
     if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
         if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
             return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
@@ -75,6 +89,11 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     # dates then decide; otherwise the task's process is asked about, the same for every order
     order = env.tools.get_order(frame.order_id) if frame.order_id and u.acts.can else None
     return info.within_task(env, frame.task, u.text, state, order=order)
+
+
+def nothing_to_refund(order: Order, state: DialogueState) -> Outcome:
+    """An unpaid order returns no money: said from the order's data, not the refund timelines."""
+    return Outcome(say("refund.unpaid", summary=R.order_summary(order)), state, cards=[R.order_card(order)])
 
 
 def is_side(u: Understanding) -> bool:

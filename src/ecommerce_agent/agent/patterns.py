@@ -21,10 +21,11 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import info, orders as order_flows, support, writes
+from .flows import delivery, info, orders as order_flows, support, writes
 from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
+from .refine import refine
 from .digressions import SAME_REQUEST, Route, digression, is_side
 from .flows.writes import TASK_OF_INTENT, drop, label, put
 from .outcome import Outcome
@@ -76,7 +77,7 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
             return corrected
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
     if order is not None and not env.finder.points(u, state) and not (acts.abort and not acts.quantity):
-        updated = _refine(env, frame, order, u, state)
+        updated = refine(env, frame, order, u, state)
         if updated is not None:
             return updated
     if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
@@ -95,43 +96,6 @@ def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState
     other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
     return bool(asked_for and (acts.request or acts.yes) and not acts.asks and not acts.correction and not other_order
                 and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
-
-
-def _refine(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome | None:
-    """A fragment that adds to the proposal: a reason, an option, an address, a remedy."""
-    acts = u.acts
-    wanted = TASK_OF_INTENT.get(u.intent)
-    said = writes.reason_of(u) if frame.task != "change_address" and not acts.asks else None
-    if said and wanted in (None, frame.task) and (acts.because or u.slots.reason or acts.remark):
-        frame = replace(frame, reason=said)  # "2개요 생각보다 무거워서요": the count and the reason both
-    if frame.task == "defect" and wanted in ("return", "exchange") and not acts.asks:
-        refined = replace(frame, remedy="refund" if wanted == "return" else "exchange")
-        return writes.propose(env, refined, order, state)
-    if frame.task == "change_address" and acts.address and not acts.asks:
-        return writes.propose(env, replace(frame, address=acts.address), order, state)
-    named_option = writes.option_named(env, frame, order, u.text) if frame.task == "exchange" else None
-    if named_option is not None and named_option != frame.option and not acts.asks:  # "아니다 그레이로 해주세요"
-        return writes.propose(env, replace(frame, option=named_option), order, state)
-    if frame.task == "exchange" and not acts.asks and (acts.nouns or acts.other_option):
-        refined = writes.proceed(env, replace(frame, option=None), order, u, state)
-        if refined.state.top is not None and (refined.state.top.option or refined.state.top.waiting == "option"):
-            return refined
-    if frame.task != "change_address" and acts.quantity and not acts.asks and not acts.nouns:
-        open_items = [i for i in order.items if i.status.value == "ordered"]
-        target = frame.items[0][0] if len(frame.items) == 1 else (open_items[0].item_id if len(open_items) == 1
-                                                                  else None)
-        if target is not None:  # "1개만요": how many of the item in question
-            item = order.item(target)
-            if item is not None and acts.quantity <= item.quantity:
-                return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
-    if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
-        named = env.finder.items_named(acts.meant, order.items)
-        if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item
-            items = tuple((i.item_id, min(acts.quantity, i.quantity) if acts.quantity else i.quantity) for i in named)
-            return writes.propose(env, replace(frame, items=items), order, state)
-    if acts.because and not acts.asks and u.intent not in ("policy",) and wanted in (None, frame.task):
-        return writes.propose(env, replace(frame, reason=writes.reason_of(u)), order, state)
-    return None
 
 
 def _names_target(env: Env, u: Understanding, state: DialogueState) -> bool:
@@ -186,8 +150,15 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return Outcome(say("lost_parcel.found"), state)
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
+    if frame.intent == "lost_parcel" and frame.order_id and u.acts.asks and not (
+            u.acts.lost_parcel or u.acts.checked or u.acts.conditional) and u.intent in (
+            "order.status", "order.detail", "order.list", "ticket.status", "product.search"):
+        return digression(env, frame, u, put(state, frame), route)  # "근데 배낭은 언제 와요?": the offer kept
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
         return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
+    if frame.intent == "lost_parcel" and u.acts.asks and not u.acts.how and (
+            "return" in u.acts.actions or u.acts.lost_parcel):  # "분실이면 다시 보내줘요 아니면 환불이에요?"
+        return digression(env, frame, u, put(state, frame), lambda u2, s2: delivery.lost_parcel_outcome(env, s2))
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         rules = u.acts.lost_parcel or u.acts.conditional  # about the rules; else about the order ("택배사가 어디예요")
         return digression(env, frame, u, put(state, frame),
@@ -213,7 +184,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     remedy = frame.intent == "defect" and wanted in ("return", "exchange")  # "그냥 환불이요" to a defect offer
     taken_up = (wanted == frame.intent or remedy) and not env.finder.points(u, state) and not (
         u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
-    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up:
+    proceed = u.intent == "dialog.confirm" and u.acts.request and not (
+        u.acts.asks or u.acts.actions or u.acts.nouns or u.acts.abort or u.acts.correction or u.slots.order_id)
+    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up or proceed:  # "그럼 요청 남겨 주세요"
         if frame.intent == "handoff":
             return support.handoff(env, u, u.text, state)
         if frame.intent == "lost_parcel" and frame.order_id:

@@ -48,14 +48,15 @@ def josa(word: str, pair: str) -> str:
     return word + (with_final if has_final else without)
 
 
-def service_now(now: datetime) -> str:
+def service_now(now: datetime, key: str = "handoff.now") -> str:
     """When a human will pick up a handoff made at ``now`` (KST weekday hours; public
-    holidays are not known here, so they count as working days)."""
+    holidays are not known here, so they count as working days). ``key``: the wording
+    group ("handoff.avail" when nothing was requested yet, only asked about)."""
     local = now.astimezone(KST)
     minutes = local.hour * 60 + local.minute
     if local.weekday() < 5 and 9 * 60 <= minutes < 18 * 60:
-        return say("handoff.now_lunch" if 12 * 60 <= minutes < 13 * 60 else "handoff.now_open")
-    return say("handoff.now_closed")
+        return say(f"{key}_lunch" if 12 * 60 <= minutes < 13 * 60 else f"{key}_open")
+    return say(f"{key}_closed")
 
 
 def won(amount: int) -> str:
@@ -202,7 +203,7 @@ def order_status(order: Order) -> str:
         text += (" 보통 출고 후 1~3영업일 안에 도착합니다. 현재 위치는 마이페이지 > 주문/배송 조회의 [배송 조회]나"
                  " 알림톡으로 받으신 송장번호로 확인하실 수 있습니다.")
     elif order.status.value in ("paid", "preparing"):
-        text += " 영업일 14시까지 결제된 주문은 당일 출고됩니다."
+        text += " 영업일 14시까지 결제된 주문은 당일 출고되고, 출고 후 보통 1~3영업일 안에 도착합니다."
     return text
 
 

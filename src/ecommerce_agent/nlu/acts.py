@@ -62,6 +62,9 @@ class Acts:
     other_product: bool = False  # "다른 상품으로": not an option of the same product
     apology: bool = False  # the shopper apologises ("아까는 화내서 미안해요")
     hurry: bool = False  # urging ("빨리요", "급해요")
+    deadline: bool = False  # the parcel is needed by a date, or sooner ("내일까지 와야 돼요", "더 빨리 받는 방법")
+    dispatch: bool = False  # when the order leaves or arrives ("오늘 출고돼요?", "언제 와요?")
+    contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
@@ -95,7 +98,7 @@ class Acts:
     claimed_before: bool = False  # a claim already made ("반품한 지 일주일 넘었어요"), not a new one
     kept: tuple[str, ...] = ()  # nouns the shopper keeps ("시계만 살게요", "레고는 괜찮고"): not in the request
     picked_up: bool = False  # "기사님이 가져가긴 했어요": the returned item has left the shopper
-    deadline: bool = False  # "언제까지 해야돼요?": until when
+    until_when: bool = False  # "언제까지 해야돼요?": until when
     defect_denied: bool = False  # "불량은 아니고요": not a defect, so no defect route
     action_question: bool = False  # "가디건만 취소 돼요?": whether a write can be done, asked
     remark: str | None = None  # what follows the request ("반품해 주세요 자리를 너무 차지해요"): its reason
@@ -104,7 +107,8 @@ class Acts:
     def asks(self) -> bool:
         """A question that is not also a request ("다시 보내줘요?" after "분실이면" asks)."""
         return self.question and (not self.request or self.conditional or
-                                  (self.final_question and not self.polite_request))
+                                  (self.final_question and not self.polite_request) or
+                                  (self.procedure and self.how and not self.polite_request))  # "어떻게 해야 돼요"
 
     @property
     def meant(self) -> tuple[str, ...]:
@@ -231,7 +235,7 @@ def read_acts(text: str) -> Acts:
         identity=bool(lex.identity.search(plain)),
         capabilities=bool(lex.capabilities.search(plain)),
         all=bool(lex.all.search(plain)),
-        person=bool(lex.person.search(plain)),
+        person=bool(lex.person.search(lex.person_declined.sub(" ", plain))),  # "상담원 말고 네가 해 줘"
         lost_parcel=bool(lex.lost_parcel.search(plain)),
         other_option=bool(lex.other_option.search(plain)),
         because=bool(lex.because.search(plain)),
@@ -254,6 +258,9 @@ def read_acts(text: str) -> Acts:
         other_product=bool(lex.other_product.search(plain)),
         apology=bool(lex.apology.search(plain)),
         hurry=bool(lex.hurry.search(plain)),
+        deadline=bool(lex.deadline.search(plain)),
+        dispatch=bool(lex.dispatch.search(plain)),
+        contact=bool(lex.contact.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),
@@ -287,7 +294,7 @@ def read_acts(text: str) -> Acts:
         remark=_remark(plain, lex.request),
         action_question=bool(lex.action_question.search(plain)),
         defect_denied=bool(lex.defect_denied.search(plain)),
-        deadline=bool(lex.deadline.search(plain)),
+        until_when=bool(lex.until_when.search(plain)),
         picked_up=bool(lex.picked_up.search(plain)),
         kept=_kept(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
                    lex.keep),

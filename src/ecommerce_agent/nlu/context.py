@@ -40,6 +40,11 @@ def reread(u: Understanding, expecting: str | None) -> str:
     """The intent of ``u`` given what the agent waits for (unchanged when it fits)."""
     acts = u.acts
     named = [a for a in acts.actions if a in ACTION_INTENTS]
+    if u.intent == "handoff" and not acts.person and acts.actions:  # no person asked for, a write named:
+        if named and acts.request and not acts.asks:  # "상담원 연결 말고 그냥 네가 취소해 줘"
+            return ACTION_INTENTS[named[0]]
+        if acts.question:  # "받는 사람 이름도 바꿀 수 있나요?" (the recipient, not a person to talk to)
+            return "policy"
     if u.intent in WRITE_INTENTS and len(named) == 1 and acts.request and ACTION_INTENTS[named[0]] != u.intent \
             and named[0] != "defect":
         return ACTION_INTENTS[named[0]]  # "그 주문 없애 주세요": the write named, not the classifier's guess

@@ -19,6 +19,7 @@ from ..outcome import Outcome
 from ..sources import answers_about, cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
+from .orders import show
 from .wording import refund_key, refund_note
 from .writes import ACTIONS, label, not_found, option_named, put, reason_of
 
@@ -358,6 +359,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic is None or korean_nouns or u.slots.order_id or not (
             u.acts.question or u.uncertain or u.acts.hurry):
         return None
+    if state.topic == "defect" and u.acts.contact and u.acts.how:  # "연락은 언제 줘요?" after a defect report
+        return Outcome(say("followup.defect_contact", hours=say("service_hours"), when=R.service_now(env.now)), state)
     if state.topic in ("handoff", "lost_parcel"):
         return Outcome(say(f"followup.{state.topic}", ticket=state.handoff_ticket_id or state.last_ticket_id or "-",
                            hours=say("service_hours"), when=R.service_now(env.now)), state)
@@ -366,6 +369,10 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
         if order is not None and order.status.value != "cancelled":
             return Outcome(say("followup.remaining", summary=R.order_summary(order),
                                total=R.won(order.total_amount)), state, cards=[R.order_card(order)])
+    if state.topic == "change_address" and u.acts.dispatch and state.last_order_id:
+        moved = env.tools.get_order(state.last_order_id)  # "그럼 언제 받을 수 있어요?": the order's own progress
+        if moved is not None:
+            return show(env, moved, "order.status", state)
     if state.topic == "cancel_unpaid":
         return Outcome(say("followup.cancel_unpaid"), state)
     if state.topic == "cancel":

@@ -39,7 +39,8 @@ def next_steps() -> dict[str, Any]:
 def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueState) -> Outcome | None:
     """``refusal``: "task:reason" of the previous turn's refusal (None: there was none)."""
     acts = u.acts
-    asked = acts.how or acts.procedure or (acts.defect_denied and acts.can)  # "불량은 아닌데 진짜 안돼요?"
+    # "불량은 아닌데 진짜 안돼요?"; "아 왜 안돼요 진짜" (upset at the no) asks the way out too
+    asked = acts.how or acts.procedure or acts.negative or (acts.defect_denied and acts.can)
     if not refusal or not acts.asks or not asked or acts.actions or acts.conditions or (
             u.slots.order_id or env.finder.product_words(acts.nouns)):
         return None
@@ -48,6 +49,7 @@ def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueSta
     if step is None:
         return None
     text, offer = step["text"], step.get("offer")
+    state = replace(state, refused=refusal)  # asked again ("그럼 어떻게 해야 돼요"), the same way out
     if offer is None:
         return Outcome(text, state)
     frame = Frame(task="offer", intent=offer, order_id=state.last_order_id, items=state.last_items,

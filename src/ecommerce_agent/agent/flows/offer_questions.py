@@ -40,7 +40,7 @@ def about_the_offer(env: Env, frame: Frame, u: Understanding, state: DialogueSta
                 key = "offer_questions.in_stock" if stock.in_stock else "offer_questions.sold_out"
                 kept = replace(frame, option=option if stock.in_stock else frame.option)
                 return Outcome(say(key, title=item.title, option=option), put(state, kept))
-    if acts.deadline and order.delivered_at is not None and frame.intent in ("return", "exchange", "defect"):
+    if acts.until_when and order.delivered_at is not None and frame.intent in ("return", "exchange", "defect"):
         due = claim_deadline(ACTIONS[frame.intent], order.delivered_at)  # "언제까지 해야돼요?": from the data
         days = (due - kst_date(env.now)).days
         when = "오늘" if days == 0 else "내일" if days == 1 else f"{days}일 뒤"

@@ -109,7 +109,7 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         return _show_all(env, [o for o in map(env.tools.get_order, reversed(state.discussed)) if o], intent, state,
                          asked)
     if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \
-            not u.acts.view:
+            (not u.acts.view or intent == "order.status"):  # "송장번호 알려 주세요" about the one just shown
         last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
         if last is not None:
             return shown(last)
@@ -127,6 +127,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     known = env.finder.product_words(u.acts.nouns)
     if known and not named:
         return Outcome(say("ask.product_none", word=known[0]), replace(state, last_list=()))
+    if len(named) > 1 and u.acts.statuses:  # "저번에 반품한 RC카": the one in the status named
+        named = [o for o in named if o.status.value in u.acts.statuses] or named
     if len(named) > 1 and state.last_list:  # the ones just listed come first ("수납박스 있는 주문" of those)
         named = [o for o in named if o.order_id in state.last_list] or named
     claimed = [o for o in named if o.status in CLAIMED.get(next(iter(u.acts.actions), ""), ())]
@@ -147,6 +149,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         statuses = [OrderStatus(s) for s in u.acts.statuses]
         if statuses:
             fitting = [o for o in recent if o.status in statuses]
+        if not statuses:  # "왜 이렇게 안 와요": an unpaid order is not on its way (it waits for the deposit)
+            fitting = [o for o in fitting if o.status is not OrderStatus.PENDING] or fitting
         if not fitting:
             return _choose(recent[:5], intent, say("orders.nothing_fits"), state)
         if len(fitting) <= SHOW_DIRECTLY:
@@ -157,6 +161,18 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     if len(recent) == 1:
         return shown(recent[0])
     return _choose(recent[:5], intent, say("orders.which"), state, asked=asked)
+
+
+def others(env: Env, state: DialogueState) -> Outcome:
+    """"다른 건요?" right after one order's status: the other orders on their way."""
+    rest = [o for o in env.finder.by_purpose(env.tools.list_orders(limit=20), "order.status")
+            if o.order_id != state.last_order_id and o.status is not OrderStatus.PENDING]
+    if not rest:
+        return Outcome(say("orders.no_others"), state)
+    if len(rest) <= SHOW_DIRECTLY:
+        return _show_all(env, rest, "order.status", state)
+    return _choose(rest[:10], "order.status", say("orders.several_fit", status="그 밖에 배송 중이거나 출고 준비 중인",
+                                                   count=len(rest)), state)
 
 
 def _show_all(env: Env, found: list[Order], intent: str, state: DialogueState,

@@ -7,6 +7,7 @@ names) with the refund route of that method and its source.
 
 from __future__ import annotations
 
+from ...domain.orders import Order
 from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
@@ -25,7 +26,11 @@ def refund_route(env: Env, u: Understanding, state: DialogueState) -> Outcome | 
         return None
     if not ({"payment", "refund_route"} & set(acts.conditions)) or u.slots.order_id or acts.shopping:
         return None
-    order = env.tools.get_order(state.last_order_id)
+    return of_order(env, env.tools.get_order(state.last_order_id), state)
+
+
+def of_order(env: Env, order: Order | None, state: DialogueState) -> Outcome | None:
+    """The refund route of ``order``'s own payment method, with its source."""
     if order is None or not order.payment_method:
         return None
     cited = cite(env.answerer, f"refund.{refund_key(order)}")

@@ -152,7 +152,7 @@ def hours_question(env: Env, u: Understanding, state: DialogueState, answered: O
     """"상담원 토요일에도 있어요?": a question about people, answered, with an offer."""
     offer = Frame(task="offer", intent="handoff", waiting=Expecting.OFFER.value)
     base = answered or Outcome(say("handoff.hours_answer", hours=say("service_hours"),
-                                   when_now=R.service_now(env.now)), state)
+                                   when_now=R.service_now(env.now, "handoff.avail")), state)
     return base.suffixed(say("handoff.offer_short")).with_state(put(state, offer))
 
 
@@ -198,7 +198,8 @@ def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -
     order = env.tools.get_order(order_id)
     carrier = (order.carrier if order else None) or ""
     state = replace(state, last_ticket_id=ticket.ticket_id, topic="lost_parcel")
-    return Outcome(say("lost_parcel.filed", ticket=ticket.ticket_id, carrier=carrier), state,
+    summary = R.order_summary(order) if order else order_id
+    return Outcome(say("lost_parcel.filed", summary=summary, ticket=ticket.ticket_id, carrier=carrier), state,
                    cards=[R.ticket_card(ticket)],
                    actions=[{"type": "lost_parcel", "order_id": order_id, "ticket_id": ticket.ticket_id,
                              "status": "completed"}])
