@@ -75,7 +75,7 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
             named = env.finder.by_option(u.text, named) or named
         order = named[0] if len(named) == 1 else None
     claim = next((a for a in u.acts.actions if a in ("return", "exchange")), None)
-    if order is not None and claim and order.status in BEFORE_DELIVERY:
+    if order is not None and claim and order.status in BEFORE_DELIVERY and "change_address" not in u.acts.actions:
         return can_i(env, claim, u, state, order_id=order.order_id)  # not received yet: that comes first
     if order is None and u.acts.no_pay:  # "입금 안 하면 어떻게 돼요?": the unpaid order, when there is one
         waiting = [o for o in env.tools.list_orders(limit=20) if o.status is OrderStatus.PENDING]
