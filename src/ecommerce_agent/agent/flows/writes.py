@@ -57,8 +57,9 @@ def drop(state: DialogueState, frame: Frame) -> DialogueState:
 def reason_of(u: Understanding) -> str | None:
     """The shopper's stated reason: the tagged span, or the whole message when it states
     a cause or describes a defect ("실밥이 다 터져서 왔어요")."""
-    if u.slots.reason:
-        return u.slots.reason
+    if u.slots.reason:  # the tagger's span can stop short: the whole clause it lies in, when there is one
+        remark = u.acts.remark
+        return remark if remark and u.slots.reason in remark and not u.acts.asks else u.slots.reason
     if u.acts.remark and not u.acts.asks:  # "반품해 주세요 자리를 너무 차지해요"
         return u.acts.remark
     if (u.acts.because or u.acts.other_option or "defect" in u.acts.actions) and not u.acts.asks:
