@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import ConfigError
+from ..errors import AppError, ConfigError
 from ..search import MODES, IndexStore, SearchResult, build_from_settings
 from ..search.evaluate import evaluate, load_questions
 from .output import bar, table
@@ -86,7 +86,10 @@ def _keep_answer_analysis(settings: Settings, index_dir: Path | None) -> None:
 
     if index_dir is not None:
         settings = settings.model_copy(update={"search": settings.search.model_copy(update={"index_dir": index_dir})})
-    PolicyAnswerer.load(IndexStore.from_settings(settings), settings)
+    try:
+        PolicyAnswerer.load(IndexStore.from_settings(settings), settings)
+    except AppError as exc:  # the index is built; the server start says the same and analyses then
+        print(f"정책 답변기 분석은 저장하지 못했습니다: {exc.message}", file=sys.stderr)
 
 
 def _store(args: argparse.Namespace, settings: Settings) -> IndexStore:

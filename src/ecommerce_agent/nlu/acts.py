@@ -65,6 +65,7 @@ class Acts:
     deadline: bool = False  # the parcel is needed by a date, or sooner ("내일까지 와야 돼요", "더 빨리 받는 방법")
     dispatch: bool = False  # when the order leaves or arrives ("오늘 출고돼요?", "언제 와요?")
     contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
+    obligation: bool = False  # what must be done ("어떻게 해야 돼요"), not a request
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
@@ -108,7 +109,7 @@ class Acts:
         """A question that is not also a request ("다시 보내줘요?" after "분실이면" asks)."""
         return self.question and (not self.request or self.conditional or
                                   (self.final_question and not self.polite_request) or
-                                  (self.procedure and self.how and not self.polite_request))  # "어떻게 해야 돼요"
+                                  (self.procedure and self.how and self.obligation and not self.polite_request))  # "어떻게 해야 돼요"
 
     @property
     def meant(self) -> tuple[str, ...]:
@@ -261,6 +262,7 @@ def read_acts(text: str) -> Acts:
         deadline=bool(lex.deadline.search(plain)),
         dispatch=bool(lex.dispatch.search(plain)),
         contact=bool(lex.contact.search(plain)),
+        obligation=bool(lex.obligation.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),
