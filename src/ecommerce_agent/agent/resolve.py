@@ -49,6 +49,8 @@ class ProductLexicon:
     groups: tuple[frozenset[str], ...]
     by_word: dict[str, tuple[frozenset[str], ...]]
     option_aliases: dict[str, frozenset[str]] = field(default_factory=dict)  # "화이트" -> {흰색, 하얀, …}
+    # slips looked up already: the vocabulary scan (~60 µs a word) would run many times a turn
+    _slips: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def option_words(self, value: str) -> frozenset[str]:
         """An option value and the everyday words for it (squashed, lower case)."""
@@ -60,7 +62,11 @@ class ProductLexicon:
         key = squash(word)
         if key in self.by_word:
             return key
-        return corrected(key, self.by_word)
+        if key not in self._slips:
+            if len(self._slips) >= 4096:  # shoppers' words are unbounded: the memo is not
+                self._slips.clear()
+            self._slips[key] = corrected(key, self.by_word)
+        return self._slips[key]
 
     def related(self, word: str) -> frozenset[str]:
         """The word and every word sharing a group with it (squashed, lower case)."""
