@@ -410,3 +410,14 @@ def test_a_side_question_about_the_return_in_hand_keeps_it_waiting(shop: Shop) -
     side = shop.say(said("order.status", "근데 회수는 언제 와요?"))
     assert side.state.pending is not None and side.state.pending.id == pending.id
     assert "진행 중이던 요청" in side.text and shop.status(order) == "delivered"
+
+
+def test_naming_the_proposed_item_again_keeps_the_question_open(shop: Shop) -> None:
+    delivered = shop.orders["delivered_recent"][0]  # 레고 1개 + 프라이팬(블랙) 3개
+    tickets = shop.tickets()
+    shop.say(said("claim.refund", f"{delivered} 프라이팬 반품하고 싶어요", order_id=delivered))
+    assert shop.state.pending is not None and shop.state.pending.action == "return"
+    outcome = shop.say(said("general", "그 검정색 거요"))
+    assert outcome.state.pending is not None and outcome.state.pending.order_id == delivered
+    assert "블랙" in outcome.text and "진행하지 않았습니다" not in outcome.text
+    assert shop.status(delivered) == "delivered" and shop.tickets() == tickets

@@ -82,6 +82,9 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
             return updated
     if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
         return _declined(env, frame, u, state)
+    if order is not None and not (acts.actions or acts.asks) and env.finder.by_option(u.text, [order]):
+        # "그 검정색 거요" to "프라이팬(블랙) 반품할까요?": the item proposed, named again; the question stays
+        return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
     if is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
         return digression(env, frame, u, state, route)
     return None
