@@ -92,9 +92,11 @@ class Dialogue:
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
             return rest
+        money_after = state.completed and set(acts.order_facts) <= {"paid", "unpaid", "refunded"} and not (
+            env.finder.points(u, state) or env.finder.product_words(acts.nouns))  # "돈 나간 거 없죠?" after it
         if (acts.order_facts or (acts.elliptical and state.last_asked)) and (
                 not acts.actions or "refunded" in acts.order_facts) and not acts.conditional and \
-                self._about_an_order(u, state):
+                not money_after and self._about_an_order(u, state):
             return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if state.asked_claim and state.last_order_id and acts.can and acts.asks and not (
                 acts.actions or acts.nouns or u.slots.order_id):  # "그럼 지금 해도 돼요?" about the claim discussed
@@ -188,6 +190,9 @@ class Dialogue:
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
+        if asked in writes.ACTIONS and len(acts.actions) == 1 and acts.can and acts.asks and acts.conditional and \
+                state.last_order_id and not (acts.conditions or acts.nouns or acts.how or env.finder.points(u, state)):
+            return info.can_i(env, asked, u, state, order_id=state.last_order_id)  # "그냥 취소하면 안돼요?": that order
         priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
         if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
             asked = "cancel"

@@ -181,9 +181,16 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     asked = about_the_offer(env, frame, u, state)  # "L 있어요?", "배송비는 얼마 빠져요?": the offer stays
     if asked is not None:
         return asked
-    if (u.acts.ack or u.acts.thanks) and not (u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes
+    if u.acts.asks and frame.intent in writes.ACTIONS and u.intent in ("policy", "general") and not (
+            u.acts.actions or u.acts.person or env.finder.points(u, state) or env.finder.product_words(u.acts.nouns)):
+        # "사진 찍어야 되나요?" while a defect claim is offered: answered for that claim, the offer stays
+        return digression(env, replace(frame, task=frame.intent), u, put(state, frame), route)
+    if (u.acts.ack or u.acts.thanks) and not u.acts.request and not (
+            u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes ("알겠어요 그럼 접수해 주세요" is one)
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
+    if wanted is None and u.acts.request and len(u.acts.actions) == 1:  # "그냥 없애 주세요" (read as a no)
+        wanted = u.acts.actions[0]
     remedy = frame.intent == "defect" and wanted in ("return", "exchange")  # "그냥 환불이요" to a defect offer
     taken_up = (wanted == frame.intent or remedy) and not env.finder.points(u, state) and not (
         u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
@@ -238,6 +245,12 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             return writes.not_found(state)
         if order is not None:
             return _chosen(env, frame, order, u, state)
+    if frame.task == "change_address" and acts.address and listed and not acts.asks:
+        # "서울 마포구 …" before the order is chosen: the address is kept, the choice asked again
+        shown = [o for o in (env.tools.get_order(i) for i in listed) if o is not None]
+        kept = put(drop(state, frame), replace(frame, address=acts.address))
+        return Outcome(R.order_list(shown, say("ask.address_kept", address=acts.address)) + "\n" +
+                       say("ask.which_tail"), kept, cards=[R.order_card(o) for o in shown])
     if acts.all and frame.task != "lookup" and listed:
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
     candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \

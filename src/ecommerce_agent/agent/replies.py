@@ -80,7 +80,7 @@ def kdatetime(moment: datetime) -> str:
 
 
 # facts whose sentence already says where the order stands (no status sentence after them)
-_SAYS_STATUS = frozenset({"paid", "deposit_deadline", "delivered_at", "no_tracking"})
+_SAYS_STATUS = frozenset({"paid", "deposit_deadline", "delivered_at", "no_tracking", "unpaid_yes", "unpaid_no"})
 
 
 def order_facts(order: Order, asked: Sequence[str], items: Sequence[OrderItem] = ()) -> str:
@@ -106,10 +106,12 @@ def order_facts(order: Order, asked: Sequence[str], items: Sequence[OrderItem] =
             key = "no_tracking"
         elif fact == "tracking":
             named.update(carrier=order.carrier or "", number=order.tracking_number)
-        elif fact in ("paid", "deposit_deadline") and cancelled:
+        elif fact in ("paid", "unpaid", "deposit_deadline") and cancelled:
             key = "cancelled"
         elif fact == "paid" and unpaid:
             key = "unpaid"
+        elif fact == "unpaid":  # asked the other way round: 네 when nothing was paid
+            key = "unpaid_yes" if unpaid else "unpaid_no"
         elif fact == "deposit_deadline" and not unpaid:
             key = "deposit_done"
         elif fact == "quantity":

@@ -363,6 +363,9 @@ def _denial(status: OrderStatus, action: Action) -> tuple[str, str]:
         if action is Action.DEFECT:
             return "not_shipped_yet", ("아직 발송 전인 주문입니다. 불량·오배송 신고는 상품을 받으신 뒤(배송완료 후) "
                                        "하실 수 있고, 받기 전에는 주문 취소를 하실 수 있습니다.")
+        if action is Action.EXCHANGE:
+            return "not_shipped_yet", ("아직 발송 전인 주문입니다. 교환은 상품을 받으신 뒤 신청하실 수 있고, "
+                                       "지금은 주문을 취소한 뒤 원하시는 옵션으로 다시 주문하실 수 있습니다.")
         return "not_shipped_yet", "아직 발송 전인 주문입니다. 반품 대신 주문 취소를 하실 수 있습니다."
     if status is OrderStatus.SHIPPED:
         if action is Action.CANCEL:

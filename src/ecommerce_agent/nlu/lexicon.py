@@ -39,8 +39,8 @@ FLAT_KEYS = (
 )
 NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
-ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "deposit_deadline",
-               "refunded", "option")
+ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "unpaid",
+               "deposit_deadline", "refunded", "option")
 
 
 @dataclass(frozen=True)

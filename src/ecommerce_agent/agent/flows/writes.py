@@ -62,7 +62,9 @@ def reason_of(u: Understanding) -> str | None:
         return remark if remark and u.slots.reason in remark and not u.acts.asks else u.slots.reason
     if u.acts.remark and not u.acts.asks:  # "반품해 주세요 자리를 너무 차지해요"
         return u.acts.remark
-    if (u.acts.because or u.acts.other_option or "defect" in u.acts.actions) and not u.acts.asks:
+    # "3개 샀는데 하나만요" says how many of what was bought, not why ("2개요 무거워서요" says why)
+    counted = u.acts.ordered and (u.acts.partial or u.acts.count is not None)
+    if ((u.acts.because or u.acts.other_option) and not counted or "defect" in u.acts.actions) and not u.acts.asks:
         return u.text.strip()[:200]
     return None
 
