@@ -92,6 +92,11 @@ class Dialogue:
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
             return rest
+        if "refunded" in state.last_asked and "refund_route" in acts.conditions and acts.asks and \
+                state.last_order_id and not (acts.actions or acts.nouns or env.finder.points(u, state)):
+            refunded = replace(u, acts=replace(acts, order_facts=("refunded",)), slots=replace(
+                u.slots, order_id=state.last_order_id))  # "언제 들어와요 그럼" after "돈 들어왔나요?"
+            return orders.lookup(env, replace(refunded, intent="order.detail"), state)
         money_after = state.completed and set(acts.order_facts) <= {"paid", "unpaid", "refunded"} and not (
             env.finder.points(u, state) or env.finder.product_words(acts.nouns))  # "돈 나간 거 없죠?" after it
         if (acts.order_facts or (acts.elliptical and state.last_asked)) and (

@@ -159,8 +159,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return digression(env, frame, u, put(state, frame), route)  # "근데 배낭은 언제 와요?": the offer kept
     if frame.intent == "lost_parcel" and (u.slots.order_id or env.finder.product_words(u.acts.nouns)):
         return support.lost_parcel(env, u, state, checked=True)  # "충전기요", "ORD-…요 다 봤고요": that order
-    if frame.intent == "lost_parcel" and u.acts.asks and not u.acts.how and (
-            "return" in u.acts.actions or u.acts.lost_parcel):  # "분실이면 다시 보내줘요 아니면 환불이에요?"
+    if frame.intent == "lost_parcel" and u.acts.asks and ((not u.acts.how and (
+            "return" in u.acts.actions or u.acts.lost_parcel)) or (u.acts.how and not (
+            u.acts.nouns or u.acts.actions or u.acts.conditions or u.acts.conditional or u.acts.contact))):  # "분실이면 다시 보내줘요?", "그럼 어떻게 돼요?"
         return digression(env, frame, u, put(state, frame), lambda u2, s2: delivery.lost_parcel_outcome(env, s2))
     if frame.intent == "lost_parcel" and u.acts.asks:  # "분실이면 다시 보내줘요?": answered, the offer kept
         rules = u.acts.lost_parcel or u.acts.conditional  # about the rules; else about the order ("택배사가 어디예요")

@@ -66,6 +66,7 @@ class Acts:
     dispatch: bool = False  # when the order leaves or arrives ("오늘 출고돼요?", "언제 와요?")
     contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
     obligation: bool = False  # what must be done ("어떻게 해야 돼요"), not a request
+    new_item: bool = False  # the replacement an exchange sends ("새 옷은 언제 와요", "교환 상품")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
@@ -263,6 +264,7 @@ def read_acts(text: str) -> Acts:
         dispatch=bool(lex.dispatch.search(plain)),
         contact=bool(lex.contact.search(plain)),
         obligation=bool(lex.obligation.search(plain)),
+        new_item=bool(lex.new_item.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),

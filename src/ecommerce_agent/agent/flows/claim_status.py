@@ -29,9 +29,11 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
     acts = u.acts
     if acts.picked_up and state.topic in _CLAIMED and not (acts.request or u.slots.order_id):
         return _after_pickup(env, state.topic, state)  # "기사님이 가져가긴 했어요": what comes next
-    if not acts.claimed_before or (acts.request and not acts.question) or acts.procedure or "cancel" in acts.actions:
+    replacement = acts.new_item and acts.asks  # "새 옷은 언제 와요": the replacement of an exchange under way
+    if not (acts.claimed_before or replacement) or (acts.request and not acts.question) or acts.procedure or \
+            "cancel" in acts.actions:
         return None  # "반품 신청했던 거 취소할 수 있어요?": withdrawing it is another question
-    kinds = [k for k in ("exchange", "return") if k in acts.actions] or list(_CLAIMED)
+    kinds = ["exchange"] if replacement else [k for k in ("exchange", "return") if k in acts.actions] or list(_CLAIMED)
     wanted = {_CLAIMED[k] for k in kinds}
     orders = [o for o in env.tools.list_orders(limit=20) if u.slots.order_id in (None, o.order_id)
               and any(i.status in wanted for i in o.items)]
