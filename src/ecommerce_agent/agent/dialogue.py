@@ -108,6 +108,8 @@ class Dialogue:
             return info.can_i(env, state.asked_claim, u, state, order_id=state.last_order_id)
         if acts.ack and not acts.question and u.intent in ("dialog.confirm", "dialog.deny", "general"):
             return support.small_talk(u, state) or Outcome(say("acknowledged"), state)  # "네 알겠어요"
+        if u.intent == "dialog.confirm" and acts.request and state.handed_off and not acts.actions:
+            return support.handoff(env, u, u.text, state)  # "그럼 그냥 남겨 주세요" after a person was asked for
         if u.intent == "dialog.confirm":
             if just_done:
                 return Outcome(say("done.already", what=R.josa(just_done, "은/는")), state)

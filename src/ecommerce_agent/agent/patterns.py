@@ -256,10 +256,11 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
     candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \
         env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
-    by_option = env.finder.by_option(u.text, candidates, frame.about) if listed else []
+    # "흰색 말고 수납박스랑 같이 산 거요": the option named is the one set aside, the replacement is meant
+    by_option = env.finder.by_option(u.text, candidates, frame.about) if listed and not acts.replacement else []
     if len(by_option) == 1:  # "화이트 거요": the one whose item comes in that option
         return _chosen(env, frame, by_option[0], u, state)
-    words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
+    words = (acts.replacement or acts.nouns) if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
         if acts.statuses and listed and frame.task in writes.ACTIONS:
@@ -318,6 +319,9 @@ def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
     if frame.task == "lookup":
         return order_flows.show(env, order, frame.intent or "order.detail", state, frame.asked,
                                 (frame.about,) if frame.about else ())
+    if frame.about and len(order.items) > 1 and env.finder.items_named((frame.about,), order.items):
+        # "수납박스랑 같이 산 거요" picks the order; the request is still about the watch asked for first
+        u = replace(u, acts=replace(u.acts, nouns=(frame.about,), replacement=(), only=(), kept=()))
     return writes.proceed(env, replace(frame, waiting=None), order, u, state)
 
 
