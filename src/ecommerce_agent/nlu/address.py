@@ -23,6 +23,17 @@ _TAIL = re.compile(r"\s*(?:(?:으로|로)\s*)?(?:변경|바꿔|바꾸|바꿀|수
                    r"|로\s?(?:보내|배송)|으로\s?(?:보내|배송)|[.?!]|$)")
 
 
+# Where the address ends: the request or remark after it ("…으로 바꿔 주세요", "…이요", "…입니다").
+_REQUEST = re.compile(r"\s*(?:(?:으로|로)\s*(?:변경|바꿔|바꾸|바꿀|수정|고쳐|보내|배송|해\s?주|부탁|요\b)"
+                      r"|(?:으로|로)?\s*(?:변경|바꿔|바꾸|수정|고쳐)\S*|\s(?:해\s?주|부탁)|(?:이요|이에요|예요|입니다)(?=\s|$|[.?!])"
+                      r"|(?<=[호층동\d])요(?=\s|$|[.?!])"
+                      r"|[.?!,]|$)")
+_UNITS = re.compile(r"(?:\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*")
+_DETAIL_MAX = 30  # a building name and unit; anything longer is a sentence, not an address
+_NOT_DETAIL = re.compile(r"(?:는데|니까|해서|어요|아요|습니다|세요|고요|구요)(?:\s|$)|\s(?:근데|그리고|아|혹시)\s")
+_GLUED = re.compile(r"(?<=[\d호동층A-Za-z가-힣])(?:으로|로)$")
+
+
 def find_address(text: str) -> str | None:
     # a province or big city first: "동호수도 넣어야 돼요. 대구 수성구 …" starts at 대구, not
     # at "동호수도" (a word ending in 도 is a province only when nothing better is there)
@@ -32,12 +43,18 @@ def find_address(text: str) -> str | None:
         numbered = list(_NUMBERED.finditer(rest))
         if not numbered:
             continue
-        # the address runs to the end of its last numbered part plus a unit/name ("…아파트 101동 202호")
+        # the address runs past its last numbered part through the building and unit
+        # ("… 235 에이치스퀘어 N동 7층", "… 12 101동 1203호") up to the request around it
         end = numbered[-1].end()
-        tail = re.match(r"(?:\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*", rest[end:])
-        end += tail.end() if tail else 0
+        request = _REQUEST.search(rest, end)
+        detail = rest[end:request.start() if request else len(rest)]
+        if len(detail) <= _DETAIL_MAX and not _NOT_DETAIL.search(detail):
+            end += len(detail)
+        else:  # a long or chatty remainder: only unit words ("…아파트 101동 202호")
+            tail = _UNITS.match(rest[end:])
+            end += tail.end() if tail else 0
         address = rest[:end].strip()
-        address = re.sub(r"(?<=[\d호동층])(?:으로|로)$", "", address)
+        address = _GLUED.sub("", address)
         if len(address) >= 6:
             return address
     return None
