@@ -86,7 +86,8 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
-        progress = claim_status.claim_in_progress(env, u, state)  # "반품한 지 일주일 넘었어요": not a new claim
+        progress = claim_status.withdraw(env, u, state) or claim_status.claim_in_progress(
+            env, u, state)  # "반품 신청한 거 취소할래요", "반품한 지 일주일 넘었어요": not a new claim
         if progress is not None:
             return progress
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)

@@ -67,6 +67,7 @@ class Acts:
     contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
     obligation: bool = False  # what must be done ("어떻게 해야 돼요"), not a request
     new_item: bool = False  # the replacement an exchange sends ("새 옷은 언제 와요", "교환 상품")
+    withdraw: bool = False  # taking back a claim already made ("반품 신청한 거 취소하고 싶어요")
     ticket_number: bool = False  # asks the number of a request made ("접수번호 뭐예요?")
     yes: bool = False  # leads with a yes word ("넵 취소요")
     checked: bool = False  # already looked everywhere ("문앞 경비실 다 봤고요")
@@ -265,6 +266,7 @@ def read_acts(text: str) -> Acts:
         contact=bool(lex.contact.search(plain)),
         obligation=bool(lex.obligation.search(plain)),
         new_item=bool(lex.new_item.search(plain)),
+        withdraw=bool(lex.withdraw.search(plain)),
         ticket_number=bool(lex.ticket_number.search(plain)),
         yes=bool(lex.yes_word.search(plain)),
         checked=bool(lex.checked.search(plain)),

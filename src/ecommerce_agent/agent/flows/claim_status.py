@@ -18,8 +18,10 @@ from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
 from ..sources import cite, sourced
-from ..state import DialogueState
+from ..state import DialogueState, Frame
 from ..templates import say
+from ...nlu.context import Expecting
+from .writes import put
 
 # The item status of each kind of claim the shopper may speak of.
 _CLAIMED = {"return": ItemStatus.RETURN_REQUESTED, "exchange": ItemStatus.EXCHANGE_REQUESTED}
@@ -43,6 +45,33 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
     if len(orders) != 1:
         return None if not orders else _several(orders, state)
     return _progress(env, orders[0], wanted, u, state)
+
+
+def withdraw(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"RC카 반품 신청한 거 취소하고 싶어요": a claim under way is taken back by the shopper on
+    the site until the carrier picks the item up (after that, by a person); this agent
+    cannot do it, so it says how, for the order whose items are in that claim, and offers
+    a person. None when no such claim exists (the message is read as usual)."""
+    if not u.acts.withdraw:
+        return None
+    kinds = [k for k in ("exchange", "return") if k in u.acts.actions] or list(_CLAIMED)
+    wanted = {_CLAIMED[k] for k in kinds}
+    orders = [o for o in env.tools.list_orders(limit=20) if u.slots.order_id in (None, o.order_id)
+              and any(i.status in wanted for i in o.items)]
+    words = env.finder.product_words(u.acts.nouns)
+    if words and len(orders) > 1:
+        orders = [o for o in orders if env.finder.items_named(tuple(words), o.items)] or orders
+    if len(orders) != 1:
+        return None if not orders else _several(orders, state)
+    order = orders[0]
+    claimed = [i for i in order.items if i.status in wanted]
+    kind = "exchange" if claimed[0].status is ItemStatus.EXCHANGE_REQUESTED else "return"
+    cited = cite(env.answerer, f"claim_status.withdraw.{kind}")
+    text = sourced(say(f"claim_status.withdraw.{kind}", summary=R.order_summary(order), status=order.status_label,
+                       items=", ".join(f"{i.title}({i.quantity}개)" for i in claimed)), cited)
+    offer = Frame(task="offer", intent="handoff", waiting=Expecting.OFFER.value)
+    state = replace(put(state, offer), topic=kind, last_order_id=order.order_id, last_list=())
+    return Outcome(text, state, cards=[R.order_card(order)], citations=cited)
 
 
 def _progress(env: Env, order: Order, wanted: set[ItemStatus], u: Understanding, state: DialogueState) -> Outcome:

@@ -367,6 +367,12 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic in ("cancel", "cancel_unpaid") and u.acts.shopping and state.last_order_id:
         order = env.tools.get_order(state.last_order_id)  # "남은 금액 얼마예요?" after a partial cancellation
         if order is not None and order.status.value != "cancelled":
+            cancelled = [i for i in order.items if not i.active]
+            if "return" in u.acts.actions and cancelled and state.topic == "cancel":  # "얼마 돌려받아요?"
+                amount = sum(i.subtotal for i in cancelled)
+                return Outcome(say("followup.partial_refund", summary=R.order_summary(order),
+                                   items=", ".join(f"{i.title} {i.quantity}개" for i in cancelled),
+                                   refund=refund_note(order, amount)), state, cards=[R.order_card(order)])
             return Outcome(say("followup.remaining", summary=R.order_summary(order),
                                total=R.won(order.total_amount)), state, cards=[R.order_card(order)])
     if state.topic == "change_address" and u.acts.dispatch and state.last_order_id:
