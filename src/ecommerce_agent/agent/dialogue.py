@@ -236,8 +236,8 @@ class Dialogue:
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
                 return answered[0]
-        if (acts.cheapest or acts.priciest) and state.last_list and not state.last_products and not (
-                env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거" after a list of orders
+        if (acts.cheapest or acts.priciest) and (state.last_list or u.intent == "order.list") and not (
+                state.last_products or env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거", "내 주문 중에 …"
             return orders.extreme(env, u, state)
         if u.intent == "order.list":
             return orders.list_orders(env, u, state)

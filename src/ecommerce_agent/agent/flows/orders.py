@@ -62,8 +62,10 @@ def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
 
 
 def extreme(env: Env, u: Understanding, state: DialogueState) -> Outcome:
-    """"그중 제일 비싼 거": the most (or least) expensive of the orders just listed."""
-    shown = [o for o in (env.tools.get_order(i) for i in state.last_list) if o is not None]
+    """"그중 제일 비싼 거": the most (or least) expensive of the orders just listed, or of the
+    recent ones ("내 주문 중에 제일 비싼 거 뭐야")."""
+    shown = [o for o in (env.tools.get_order(i) for i in state.last_list) if o is not None] or \
+        env.tools.list_orders(limit=20)
     if not shown:
         return Outcome(say("orders.none", what=""), state)
     pick = (min if u.acts.cheapest else max)(shown, key=lambda o: o.total_amount)
