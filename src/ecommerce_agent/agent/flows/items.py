@@ -21,8 +21,8 @@ def rest_of_order(env: Env, u: Understanding, state: DialogueState) -> Outcome |
     question about them (a request, no product named, another order)."""
     acts = u.acts
     if not (state.topic and state.last_order_id and acts.asks and acts.nouns) or acts.actions or \
-            u.slots.order_id or acts.done_check:
-        return None
+            u.slots.order_id or acts.done_check or (acts.dispatch and acts.how) or acts.order_facts:
+        return None  # "가디건은 언제 와요?": its delivery, not whether it is still in the order
     order = env.tools.get_order(state.last_order_id)
     if order is None or len(order.items) < 2:
         return None
