@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ...domain.prices import find_amounts
 from .lexicon import Lexicon, squash
+from .numbers import native_number
 
 WH = re.compile(r"얼마|언제|며칠|몇|어떻게|어케|어디|누가|누구|뭐|뭔|뭘|무엇|무슨|어느|왜|어떤|어떡|how|when|what|where", re.I)
 # "얼마나 걸려요?" asks how long, not how much
@@ -35,6 +36,7 @@ DAYS = re.compile(r"(\d+)\s?(영업일|일|주|개월|달|년|시간)")
 CLOCK = re.compile(r"(\d{1,2})\s?시(?:\s?(\d{1,2})\s?분|\s?반)?")
 CLOCK_HM = re.compile(r"(\d{1,2}):(\d{2})")
 AGE = re.compile(r"(\d{1,3})\s?(?:살|세)(?=$|[\s,.?!]|이|인|예|에|요|라|면|부터|까지)")
+NATIVE_AGE = re.compile(r"([가-힣]{2,4})\s?살(?=$|[\s,.?!]|이|인|예|에|요|라|면|부터|까지)")
 COUNT = re.compile(r"(\d+)\s?(?:개|장|박스|세트|건)")
 POINTS_BEFORE = re.compile(r"(?:적립금|포인트|마일리지|pt)\s*(?:이|가|은|는|을|를|도|만|잔액)?\s*(?:이\s?)?(?:딱\s?|한\s?|약\s?|총\s?)?$",
                            re.I)
@@ -98,8 +100,15 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
             money.append(a.value)
     return Question(text=text, kinds=frozenset(kinds), amounts=tuple(money), points=tuple(points),
                     days=_days(text, lexicon), moment=_moment(text, lexicon), region=lexicon.region(text),
-                    ages=tuple(int(m.group(1)) for m in AGE.finditer(text)), count=_count(text, lexicon),
+                    ages=_ages(text), count=_count(text, lexicon),
                     expansions=tuple(lexicon.expansions(text)), parts=parts if len(parts) > 1 else ())
+
+
+def _ages(text: str) -> tuple[int, ...]:
+    """"만 13살", "열다섯 살": ages in digits or in native number words."""
+    found = [int(m.group(1)) for m in AGE.finditer(text)]
+    found += [n for m in NATIVE_AGE.finditer(text) if (n := native_number(m.group(1))) is not None]
+    return tuple(found)
 
 
 def _aspect_parts(piece: str) -> list[str]:

@@ -85,6 +85,7 @@ from typing import Any
 from ...search.analysis import analyze_kept
 from ...search.aspects import heading_aspects, question_aspects
 from .compute import applicable
+from .numbers import native_number
 from .facts import FactTable
 from .lexicon import Lexicon, squash
 from .question import Question
@@ -212,10 +213,11 @@ class SectionWords:
 
 def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
     """The question's content words, without generic words and the numbers and
-    moments it gives (닷새, 금요일, 밤: read by question.py, not looked up)."""
-    numeric = lexicon.number_words
+    moments it gives (닷새, 금요일, 밤, 열다섯: read by question.py, not looked up)."""
+    numeric = lexicon.number_words | frozenset(lexicon.count_words)
     return [w for w in dict.fromkeys(analyzer.words(text))
-            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric and len(w) >= 2]
+            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric and len(w) >= 2
+            and native_number(w) is None]
 
 
 def coverage(words: list[str], key: tuple[str, str], sw: SectionWords, expansion_words: dict[str, set[str]],
