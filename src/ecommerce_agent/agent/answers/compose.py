@@ -19,7 +19,7 @@ _NOT_NEG = r"(?!으시면|으면|은|는|으셔도|아도)"
 NEGATIVE = re.compile(rf"[가-힣]지\s?않{_NOT_NEG}|쉽니다|휴무|운영하지|거절|아니라|아닙니다|못합니다|없이는|수\s?없|않습니다|않으며|않아(?!도)|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않{_NOT_NEG}|없습니다|없으며|"
                       rf"지원하지|제한됩니다|드리지\s?않{_NOT_NEG}|접수되지|되지\s?않{_NOT_NEG}|아닌\s?경우에는|적용되지")
 # a restriction said softly is still not a plain yes ("…반품이 제한될 수 있습니다", "…입금하지 마세요")
-RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|돼|된다)|어려울\s?수|불가능|마세요|지\s?마(?:시고|십시오|시기)|하지\s?마|삼가|받지\s?않|"
+RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|되거나|돼|된다)|어려울\s?수|불가능|마세요|지\s?마(?:시고|십시오|시기)|하지\s?마|삼가|받지\s?않|"
                       r"(?:비용|배송비|금액)을\s?청구할\s?수")
 # "체크카드는 일시불로만 결제됩니다": only the named way; asking about another one is a no
 ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|"
@@ -170,6 +170,11 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
     return "no" if restricts(sentence, q) else "yes"
 
 
+# asking whether something happens at once, against a sentence that names a later time
+IMMEDIATE_Q = re.compile(r"바로|즉시|당장|곧바로|하자마자|금방")
+IMMEDIATE = re.compile(r"바로|즉시|당일|곧바로|실시간")
+LATER = re.compile(r"다음\s?(?:달|날|영업일)|지난\s?(?:뒤|후)|지나면|지나야|[0-9]+\s?(?:영업일|일|시간)\s?(?:후|뒤|이내|안에)|시점에|"
+                   r"구매확정\s?(?:시|후|되면|때)")
 NEED_NOT = re.compile(r"지\s?않(?:으셔도|아도)\s?(?:됩니다|돼요|되며)")
 OBLIGATION_Q = re.compile(r"[가-힣]야\s?(?:돼|되|하|할|합)|필요")
 DENIED_RESTRICTION = re.compile(r"(?:제한|불가|거절|금지)\s?(?:사유|대상)[가이]\s?아닙니다")
@@ -187,6 +192,8 @@ def restricts(sentence: str, q: Question | None = None) -> bool:
         return True
     if q is None:
         return False
+    if IMMEDIATE_Q.search(q.text) and LATER.search(sentence) and not IMMEDIATE.search(sentence):
+        return True  # "바로 올라가요?" against "다음 달 1일에 반영됩니다"
     if PERMISSION_Q.search(q.text) and PENALTY.search(sentence):
         return True
     squashed = squash(q.text)
