@@ -183,7 +183,8 @@ class PolicyAnswerer:
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
         ranked.sort(key=lambda c: -c.score)
         best = ranked[0]
-        if not answerable(best, self.calibration):
+        gap = best.score - ranked[1].score if len(ranked) > 1 else best.score
+        if not answerable(best, self.calibration, gap):
             return None
         return best, words, emap, ranked
 

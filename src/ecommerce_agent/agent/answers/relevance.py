@@ -152,6 +152,10 @@ class Calibration:
     w_sentence: float = 0.25  # the best single sentence's weighted coverage (words that occur together)
     special_penalty: float = 0.3  # a section about a special case the question does not name
     summary_penalty: float = 0.3  # the FAQ summarises other documents: their detailed section first
+    # ... or the first stage ranks it first, it covers this much and no other section comes close
+    # (dev, 684 questions: +5 answered from the right document, 1 more unanswerable answered)
+    lead_cover: float = 0.4
+    lead_gap: float = 0.3
 
 
 @dataclass
@@ -354,10 +358,13 @@ def _rule_usable(rule: Any, q: Question) -> bool:
     return False
 
 
-def answerable(best: Candidate, cal: Calibration) -> bool:
+def answerable(best: Candidate, cal: Calibration, gap: float = 0.0) -> bool:
+    """``gap``: how far the best section's score is ahead of the next one's."""
     if not best.top and best.cover < cal.top_required_below and best.rule == 0:
         return False
     if best.cover >= cal.min_cover:
+        return True
+    if best.rank == 0 and best.cover >= cal.lead_cover and gap >= cal.lead_gap:
         return True
     return best.cover >= cal.min_evidence and ((cal.top_rank_evidence and best.rank == 0) or best.rule > 0)
 
