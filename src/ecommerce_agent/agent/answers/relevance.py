@@ -123,7 +123,16 @@ SPECIAL_CASES = {"불량": ("불량", "파손", "고장", "하자", "깨", "오�
                  "반품배송비": ("반품", "환불", "돌려", "반송", "변심", "회수", "물러", "무르", "교환", "왕복", "편도"),
                  "교환배송비": ("교환", "바꾸", "바꿔", "변심", "왕복", "회수"),
                  "묶음": ("묶음", "묶어", "합배송", "합포장", "따로", "같이", "한번에", "여러", "두번", "각각", "합쳐"),
-                 "변경에따른": ("배송지", "주소", "바꾸", "바꿔", "변경", "이사")}
+                 "변경에따른": ("배송지", "주소", "바꾸", "바꿔", "변경", "이사"),
+                 # what happens to a chat's contents; which items only some of an order's
+                 "채팅상담내용": ("채팅", "상담", "대화", "톡", "채팅창"),
+                 "일부상품": ("일부", "부분", "하나만", "한개만", "몇개만", "나머지", "먼저", "중에")}
+
+
+# a benefit the shopper pays with ("쿠폰으로 배송비도 할인돼요?", "포인트로 택배비 낼 수 있어요?"): the
+# question is about what that benefit covers, which its own document says
+BENEFIT_USED = re.compile(r"(쿠폰|포인트|적립금|마일리지)\s?(?:으로|로)(?:는|도)?\s?(?:[가-힣]+\s?){0,2}?"
+                          r"(?:할인|깎|내|낼|결제|사용|쓸|써|계산|돼|되)")
 
 
 def _unasked_special(heading: str, squashed_question: str) -> float:
@@ -154,6 +163,7 @@ class Calibration:
     summary_penalty: float = 0.3  # the FAQ summarises other documents: their detailed section first
     # ... or the first stage ranks it first, it covers this much and no other section comes close
     # (dev, 684 questions: +5 answered from the right document, 1 more unanswerable answered)
+    w_benefit: float = 0.3  # the document of the benefit the question pays with (쿠폰으로 …)
     lead_cover: float = 0.4
     lead_gap: float = 0.3
 
@@ -305,6 +315,7 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
     # a more specific computation replaces the general one ("만원짜리 하나 빼면": what is left, not the order)
     superseded = {x for r in usable for x in r.spec.get("supersedes", [])}
     usable = [r for r in usable if r.rule_id not in superseded]
+    benefits = {m.group(1) for m in BENEFIT_USED.finditer(q.text)}
     for c in candidates:
         key = c.section.key
         c.cover = coverage(words, key, sw, emap)
@@ -321,7 +332,8 @@ def score_candidates(q: Question, words: list[str], candidates: list[Candidate],
                    + cal.w_aspect * c.aspect + cal.w_rule * c.rule
                    + cal.w_sentence * c.sentence + cal.w_hybrid * c.hybrid
                    - (cal.summary_penalty if c.section.doc_id in SUMMARY_DOCS else 0.0)
-                   - cal.special_penalty * _unasked_special(c.section.heading, squashed_q))
+                   - cal.special_penalty * _unasked_special(c.section.heading, squashed_q)
+                   + cal.w_benefit * any(b in c.section.title for b in benefits))
 
 
 def _rule_usable(rule: Any, q: Question) -> bool:
