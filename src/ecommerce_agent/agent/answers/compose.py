@@ -25,7 +25,8 @@ RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|되거나|돼|된�
 ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|"
                   r"만\s?(?:가능|됩니다|결제|사용|발급|지원|받|바꾸|적용))")
 # asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
-PERMISSION_Q = re.compile(r"[해봐써돼어아]도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
+PERMISSION_Q = re.compile(r"(?:[해봐써돼어아서러쳐줘와]|내)도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
+CAN_Q = re.compile(r"[을를ㄹ]\s?수\s?(?:있|없)")
 PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
@@ -170,11 +171,15 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
     return "no" if restricts(sentence, q) else "yes"
 
 
+# asking whether something is given back or kept, against a sentence saying it is lost
+KEEP_Q = re.compile(r"돌려\s?(?:주|받|줘)|환불\s?(?:돼|되|해|받)|남아\s?있|남나|유지\s?(?:돼|되)|살아\s?있|그대로\s?(?:있|남|쓸)")
+LOST = re.compile(r"소멸|사라집니다|사라지며|파기(?:합니다|됩니다|되며)|회수(?:됩니다|되며)")
 # asking whether something happens at once, against a sentence that names a later time
 IMMEDIATE_Q = re.compile(r"바로|즉시|당장|곧바로|하자마자|금방")
 IMMEDIATE = re.compile(r"바로|즉시|당일|곧바로|실시간")
 LATER = re.compile(r"다음\s?(?:달|날|영업일)|지난\s?(?:뒤|후)|지나면|지나야|[0-9]+\s?(?:영업일|일|시간)\s?(?:후|뒤|이내|안에)|시점에|"
                    r"구매확정\s?(?:시|후|되면|때)")
+PROHIBITION = re.compile(r"마세요|하지\s?마|지\s?마시고|받지\s?않습니다|삼가")
 NEED_NOT = re.compile(r"지\s?않(?:으셔도|아도)\s?(?:됩니다|돼요|되며)")
 OBLIGATION_Q = re.compile(r"[가-힣]야\s?(?:돼|되|하|할|합)|필요")
 DENIED_RESTRICTION = re.compile(r"(?:제한|불가|거절|금지)\s?(?:사유|대상)[가이]\s?아닙니다")
@@ -192,6 +197,8 @@ def restricts(sentence: str, q: Question | None = None) -> bool:
         return True
     if q is None:
         return False
+    if KEEP_Q.search(q.text) and LOST.search(sentence) and not QUESTION_NEG.search(q.text):
+        return True  # "포인트 돌려주나요?" against "적립금은 모두 소멸되며"
     if IMMEDIATE_Q.search(q.text) and LATER.search(sentence) and not IMMEDIATE.search(sentence):
         return True  # "바로 올라가요?" against "다음 달 1일에 반영됩니다"
     if PERMISSION_Q.search(q.text) and PENALTY.search(sentence):
@@ -287,6 +294,16 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
 
     if restricting(best):
         return best
+    if PERMISSION_Q.search(q.text) or CAN_Q.search(q.text):
+        # "또 입금해도 되죠?", "또 넣을 수 있어요?": a sentence forbidding or ruling out what is asked,
+        # naming two of the question's own words, decides it even when it scores lower
+        own = [w for w in words if w not in topic]
+        for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
+            named = sum(mentions(i, w) for w in own)
+            if i != best and named >= 2 and named >= specific(best) - 1 and (
+                    PROHIBITION.search(sentences[i]) or (scores[i] >= scores[best] - 2 * EXCEPTION_MARGIN
+                                                         and restricting(i))):
+                return i
     asked = _asked_word(q, words)
     lead = specific(best)
     for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
