@@ -158,7 +158,8 @@ class PolicyAnswerer:
             candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH, 0.0))
         # everyday words the documents do not use are read in the documents' words; a word they
         # use stays itself (its lexicon alternatives count through ``emap``, not as more words to cover)
-        words = content_words(self.analyzer, self.lexicon.rewrite(q.text, self.corpus_keys), self.lexicon)
+        words = content_words(self.analyzer, self.lexicon.rewrite(q.text, self.corpus_keys), self.lexicon,
+                              lambda w: w not in self.corpus_text, q.text)
         # a corpus word the analyser splits in this sentence ("양도 줘도" → 양 + 도) still counts
         words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
                                            if " " not in e)

@@ -225,13 +225,20 @@ class SectionWords:
         return self._written[word]
 
 
-def content_words(analyzer: Any, text: str, lexicon: Lexicon) -> list[str]:
+def content_words(analyzer: Any, text: str, lexicon: Lexicon, unseen: Any = None, said: str = "") -> list[str]:
     """The question's content words, without generic words and the numbers and
-    moments it gives (닷새, 금요일, 밤, 열다섯: read by question.py, not looked up)."""
+    moments it gives (닷새, 금요일, 밤, 열다섯: read by question.py, not looked up).
+    A one-letter noun standing alone in the question as said (``said``: "팁 드려도",
+    "앱 깔면") that the documents never use (``unseen``) counts: it names something
+    they may not cover. Other one-letter words are verb stems ("늦어지면" → 늦)."""
     numeric = lexicon.number_words | frozenset(lexicon.count_words)
+    alone = {ONE_LETTER_PARTICLE.sub("", t) for t in re.findall(r"[가-힣]+", said)} if unseen is not None else set()
     return [w for w in dict.fromkeys(analyzer.words(text))
-            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric and len(w) >= 2
-            and native_number(w) is None]
+            if w not in GENERIC and not w.isdigit() and squash(w) not in numeric and native_number(w) is None
+            and (len(w) >= 2 or (w in alone and unseen(w) and w not in lexicon.neutral))]
+
+
+ONE_LETTER_PARTICLE = re.compile(r"(?<=^[가-힣])(?:으로|로|이|가|를|도|만|에|에서|이랑|랑|까지|부터)$")
 
 
 def coverage(words: list[str], key: tuple[str, str], sw: SectionWords, expansion_words: dict[str, set[str]],
