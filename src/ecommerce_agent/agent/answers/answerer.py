@@ -96,8 +96,17 @@ class PolicyAnswerer:
         parts = [q]
         if q.parts:  # "사이즈 교환 돼요? 비용은요?": a short part is about the topic of the one before
             parts = []
+            setting = ""
             for i, text in enumerate(q.parts):
                 part = read_question(text, self.lexicon)
+                if not part.kinds and i < len(q.parts) - 1:
+                    # a statement, not a question ("불량인줄 알고 보냈는데 정상이래요 그럼 택배비 제가 내요?"):
+                    # the setting of the question after it, not a question to answer on its own
+                    setting = f"{setting}{text} "
+                    continue
+                if setting:
+                    text, setting = f"{setting}{text}", ""
+                    part = replace(read_question(text, self.lexicon), parts=())
                 # elliptical: nothing but what is asked ("비용은요?", "배송비는 얼마예요?")
                 if i > 0 and not content_words(self.analyzer, ASKED_ASPECT.sub(" ", text), self.lexicon):
                     # the topic of the part before, without what it asked ("반품 배송비 얼마" → 반품)
