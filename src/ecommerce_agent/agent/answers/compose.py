@@ -26,7 +26,7 @@ ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가
                   r"만\s?(?:가능|됩니다|결제|사용|발급|지원|받|바꾸|적용))")
 # asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
 PERMISSION_Q = re.compile(r"(?:[해봐써돼어아서러쳐줘와]|내)도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
-CAN_Q = re.compile(r"[을를ㄹ]\s?수\s?(?:있|없)")
+CAN_Q = re.compile(r"수\s?(?:있|없)(?:나요|어요|을까|죠|는지|습니까|나|어)|가능")
 PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
@@ -175,9 +175,9 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
 KEEP_Q = re.compile(r"돌려\s?(?:주|받|줘)|환불\s?(?:돼|되|해|받)|남아\s?있|남나|유지\s?(?:돼|되)|살아\s?있|그대로\s?(?:있|남|쓸)")
 LOST = re.compile(r"소멸|사라집니다|사라지며|파기(?:합니다|됩니다|되며)|회수(?:됩니다|되며)")
 # asking whether something happens at once, against a sentence that names a later time
-IMMEDIATE_Q = re.compile(r"바로|즉시|당장|곧바로|하자마자|금방")
+IMMEDIATE_Q = re.compile(r"바로|즉시|당장|곧바로|하자마자|금방|지금")
 IMMEDIATE = re.compile(r"바로|즉시|당일|곧바로|실시간")
-LATER = re.compile(r"다음\s?(?:달|날|영업일)|지난\s?(?:뒤|후)|지나면|지나야|[0-9]+\s?(?:영업일|일|시간)\s?(?:후|뒤|이내|안에)|시점에|"
+LATER = re.compile(r"다음\s?(?:달|날|영업일)|(?:끝난|완료된)\s?(?:뒤|후)|지난\s?(?:뒤|후)|지나면|지나야|[0-9]+\s?(?:영업일|일|시간)\s?(?:후|뒤|이내|안에)|시점에|"
                    r"구매확정\s?(?:시|후|되면|때)")
 PROHIBITION = re.compile(r"마세요|하지\s?마|지\s?마시고|받지\s?않습니다|삼가")
 NEED_NOT = re.compile(r"지\s?않(?:으셔도|아도)\s?(?:됩니다|돼요|되며)")
