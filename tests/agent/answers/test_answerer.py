@@ -55,6 +55,8 @@ def test_no_yes_or_no_from_a_sentence_that_does_not_say_what_is_asked(answerer) 
     ("예전 주문 때 받은 가상계좌로 입금해도 돼요?", "아니요", "입금하지 마세요"),
     # a later time answers "at once?" with no
     ("구매 금액 기준 넘으면 등급이 바로 바뀌어요?", "아니요", "다음 달 1일"),
+    # 점심시간 is one word of the documents, not a moment and 시간
+    ("점심시간에도 상담원 연결되나요?", "아니요", "12:00~13:00"),
 ])
 def test_yes_no_from_what_the_facts_decide(answerer, question: str, lead: str, says: str) -> None:  # noqa: ANN001
     answer = answerer.answer(question, now=NOON)

@@ -222,11 +222,12 @@ class PolicyAnswerer:
                     words.append(stem)
                 continue
             parts = [w for w in words if w in stem]
-            if len(parts) != 1 or len(parts[0]) + 1 != len(stem):
+            if len(parts) != 1:
                 continue
             part = parts[0]
             rest = stem.replace(part, "", 1)
-            if rest in VERBAL_SYLLABLES:
+            # one more letter ("상품권"), or a moment word the numbers took away ("점심시간" → 시간)
+            if (len(part) + 1 != len(stem) or rest in VERBAL_SYLLABLES) and rest not in self.lexicon.dayparts:
                 continue
             words = [stem if w == part else w for w in words]
             if part in emap:
