@@ -12,6 +12,8 @@ from .compute import Computed
 from .rules_base import FREE_Q
 from .lexicon import Lexicon, squash
 from .question import Question
+from .yesno_cues import (CAN_Q, DENIED_RESTRICTION, EXCLUDE_Q, EXCLUDED_LIST, IMMEDIATE, IMMEDIATE_Q, KEEP_Q, LATER,
+                         LOST, NEED_NOT, NOT_DONE_CASE, OBLIGATION_Q, PROHIBITION)
 from .sections import Section
 
 # "않으셔도", "않아도" say something need not be done ("따로 청구하지 않으셔도 … 지급됩니다"): no refusal
@@ -26,7 +28,6 @@ ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가
                   r"만\s?(?:가능|됩니다|결제|사용|발급|지원|받|바꾸|적용))")
 # asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
 PERMISSION_Q = re.compile(r"(?:[해봐써돼어아서러쳐줘와]|내)도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
-CAN_Q = re.compile(r"수\s?(?:있|없)(?:나요|어요|을까|죠|는지|습니까|나|어)|가능")
 PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
@@ -131,11 +132,6 @@ ADNOMINAL_NEG = re.compile(r"지\s?않은|지\s?않는|없는|[이가]\s?아닌"
 QUESTION_NEG = re.compile(r"안\s|않|없|못|미개봉|미사용")
 
 
-# a list of what is left out: "(배송비, 쿠폰 할인액, 적립금 사용액 제외)", "토요일, 일요일, 공휴일을 제외한"
-EXCLUDED_LIST = re.compile(r"\(([^()]{2,60}?)\s?제외\)|((?:[^\s,.()]+,\s?){0,4}[^\s,.()]+?)(?:을|를)\s?(?:제외한|제외하고|뺀)")
-EXCLUDE_Q = re.compile(r"제외|빼고|빼면|뺀|말고")
-
-
 def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = (),
              words: tuple[str, ...] | list[str] = (), topic: str = "") -> str:
     """yes/no of ``sentence`` (the clause about what is asked). A question about
@@ -169,20 +165,6 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
                     if any(w in squash(m.group(1) or m.group(2)) for w in said):
                         return "no"
     return "no" if restricts(sentence, q) else "yes"
-
-
-# asking whether something is given back or kept, against a sentence saying it is lost
-KEEP_Q = re.compile(r"돌려\s?(?:주|받|줘)|환불\s?(?:돼|되|해|받)|남아\s?있|남나|유지\s?(?:돼|되)|살아\s?있|그대로\s?(?:있|남|쓸)")
-LOST = re.compile(r"소멸|사라집니다|사라지며|파기(?:합니다|됩니다|되며)|회수(?:됩니다|되며)")
-# asking whether something happens at once, against a sentence that names a later time
-IMMEDIATE_Q = re.compile(r"바로|즉시|당장|곧바로|하자마자|금방|지금")
-IMMEDIATE = re.compile(r"바로|즉시|당일|곧바로|실시간")
-LATER = re.compile(r"다음\s?(?:달|날|영업일)|(?:끝난|완료된)\s?(?:뒤|후)|지난\s?(?:뒤|후)|지나면|지나야|[0-9]+\s?(?:영업일|일|시간)\s?(?:후|뒤|이내|안에)|시점에|"
-                   r"구매확정\s?(?:시|후|되면|때)")
-PROHIBITION = re.compile(r"마세요|하지\s?마|지\s?마시고|받지\s?않습니다|삼가")
-NEED_NOT = re.compile(r"지\s?않(?:으셔도|아도)\s?(?:됩니다|돼요|되며)")
-OBLIGATION_Q = re.compile(r"[가-힣]야\s?(?:돼|되|하|할|합)|필요")
-DENIED_RESTRICTION = re.compile(r"(?:제한|불가|거절|금지)\s?(?:사유|대상)[가이]\s?아닙니다")
 
 
 def restricts(sentence: str, q: Question | None = None) -> bool:
@@ -332,10 +314,6 @@ def _asked_word(q: Question, words: list[str], topic: str = "") -> str | None:
         own = [p for p in placed if p[1] not in topic]
         placed = own or placed
     return max(placed)[1] if placed else None
-
-
-# "포장을 뜯지 않은 상태라면": a sentence about the case where something was not done
-NOT_DONE_CASE = re.compile(r"([가-힣]{1,2})지\s?않(?:은|으신)\s?(?:상태|경우|상품)")
 
 
 def _contrasted(lexicon: Lexicon | None, question: str, sentence: str) -> bool:
