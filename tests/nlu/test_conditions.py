@@ -17,6 +17,9 @@ def test_the_shipped_lexicon_reads_the_conditions_of_an_item() -> None:
     assert read_conditions("받은 패딩 색이 상품 사진이랑 완전 다른데") == ("not_as_listed",)
     assert read_conditions("뜯기 전이면요?") == ("unopened",)
     assert read_conditions("주전자 뚜껑이 부러져서 왔어요") == ()  # a broken part is no condition
+    # the shopper's (or a pet's) own damage, not an opened package
+    assert read_conditions("강아지가 물어뜯어서 망가졌는데 반품 받아주시나요") == ("damaged",)
+    assert read_conditions("제가 떨어뜨려서 깨졌는데 교환 돼요?") == ("damaged",)
 
 
 def test_an_unknown_condition_or_a_bad_pattern_stops_start_up(tmp_path: Path) -> None:

@@ -65,3 +65,12 @@ def test_parts_split_after_what_they_ask(lexicon: Lexicon) -> None:
     assert read_question("반품배송비 얼마고 환불은 언제 돼요", lexicon).parts == ("반품배송비 얼마", "환불은 언제 돼요")
     assert len(read_question("교환 신청 어떻게 하고 배송비는 얼마예요?", lexicon).parts) == 2
     assert read_question("쿠폰 코드 한번 등록한거 또 넣을수 있어요?", lexicon).parts == ()
+
+
+def test_ages_in_native_number_words(lexicon: Lexicon) -> None:
+    from ecommerce_agent.agent.answers.numbers import native_number
+
+    assert read_question("저 열다섯 살인데 가입할수 있어요?", lexicon).ages == (15,)
+    assert read_question("스무살 넘으면 돼요?", lexicon).ages == (20,)
+    assert read_question("만 13살인데 돼요?", lexicon).ages == (13,)
+    assert [native_number(w) for w in ("열다섯", "서른", "스물두", "다섯", "열", "사람")] == [15, 30, 22, 5, None, None]

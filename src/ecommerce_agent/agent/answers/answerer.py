@@ -96,8 +96,17 @@ class PolicyAnswerer:
         parts = [q]
         if q.parts:  # "사이즈 교환 돼요? 비용은요?": a short part is about the topic of the one before
             parts = []
+            setting = ""
             for i, text in enumerate(q.parts):
                 part = read_question(text, self.lexicon)
+                if not part.kinds and i < len(q.parts) - 1:
+                    # a statement, not a question ("불량인줄 알고 보냈는데 정상이래요 그럼 택배비 제가 내요?"):
+                    # the setting of the question after it, not a question to answer on its own
+                    setting = f"{setting}{text} "
+                    continue
+                if setting:
+                    text, setting = f"{setting}{text}", ""
+                    part = replace(read_question(text, self.lexicon), parts=())
                 # elliptical: nothing but what is asked ("비용은요?", "배송비는 얼마예요?")
                 if i > 0 and not content_words(self.analyzer, ASKED_ASPECT.sub(" ", text), self.lexicon):
                     # the topic of the part before, without what it asked ("반품 배송비 얼마" → 반품)
@@ -158,7 +167,8 @@ class PolicyAnswerer:
             candidates.setdefault(section.key, Candidate(section, SEARCH_DEPTH, 0.0))
         # everyday words the documents do not use are read in the documents' words; a word they
         # use stays itself (its lexicon alternatives count through ``emap``, not as more words to cover)
-        words = content_words(self.analyzer, self.lexicon.rewrite(q.text, self.corpus_keys), self.lexicon)
+        words = content_words(self.analyzer, self.lexicon.rewrite(q.text, self.corpus_keys), self.lexicon,
+                              lambda w: w not in self.corpus_text, q.text)
         # a corpus word the analyser splits in this sentence ("양도 줘도" → 양 + 도) still counts
         words += [w for w in dict.fromkeys(squash(e) for e in self.lexicon.expansions(q.text, self.corpus_keys)
                                            if " " not in e)
@@ -183,7 +193,8 @@ class PolicyAnswerer:
         score_candidates(q, words, ranked, self.words, self.facts, emap, self.calibration)
         ranked.sort(key=lambda c: -c.score)
         best = ranked[0]
-        if not answerable(best, self.calibration):
+        gap = best.score - ranked[1].score if len(ranked) > 1 else best.score
+        if not answerable(best, self.calibration, gap):
             return None
         return best, words, emap, ranked
 
@@ -211,11 +222,12 @@ class PolicyAnswerer:
                     words.append(stem)
                 continue
             parts = [w for w in words if w in stem]
-            if len(parts) != 1 or len(parts[0]) + 1 != len(stem):
+            if len(parts) != 1:
                 continue
             part = parts[0]
             rest = stem.replace(part, "", 1)
-            if rest in VERBAL_SYLLABLES:
+            # one more letter ("상품권"), or a moment word the numbers took away ("점심시간" → 시간)
+            if (len(part) + 1 != len(stem) or rest in VERBAL_SYLLABLES) and rest not in self.lexicon.dayparts:
                 continue
             words = [stem if w == part else w for w in words]
             if part in emap:

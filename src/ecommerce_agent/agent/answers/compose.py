@@ -12,18 +12,22 @@ from .compute import Computed
 from .rules_base import FREE_Q
 from .lexicon import Lexicon, squash
 from .question import Question
+from .yesno_cues import (CAN_Q, DENIED_RESTRICTION, EXCLUDE_Q, EXCLUDED_LIST, IMMEDIATE, IMMEDIATE_Q, KEEP_Q, LATER,
+                         LOST, NEED_NOT, NOT_DONE_CASE, OBLIGATION_Q, PROHIBITION)
 from .sections import Section
 
-NEGATIVE = re.compile(r"[가-힣]지\s?않(?!으시면|으면|은|는)|쉽니다|휴무|운영하지|거절|아니라|못합니다|없이는|수\s?없|않습니다|않으며|않아|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않(?!으시면|으면|은|는)|없습니다|없으며|"
-                      r"지원하지|제한됩니다|드리지\s?않(?!으시면|으면|은|는)|접수되지|되지\s?않(?!으시면|으면|은|는)|아닌\s?경우에는|적용되지")
+# "않으셔도", "않아도" say something need not be done ("따로 청구하지 않으셔도 … 지급됩니다"): no refusal
+_NOT_NEG = r"(?!으시면|으면|은|는|으셔도|아도)"
+NEGATIVE = re.compile(rf"[가-힣]지\s?않{_NOT_NEG}|쉽니다|휴무|운영하지|거절|아니라|아닙니다|못합니다|없이는|수\s?없|않습니다|않으며|않아(?!도)|않고|않는|불가|안\s?됩니다|어렵습니다|하지\s?않{_NOT_NEG}|없습니다|없으며|"
+                      rf"지원하지|제한됩니다|드리지\s?않{_NOT_NEG}|접수되지|되지\s?않{_NOT_NEG}|아닌\s?경우에는|적용되지")
 # a restriction said softly is still not a plain yes ("…반품이 제한될 수 있습니다", "…입금하지 마세요")
-RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|돼|된다)|어려울\s?수|불가능|마세요|지\s?마(?:시고|십시오|시기)|하지\s?마|삼가|받지\s?않|"
+RESTRICT = re.compile(r"제한(?:될|됩니다|되며|되고|되거나|돼|된다)|어려울\s?수|불가능|마세요|지\s?마(?:시고|십시오|시기)|하지\s?마|삼가|받지\s?않|"
                       r"(?:비용|배송비|금액)을\s?청구할\s?수")
 # "체크카드는 일시불로만 결제됩니다": only the named way; asking about another one is a no
 ONLY = re.compile(r"(?:([가-힣A-Za-z0-9]{2,}?)(?:이나|나|와|과)?\s)?([가-힣A-Za-z0-9]{2,})(?:으로만|로만|에만|에서만|"
                   r"만\s?(?:가능|됩니다|결제|사용|발급|지원|받|바꾸|적용))")
 # asking to do something ("입어 봐도 돼요?"), against a sentence naming what it costs
-PERMISSION_Q = re.compile(r"[해봐써돼어아]도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
+PERMISSION_Q = re.compile(r"(?:[해봐써돼어아서러쳐줘와]|내)도\s?(?:돼|되|괜찮|될|상관)|해도|봐도|써도|괜찮")
 PENALTY = re.compile(r"청구할\s?수|청구합니다|부담하셔야|차감될\s?수")
 POSITIVE = re.compile(r"가능합니다|가능하며|수\s?있습니다|수\s?있으며|수\s?있고|됩니다|드립니다|해\s?드립|있습니다")
 KIND_CUES = {"amount": re.compile(r"\d[\d,]*\s?(?:원|포인트|%)|무료"),
@@ -72,7 +76,7 @@ DEFECT_Q = re.compile(r"불량|파손|고장|오배송|하자|깨[져졌지]|잘
                       r"(?:시켰|주문했|샀|골랐)\S*\s+\S+?(?:이|가)?\s?(?:왔|옴|배송됐|도착했)")
 
 
-PAYER_Q = re.compile(r"빼고|떼고|차감|무료|공짜|내야|내요|내나요|내는|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
+PAYER_Q = re.compile(r"빼고|떼고|차감|무료|공짜|내야|내요|내나요|내는|내도|낼|더\s?내|부담|붙나요|붙어요|붙어|청구|돈\s?들|추가\s?(?:비용|요금|배송비)|"
                      r"유료|돈\s?받")
 SHOP_PAYS = re.compile(r"쇼핑몰이\s?(?:전액\s?|모두\s?)?부담|쇼핑몰\s?부담|청구하지\s?않|부과하지\s?않|부과되지\s?않|차감\s?없이|"
                        r"무료로|추가\s?배송비는\s?없|받지\s?않")
@@ -129,7 +133,7 @@ QUESTION_NEG = re.compile(r"안\s|않|없|못|미개봉|미사용")
 
 
 def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] = (),
-             words: tuple[str, ...] | list[str] = ()) -> str:
+             words: tuple[str, ...] | list[str] = (), topic: str = "") -> str:
     """yes/no of ``sentence`` (the clause about what is asked). A question about
     who pays is answered by who pays, looked for in the clause, then its sentence
     and the next (``context``)."""
@@ -147,10 +151,19 @@ def polarity(sentence: str, q: Question | None = None, context: tuple[str, ...] 
     asked = _asked_word(q, list(words)) if q is not None and words else None
     if asked and not QUESTION_NEG.search(q.text):
         # "가격이 표시되지 않은 명세서" for "가격표 들어가요?", "교환이 아닌 반품" for "교환 돼요?":
-        # the word asked about is what the sentence negates
+        # a word the question asks about (not the section's topic) is what the sentence negates
+        said = [w for w in words if len(w) >= 2 and w not in topic] or [asked]
         for m in ADNOMINAL_NEG.finditer(sentence):
-            if asked in squash(sentence[max(0, m.start() - 12):m.start()]):
+            before = squash(sentence[max(0, m.start() - 12):m.start()])
+            if asked in before or any(w in before[-(len(w) + 4):] for w in said):
                 return "no"
+        # "실결제금액(배송비, 쿠폰 할인액 … 제외)" for "배송비도 포함돼요?": the word asked about is
+        # listed as left out, in the clause or in its sentence
+        if not EXCLUDE_Q.search(q.text):
+            for text in (sentence, *context[:1]):
+                for m in EXCLUDED_LIST.finditer(text):
+                    if any(w in squash(m.group(1) or m.group(2)) for w in said):
+                        return "no"
     return "no" if restricts(sentence, q) else "yes"
 
 
@@ -158,10 +171,18 @@ def restricts(sentence: str, q: Question | None = None) -> bool:
     """The sentence says no, restricts, forbids, or (for a question asking to do
     something) names what doing it costs; or allows only a way the question does
     not name."""
+    if q is not None and NEED_NOT.search(sentence) and OBLIGATION_Q.search(q.text):
+        return True  # "결제하지 않으셔도 됩니다" answers "먼저 내야 돼요?" with a no
+    # "겉포장만 뜯으신 것은 반품 제한 사유가 아닙니다": a restriction denied is an allowance
+    sentence = DENIED_RESTRICTION.sub(" ", sentence)
     if NEGATIVE.search(sentence) or RESTRICT.search(sentence):
         return True
     if q is None:
         return False
+    if KEEP_Q.search(q.text) and LOST.search(sentence) and not QUESTION_NEG.search(q.text):
+        return True  # "포인트 돌려주나요?" against "적립금은 모두 소멸되며"
+    if IMMEDIATE_Q.search(q.text) and LATER.search(sentence) and not IMMEDIATE.search(sentence):
+        return True  # "바로 올라가요?" against "다음 달 1일에 반영됩니다"
     if PERMISSION_Q.search(q.text) and PENALTY.search(sentence):
         return True
     squashed = squash(q.text)
@@ -188,7 +209,7 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
     topic = squash(section.heading)
     scores = [sentence_score(sentences[i], i, q, words, emap, bags[i], topic) for i in range(len(sentences))]
     if q.yesno:  # "해외 사는데 … 주문 돼요?": the sentence about what is asked to be done (주문), not the setting
-        asked = _asked_word(q, words)
+        asked = _asked_word(q, words, squash(f"{section.title} {section.heading}"))
         for i, sentence in enumerate(sentences):
             if asked and (asked in bags[i] or asked in squash(sentence)):
                 scores[i] += ASKED_BONUS
@@ -207,8 +228,9 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
         if q.yesno and stems and not says(stems, f"{sentences[head]} {item}", bags[best] | bags[head], emap):
             return Lead(sentence, None, item)
         if q.yesno:
-            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q, words=words)
-            if lexicon is not None and lexicon.contrasted(q.text, item):
+            verdict = polarity(clause_for(sentences[head], q, words, emap, topic=topic, weights=weights), q, words=words,
+                               topic=topic)
+            if _contrasted(lexicon, q.text, item):
                 verdict = "no" if verdict == "yes" else "yes"
             return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, item)
         return Lead(sentence, None, item)
@@ -216,8 +238,8 @@ def choose_lead(section: Section, q: Question, words: list[str], emap: dict[str,
         return Lead(sentence, None, sentence)
     if q.yesno:
         clause = clause_for(sentence, q, words, emap, after, topic, weights)
-        verdict = polarity(clause, q, (sentence, after), words)
-        if lexicon is not None and lexicon.contrasted(q.text, sentence):
+        verdict = polarity(clause, q, (sentence, after), words, topic)
+        if _contrasted(lexicon, q.text, sentence):
             verdict = "no" if verdict == "yes" else "yes"
         return Lead(f"{'네' if verdict == 'yes' else '아니요'}, {sentence}", verdict, sentence)
     return Lead(sentence, None, sentence)
@@ -246,7 +268,7 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
         text = sentences[i] if intro[i] is None else sentences[intro[i]]
         # a restriction of the other case ("단순 변심 반품은 제한됩니다" for a 불량 question) is none
         return restricts(clause_for(text, q, words, emap, topic=topic, weights=weights), q) != (
-            lexicon is not None and lexicon.contrasted(q.text, sentences[i]))
+            _contrasted(lexicon, q.text, sentences[i]))
 
     def mentions(i: int, w: str) -> bool:
         s = squash(sentences[i] if intro[i] is None else f"{sentences[intro[i]]} {sentences[i]}")
@@ -254,6 +276,16 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
 
     if restricting(best):
         return best
+    if PERMISSION_Q.search(q.text) or CAN_Q.search(q.text):
+        # "또 입금해도 되죠?", "또 넣을 수 있어요?": a sentence forbidding or ruling out what is asked,
+        # naming two of the question's own words, decides it even when it scores lower
+        own = [w for w in words if w not in topic]
+        for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
+            named = sum(mentions(i, w) for w in own)
+            if i != best and named >= 2 and named >= specific(best) - 1 and (
+                    PROHIBITION.search(sentences[i]) or (scores[i] >= scores[best] - 2 * EXCEPTION_MARGIN
+                                                         and restricting(i))):
+                return i
     asked = _asked_word(q, words)
     lead = specific(best)
     for i in sorted(range(len(sentences)), key=lambda i: -scores[i]):
@@ -261,7 +293,7 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
             break
         if i == best or not restricting(i):
             continue
-        other_case = lexicon is not None and lexicon.contrasted(q.text, sentences[i]) or _only_other(sentences[i], q)
+        other_case = _contrasted(lexicon, q.text, sentences[i]) or _only_other(sentences[i], q)
         if asked and not other_case and not mentions(i, asked):
             continue  # an exception about something else than what is asked
         # more of the question's words; as many when it names the question's own case the other way
@@ -272,11 +304,30 @@ def _exception_first(sentences: list[str], intro: tuple[int | None, ...], scores
     return best
 
 
-def _asked_word(q: Question, words: list[str]) -> str | None:
-    """The question's content word said last (the predicate asked about: "… 주문 돼요?" → 주문)."""
+def _asked_word(q: Question, words: list[str], topic: str = "") -> str | None:
+    """The question's content word said last (the predicate asked about: "… 주문 돼요?" → 주문);
+    with ``topic`` (the section's title and heading), the last one that is not the section's
+    topic ("적립금으로 낸 금액도 현금영수증 나와요?" in the cash-receipt section asks about 적립금)."""
     squashed = squash(q.text)
     placed = [(squashed.rfind(w), w) for w in words if squashed.rfind(w) >= 0]
+    if topic:
+        own = [p for p in placed if p[1] not in topic]
+        placed = own or placed
     return max(placed)[1] if placed else None
+
+
+def _contrasted(lexicon: Lexicon | None, question: str, sentence: str) -> bool:
+    """The sentence is about the opposite case of the question's: a pair of the lexicon's
+    contrasts, or a case where something was not done that the question says was done
+    ("포장을 뜯지 않은 상태라면" for "비닐 뜯었는데 …")."""
+    if lexicon is not None and lexicon.contrasted(question, sentence):
+        return True
+    q = squash(question)
+    for m in NOT_DONE_CASE.finditer(sentence):
+        stem = m.group(1)[-1]
+        if stem in q and not re.search(rf"안{stem}|{stem}지않|미개봉|안\s?뜯", q):
+            return True
+    return False
 
 
 def _only_other(sentence: str, q: Question) -> bool:

@@ -56,10 +56,12 @@ def _window_verdict(spec: dict[str, Any], inside: bool, q: Question) -> str | No
 
 def applicable(rules: list[Rule], q: Question) -> list[Rule]:
     """Rules whose words the question uses (``applies``) and, when the rule names
-    them, one of the words of what it computes from (``needs``: 결제, 주문…)."""
+    them, one of the words of what it computes from (``needs``: 결제, 주문…), and none
+    of the words of a case it does not decide (``excludes``: 따로 주문하면 → 묶음 배송)."""
     squashed = squash(q.text)
     return [r for r in rules if any(squash(a) in squashed for a in r.applies)
-            and (not r.spec.get("needs") or any(squash(n) in squashed for n in r.spec["needs"]))]
+            and (not r.spec.get("needs") or any(squash(n) in squashed for n in r.spec["needs"]))
+            and not any(squash(x) in squashed for x in r.spec.get("excludes", []))]
 
 
 def first_computed(rules: list[Rule], q: Question, now: datetime, delivered_at: datetime | None,

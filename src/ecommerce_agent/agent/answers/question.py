@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ...domain.prices import find_amounts
 from .lexicon import Lexicon, squash
+from .numbers import native_number
 
 WH = re.compile(r"얼마|언제|며칠|몇|어떻게|어케|어디|누가|누구|뭐|뭔|뭘|무엇|무슨|어느|왜|어떤|어떡|how|when|what|where", re.I)
 # "얼마나 걸려요?" asks how long, not how much
@@ -21,7 +22,7 @@ HOW_Q = re.compile(r"어떻게|어케|방법|어디|절차|how to|where", re.I)
 WHO_Q = re.compile(r"누가|누구|부담", re.I)
 YESNO_END = re.compile(r"(?:되나요|돼요|되요|될까요|되죠|되는지|되나|돼|가능|할\s?수\s?있|있나요|있어요|있을까요|있죠|"
                        r"있는지|인가요|인지|나요|까요|죠|맞나요|맞아요|맞죠|해요|하나요|되는|받나요|받아요|내나요|내요|"
-                       r"붙나요|붙어요|없나요|없어요|나여|가여|까여|되여|돼여|함|됨|가능\??|[?？])\s*[?？.!~ㅠㅜ]*\s*$")
+                       r"붙나요|붙어요|없나요|없어요|나여|가여|까여|되여|돼여|함|됨|가능\??|[은는한]가요|[?？])\s*[?？.!~ㅠㅜ]*\s*$")
 # "비용은요?", "포인트는요?": a topic handed over, not a yes/no question
 TOPIC_ONLY = re.compile(r"^\S{1,8}[은는]요\s*[?？]*\s*$")
 SPLIT = re.compile(r"(?<=[?？])\s+|(?<=어떻게\s하)고\s+|(?<=어떻게하)고\s+|(?<=어케\s하)고\s+|(?<=어디서\s하)고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?고\s+|(?<=얼마|언제|며칠|몇일|어디)(?:이)?며\s+|(?:\s*[,，]?\s*(?:그리고|아니면|그리고요|그럼|그리고\s?또)\s+)|(?<=요)\s*[,，]\s*"
@@ -35,6 +36,7 @@ DAYS = re.compile(r"(\d+)\s?(영업일|일|주|개월|달|년|시간)")
 CLOCK = re.compile(r"(\d{1,2})\s?시(?:\s?(\d{1,2})\s?분|\s?반)?")
 CLOCK_HM = re.compile(r"(\d{1,2}):(\d{2})")
 AGE = re.compile(r"(\d{1,3})\s?(?:살|세)(?=$|[\s,.?!]|이|인|예|에|요|라|면|부터|까지)")
+NATIVE_AGE = re.compile(r"([가-힣]{2,4})\s?살(?=$|[\s,.?!]|이|인|예|에|요|라|면|부터|까지)")
 COUNT = re.compile(r"(\d+)\s?(?:개|장|박스|세트|건)")
 POINTS_BEFORE = re.compile(r"(?:적립금|포인트|마일리지|pt)\s*(?:이|가|은|는|을|를|도|만|잔액)?\s*(?:이\s?)?(?:딱\s?|한\s?|약\s?|총\s?)?$",
                            re.I)
@@ -98,8 +100,15 @@ def read_question(text: str, lexicon: Lexicon) -> Question:
             money.append(a.value)
     return Question(text=text, kinds=frozenset(kinds), amounts=tuple(money), points=tuple(points),
                     days=_days(text, lexicon), moment=_moment(text, lexicon), region=lexicon.region(text),
-                    ages=tuple(int(m.group(1)) for m in AGE.finditer(text)), count=_count(text, lexicon),
+                    ages=_ages(text), count=_count(text, lexicon),
                     expansions=tuple(lexicon.expansions(text)), parts=parts if len(parts) > 1 else ())
+
+
+def _ages(text: str) -> tuple[int, ...]:
+    """"만 13살", "열다섯 살": ages in digits or in native number words."""
+    found = [int(m.group(1)) for m in AGE.finditer(text)]
+    found += [n for m in NATIVE_AGE.finditer(text) if (n := native_number(m.group(1))) is not None]
+    return tuple(found)
 
 
 def _aspect_parts(piece: str) -> list[str]:
