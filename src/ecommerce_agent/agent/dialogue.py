@@ -17,7 +17,7 @@ from ..nlu.types import Understanding
 from . import conditions, patterns
 from . import replies as R
 from .env import Env
-from .flows import claim_status, delivery, info, items, next_steps, orders, refunds, support, writes
+from .flows import account, claim_status, delivery, info, items, next_steps, orders, refunds, support, writes
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -86,8 +86,9 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
-        progress = claim_status.withdraw(env, u, state) or claim_status.claim_in_progress(
-            env, u, state)  # "반품 신청한 거 취소할래요", "반품한 지 일주일 넘었어요": not a new claim
+        # "포인트 얼마 있어요?", "반품 신청한 거 취소할래요", "반품한 지 일주일 넘었어요": not a new request
+        progress = account.my_account(env, u, state) or claim_status.withdraw(env, u, state) or \
+            claim_status.claim_in_progress(env, u, state)
         if progress is not None:
             return progress
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)

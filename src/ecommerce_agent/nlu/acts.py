@@ -81,6 +81,7 @@ class Acts:
     no_pay: bool = False  # "입금 안 하고 그냥 두면?": about not paying (a 결제대기 order)
     payments: tuple[str, ...] = ()  # payment methods named ("카드로 결제한 것만")
     order_facts: tuple[str, ...] = ()  # what is asked about an order ("언제 샀더라" → ordered_at), in text order
+    my_account: tuple[str, ...] = ()  # what of their own account is asked ("포인트 얼마 있어요" → points)
     count: int | None = None  # "3개만"
     cheapest: bool = False
     priciest: bool = False
@@ -280,6 +281,7 @@ def read_acts(text: str) -> Acts:
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
         payments=_in_order(plain, lex.payments),
         order_facts=_in_order(plain, lex.order_facts),
+        my_account=_in_order(plain, lex.my_account),
         no_pay=bool(lex.no_pay.search(plain)),
         ordered=bool(lex.ordered.search(plain)),
         count=_number(lex.count.search(plain)),

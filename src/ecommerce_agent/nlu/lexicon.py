@@ -37,7 +37,10 @@ FLAT_KEYS = (
     "ordered", "claimed_before", "action_question", "keep", "defect_denied", "until_when", "picked_up",
     "person_declined", "deadline", "dispatch", "contact", "obligation", "new_item", "withdraw",
 )
-NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts")
+NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts", "my_account")
+# What of the shopper's own account is asked ("포인트 얼마 있어요", "쿠폰 뭐 있어요", "제 등급 뭐예요"):
+# data this agent cannot see; answered with where the shopper sees it.
+MY_ACCOUNT = ("points", "coupons", "tier")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "unpaid",
                "deposit_deadline", "refunded", "option")
@@ -50,6 +53,7 @@ class DialogueLexicon:
     actions: tuple[tuple[str, re.Pattern[str]], ...]  # most specific first
     payments: tuple[tuple[str, re.Pattern[str]], ...] = ()  # payment methods (domain PaymentMethod values)
     order_facts: tuple[tuple[str, re.Pattern[str]], ...] = ()  # what is asked about an order (ORDER_FACTS)
+    my_account: tuple[tuple[str, re.Pattern[str]], ...] = ()  # what is asked of their own account (MY_ACCOUNT)
 
     def __getattr__(self, name: str) -> re.Pattern[str]:
         try:
@@ -105,7 +109,11 @@ def parse_dialogue(path: Path) -> DialogueLexicon:
     if unknown:
         raise _fail(path, "order_facts", f"알 수 없는 항목 {sorted(unknown)} (허용값: {', '.join(ORDER_FACTS)})")
     facts = tuple((name, _compile(path, f"order_facts.{name}", p)) for name, p in data["order_facts"].items())
-    return DialogueLexicon(flat, statuses, actions, payments, facts)
+    unknown = set(data["my_account"]) - set(MY_ACCOUNT)
+    if unknown:
+        raise _fail(path, "my_account", f"알 수 없는 항목 {sorted(unknown)} (허용값: {', '.join(MY_ACCOUNT)})")
+    account = tuple((name, _compile(path, f"my_account.{name}", p)) for name, p in data["my_account"].items())
+    return DialogueLexicon(flat, statuses, actions, payments, facts, account)
 
 
 def parse_nouns(path: Path) -> NounLexicon:
