@@ -207,6 +207,9 @@ class Dialogue:
         followed = info.followup(env, u, state)
         if followed is not None:
             return followed
+        if (acts.cheapest or acts.priciest) and state.last_list and not state.last_products and not (
+                env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거" after a list of orders
+            return orders.extreme(env, u, state)
         if u.uncertain:
             return self._unsure(u, state)
         points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns)) or (
@@ -223,9 +226,6 @@ class Dialogue:
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
                 return answered[0]
-        if (acts.cheapest or acts.priciest) and state.last_list and not state.last_products and not (
-                env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거" after a list of orders
-            return orders.extreme(env, u, state)
         if u.intent == "order.list":
             return orders.list_orders(env, u, state)
         if u.intent in ("order.detail", "order.status"):
@@ -246,6 +246,11 @@ class Dialogue:
                     return info.policy(env, u, state)
             return support.tickets(env, u, state)
         if u.intent == "product.search":
+            if (acts.statuses or acts.order_facts or acts.dispatch) and not acts.shopping and \
+                    env.finder.product_words(acts.nouns) and self._about_an_order(u, state):
+                return orders.lookup(env, replace(u, intent="order.status"), state)  # "등산가방 어디쯤 와요"
+            if acts.ordered and acts.amount and not env.finder.product_words(acts.nouns):
+                return orders.list_orders(env, u, state)  # "20만원 넘는 주문 뭐뭐 있어요": theirs
             if acts.question and not env.finder.product_words(acts.nouns) and u.slots.price_min is None and \
                     u.slots.price_max is None:  # "아이디를 까먹었어요 어떻게 찾아요": not a product
                 answered = info.policy_answer(env, u.text, state)
@@ -332,6 +337,9 @@ class Dialogue:
         if not (u.acts.question or u.acts.request or u.acts.negative or u.acts.can) and state.asked_claim and \
                 not self.env.finder.points(u, state) and not self.env.finder.product_words(u.acts.nouns):
             return Outcome(say("acknowledged"), state)  # "아 제가 착각했나 봐요 반품 아직 안 했네요": a remark
+        if u.acts.statuses and (u.acts.view or u.acts.question) and not u.acts.actions and all(
+                a.intent.startswith("order.") for a in (u, *u.alternatives[:1])):  # "배송중인거 뭐있는지 알려줘"
+            return orders.list_orders(self.env, u, state)
         if self.env.finder.product_words(u.acts.nouns) and not u.acts.shopping:  # "카디건 주문 어떻게 됐나요"
             _, named = self.env.finder.orders_naming(u.acts.nouns, self.env.tools.list_orders(limit=20))
             if named:

@@ -99,8 +99,8 @@ def nothing_to_refund(order: Order, state: DialogueState) -> Outcome:
 def is_side(u: Understanding) -> bool:
     """A question or lookup beside the task (not a new write, not an answer, not a
     request for a person)."""
-    if (u.intent in TASK_OF_INTENT and u.acts.request) or u.intent == "handoff" or (
-            u.acts.person and u.acts.request):
+    if (u.intent in TASK_OF_INTENT and u.acts.request) or (u.intent == "handoff" and not u.acts.asks) or (
+            u.acts.person and u.acts.request):  # "상담원이 따로 확인하는 거예요?" asks, requests no one
         return False
     return (u.acts.asks and not u.acts.abort) or (u.intent in SIDE_INTENTS and not u.uncertain and
                                                   not u.acts.small_talk and u.intent != "general")

@@ -21,7 +21,7 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import delivery, info, orders as order_flows, support, writes
+from .flows import delivery, filters, info, orders as order_flows, support, writes
 from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
@@ -242,9 +242,13 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
     candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \
         env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
-    by_option = env.finder.by_option(u.text, candidates, frame.about) if listed else []
+    said = acts.instead or u.text  # "화이트 말고 검은색이요": the colour meant, not the one set aside
+    by_option = env.finder.by_option(said, candidates, frame.about) if listed else []
     if len(by_option) == 1:  # "화이트 거요": the one whose item comes in that option
         return _chosen(env, frame, by_option[0], u, state)
+    priced = filters.by_amount(candidates, u) if listed and acts.amount else []
+    if len(priced) == 1:  # "3만 얼마짜리요": the one at that amount
+        return _chosen(env, frame, priced[0], u, state)
     words = acts.nouns if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
@@ -260,6 +264,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                     return Outcome(answered.text, state, cards=answered.cards, citations=answered.citations
                                    ).suffixed(resume_question(env, frame))
             named = fitting
+        if len(named) > 1:  # "워치요 하얀색": the product, then its option
+            named = env.finder.by_option(said, named, word) or named
         if len(named) > 1 and frame.task in writes.ACTIONS:  # "며칠 전에 받은 충전기요": the one it can be done for
             able = [o for o in named if not isinstance(decide(o, writes.ACTIONS[frame.task], env.now), Denied)]
             named = able if len(able) == 1 else named
@@ -304,6 +310,8 @@ def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
     if frame.task == "lookup":
         return order_flows.show(env, order, frame.intent or "order.detail", state, frame.asked,
                                 (frame.about,) if frame.about else ())
+    if frame.about and not env.finder.product_words(u.acts.nouns):  # "검은색이요" after "워치 취소요": the watch
+        u = replace(u, acts=replace(u.acts, nouns=(frame.about,)))
     return writes.proceed(env, replace(frame, waiting=None), order, u, state)
 
 
