@@ -185,6 +185,9 @@ class Dialogue:
             asked_order = env.tools.get_order(state.last_order_id)  # "가디건은요?" after "충전기만 취소 돼요?"
             if asked_order is not None and env.finder.items_named(acts.nouns, asked_order.items):
                 return info.can_i(env, state.attempted, u, state, order_id=state.last_order_id)
+        if acts.elliptical and state.last_order_id and not acts.actions and env.finder.product_words(acts.nouns) \
+                and self._about_an_order(u, state):  # "배낭은?" after the RC car's status: the bag's
+            return orders.lookup(env, replace(u, intent="order.status"), state)
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
@@ -226,7 +229,8 @@ class Dialogue:
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
                 return answered[0]
-        if u.intent == "order.list":
+        if u.intent == "order.list" or (acts.view and (acts.payments or acts.amount or acts.statuses) and not (
+                points or acts.actions) and u.intent.startswith("order.")):  # "카드로 결제한 것만 보여줘": a list
             return orders.list_orders(env, u, state)
         if u.intent in ("order.detail", "order.status"):
             return orders.lookup(env, u, state)
@@ -249,8 +253,9 @@ class Dialogue:
             if (acts.statuses or acts.order_facts or acts.dispatch) and not acts.shopping and \
                     env.finder.product_words(acts.nouns) and self._about_an_order(u, state):
                 return orders.lookup(env, replace(u, intent="order.status"), state)  # "등산가방 어디쯤 와요"
-            if acts.ordered and acts.amount and not env.finder.product_words(acts.nouns):
-                return orders.list_orders(env, u, state)  # "20만원 넘는 주문 뭐뭐 있어요": theirs
+            if acts.amount and (acts.ordered or (state.last_list and not state.last_products)) and not \
+                    env.finder.product_words(acts.nouns):  # "20만원 넘는 주문 뭐뭐 있어요", "만원 넘는 것만" after
+                return orders.list_orders(env, u, state)  # a list of orders: theirs, not the catalogue
             if acts.question and not env.finder.product_words(acts.nouns) and u.slots.price_min is None and \
                     u.slots.price_max is None:  # "아이디를 까먹었어요 어떻게 찾아요": not a product
                 answered = info.policy_answer(env, u.text, state)
@@ -265,7 +270,7 @@ class Dialogue:
         """The message is about one of the shopper's orders: one pointed at, one holding the
         product named, or (naming no product) the order just discussed."""
         env = self.env
-        if env.finder.points(u, state):
+        if env.finder.points(u, state) or (u.acts.all and len(state.discussed) > 1):  # "둘 다 언제 샀더라"
             return True
         products = env.finder.product_words(u.acts.nouns)
         if products:
@@ -334,6 +339,10 @@ class Dialogue:
         talk = support.small_talk(u, state)
         if talk is not None:
             return talk
+        if u.acts.negative and u.acts.asks and "return" in u.acts.actions and not u.slots.order_id:
+            mine = support.claim_in_progress(self.env, u, state)  # "환불 왜 이렇게 늦어요": their own refund
+            if mine is not None:
+                return mine
         if not (u.acts.question or u.acts.request or u.acts.negative or u.acts.can) and state.asked_claim and \
                 not self.env.finder.points(u, state) and not self.env.finder.product_words(u.acts.nouns):
             return Outcome(say("acknowledged"), state)  # "아 제가 착각했나 봐요 반품 아직 안 했네요": a remark
@@ -359,8 +368,9 @@ class Dialogue:
         """An upset shopper: one apology per conversation, the facts, and an offer of a person."""
         if not u.acts.negative or u.intent in ("dialog.confirm",):
             return outcome
-        if outcome.unanswered and not (u.acts.actions or u.slots.order_id or
-                                       self.env.finder.product_words(u.acts.nouns)):
+        ranted = bool(outcome.citations) and not (u.acts.question or u.acts.request) and u.intent == "policy"
+        if (outcome.unanswered or ranted) and not (u.acts.actions or u.slots.order_id or  # "응대가 이게 뭡니까"
+                                                   self.env.finder.product_words(u.acts.nouns)):
             outcome = _vent(outcome)  # "고객센터가 이래도 되나요 진짜": anger, not a policy question
         state = outcome.state
         if not state.apologized:
