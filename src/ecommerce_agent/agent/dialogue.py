@@ -3,7 +3,7 @@
 ``Dialogue.respond`` first lets the open frame read the message (``patterns``:
 an answer to its question, a confirmation, a correction, a side question); what
 no frame takes is routed afresh by intent and dialogue acts (``route``). Every
-reply then passes the tone pattern (an apology once and an offer of a person to
+reply then passes the tone pattern (``tone``: an apology once and an offer of a person to
 an upset shopper). Refusals and questions back to the shopper are outcomes, not
 errors; every write waits for an explicit yes (``patterns._confirm``).
 """
@@ -22,6 +22,7 @@ from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
 from .templates import say
+from .tone import toned, vent
 
 NEAR_POLICY = 0.3  # a runner-up 'policy' this likely makes an order question worth answering as a rule first
 INTENT_HINTS = {"order.list": "주문 내역 조회", "order.detail": "주문 상세 보기", "order.status": "배송 조회",
@@ -39,11 +40,11 @@ class Dialogue:
         state = replace(state, just_done=None, set_aside=None, refused=None)
         step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
         if step is not None:
-            return self._tone(u, step)
+            return toned(self.env, u, step)
         other = u.acts.actions[0] if len(u.acts.actions) == 1 else None
         if refusal and other and other != refusal.split(":", 1)[0] and u.acts.asks and state.last_order_id and not (
                 u.slots.order_id or self.env.finder.product_words(u.acts.nouns)):  # "그럼 취소는요?" after a no
-            return self._tone(u, info.can_i(self.env, other, u, state, order_id=state.last_order_id))
+            return toned(self.env, u, info.can_i(self.env, other, u, state, order_id=state.last_order_id))
         pending = state.pending
         outcome = None
         if state.top is not None:
@@ -75,7 +76,7 @@ class Dialogue:
         if outcome.state.last_list and outcome.state.last_list != state.last_list:
             # orders were shown last: "그중 제일 비싼 거" is about them, not the products before
             outcome = outcome.with_state(replace(outcome.state, last_products=()))
-        return self._tone(u, outcome)
+        return toned(self.env, u, outcome)
 
     # -- routing a message no open frame took -------------------------------------------
 
@@ -250,6 +251,9 @@ class Dialogue:
                     return info.policy(env, u, state)
             return support.tickets(env, u, state)
         if u.intent == "product.search":
+            if acts.negative and not (acts.shopping or u.slots.price_min or u.slots.price_max or
+                                      env.finder.product_words(acts.nouns)):
+                return vent(Outcome("", state))  # "제 말 듣고 있어요?": no product in it, only anger
             if (acts.statuses or acts.order_facts or acts.dispatch) and not acts.shopping and \
                     env.finder.product_words(acts.nouns) and self._about_an_order(u, state):
                 return orders.lookup(env, replace(u, intent="order.status"), state)  # "등산가방 어디쯤 와요"
@@ -330,7 +334,7 @@ class Dialogue:
             if answered is not None:
                 return answered[0]
         if u.acts.negative:  # "ㅡㅡ 왜 답이 없어", "아 짜증나": upset, not asking for something we lack
-            return _vent(Outcome("", state))
+            return vent(Outcome("", state))
         if not u.acts.question and not u.acts.request:  # a remark ("아 다른 데서 샀나 보네요")
             return Outcome(say("acknowledged"), state)
         return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
@@ -339,6 +343,8 @@ class Dialogue:
         talk = support.small_talk(u, state)
         if talk is not None:
             return talk
+        if u.acts.negative and not (u.acts.actions or u.slots.order_id or self.env.finder.product_words(u.acts.nouns)):
+            return vent(Outcome("", state))  # "아까부터 계속 같은 말만 하네요": upset, not asking for anything
         if u.acts.negative and u.acts.asks and "return" in u.acts.actions and not u.slots.order_id:
             mine = support.claim_in_progress(self.env, u, state)  # "환불 왜 이렇게 늦어요": their own refund
             if mine is not None:
@@ -361,31 +367,6 @@ class Dialogue:
                    if getattr(a, "intent", None) in INTENT_HINTS][:3]
         hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"
         return Outcome(say("smalltalk.unsure", hint=hint), state)
-
-    # -- tone -------------------------------------------------------------------------
-
-    def _tone(self, u: Understanding, outcome: Outcome) -> Outcome:
-        """An upset shopper: one apology per conversation, the facts, and an offer of a person."""
-        if not u.acts.negative or u.intent in ("dialog.confirm",):
-            return outcome
-        ranted = bool(outcome.citations) and not (u.acts.question or u.acts.request) and u.intent == "policy"
-        if (outcome.unanswered or ranted) and not (u.acts.actions or u.slots.order_id or  # "응대가 이게 뭡니까"
-                                                   self.env.finder.product_words(u.acts.nouns)):
-            outcome = _vent(outcome)  # "고객센터가 이래도 되나요 진짜": anger, not a policy question
-        state = outcome.state
-        if not state.apologized:
-            outcome = outcome.prefixed(say("tone.apology"))
-        elif outcome.handoff:  # handed over to a person because of it: said once more, briefly
-            outcome = outcome.prefixed(say("tone.apology_handoff"))
-        if not (outcome.handoff or state.handed_off):
-            outcome = outcome.suffixed(say("tone.offer_person"))
-        return outcome.with_state(replace(outcome.state, apologized=True))
-
-
-def _vent(outcome: Outcome) -> Outcome:
-    """Anger with nothing to look up: asked what went wrong (the apology and the offer of a
-    person are added by the tone pattern), never "the documents do not say"."""
-    return Outcome(say("tone.vent"), outcome.state)
 
 
 def _without_waiting(state: DialogueState) -> DialogueState:
