@@ -94,8 +94,8 @@ def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState
     """A request for exactly what the open question proposes is an explicit yes."""
     acts = u.acts
     asked_for = TASK_OF_INTENT.get(u.intent) == frame.task or frame.task in acts.actions[:1]
-    if frame.task == "change_address":
-        asked_for = "change_address" in acts.actions and not acts.address
+    if frame.task == "change_address":  # "넵 바꿔주세요" to the new address: the address change
+        asked_for = bool(acts.actions) and set(acts.actions) <= SAME_REQUEST[frame.task] and not acts.address
     other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
     return bool(asked_for and (acts.request or acts.yes) and not acts.asks and not acts.correction and not other_order
                 and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
@@ -208,6 +208,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             return writes.start(env, frame.intent, u, state, order_id=frame.order_id)
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return Outcome(say("nothing_open"), state)
+    if u.acts.asks and frame.intent in SAME_REQUEST and set(u.acts.actions) <= SAME_REQUEST[frame.intent] and not (
+            u.slots.order_id or env.finder.product_words(u.acts.nouns)):  # "취소하면 얼마 환불돼요?": the offer stays
+        return digression(env, frame, u, put(state, frame), route)
     return None
 
 

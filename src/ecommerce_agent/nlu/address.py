@@ -16,7 +16,8 @@ PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산
              "전라", "전북", "전남", "경상", "경북", "경남", "제주")
 _PROVINCE = rf"(?:{'|'.join(PROVINCES)})\S*"
 _REGION = rf"{_PROVINCE}|[가-힣]{{1,6}}(?:시|도|군|구)(?=\s)"
-_NUMBERED = re.compile(r"[가-힣0-9]+(?:로|길|대로)\s?\d+(?:-\d+)?|[가-힣]+동\s?\d+(?:-\d+)?|\d+\s?동\s?\d+\s?호|\d+\s?호")
+_NUMBERED = re.compile(r"[가-힣0-9]+(?:로|길|대로)\s?\d+(?:-\d+)?|[가-힣]+동\s?\d+(?:-\d+)?|\d+\s?동\s?\d+\s?호|\d+\s?호"
+                       r"|\d+\s?층")
 _START = re.compile(_REGION)
 _START_PROVINCE = re.compile(_PROVINCE)
 _TAIL = re.compile(r"\s*(?:(?:으로|로)\s*)?(?:변경|바꿔|바꾸|바꿀|수정|고쳐|해\s?주|부탁|요\b|이요|입니다|이에요|예요"
@@ -34,7 +35,7 @@ def find_address(text: str) -> str | None:
             continue
         # the address runs to the end of its last numbered part plus a unit/name ("…아파트 101동 202호")
         end = numbered[-1].end()
-        tail = re.match(r"(?:\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*", rest[end:])
+        tail = re.match(r"(?:,?\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*", rest[end:])
         end += tail.end() if tail else 0
         address = rest[:end].strip()
         address = re.sub(r"(?<=[\d호동층])(?:으로|로)$", "", address)
