@@ -302,8 +302,11 @@ class Dialogue:
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (
                     env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
                 return info.can_i(env, task, u, state)  # "주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요"
-            answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
-            return answered
+            if acts.mine and acts.ticket_words and not acts.conditional:  # "반품 접수한 RC카 돈은 언제 돌려받아요"
+                mine = support.claim_in_progress(env, u, state)  # their own claim, from its data
+                if mine is not None:
+                    return mine
+            return info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \
                 not env.finder.points(u, state) and not carried:  # a report ("사은품이 안 들어있어요")
             return info.can_i(env, task, u, state, report=True)

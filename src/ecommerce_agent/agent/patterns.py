@@ -232,6 +232,13 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return None  # another request: routed afresh ("바꿔 주세요" to an address change is the same one)
     if not listed and frame.order_id and acts.asks and u.intent in ("order.status", "order.detail"):
         return None  # "언제 받았는데요 그거" after a refusal: a question about it, not another try
+    if not listed and not frame.order_id and acts.asks and not (
+            acts.elliptical or acts.request or acts.actions or acts.insist or acts.other_account or acts.hurry or
+            acts.correction):  # "그럼 패딩은 있죠?" after "no sneakers in your orders": asked, not chosen
+        named = env.finder.product_words(acts.nouns)
+        if named and env.finder.orders_naming(named, env.tools.list_orders(limit=20))[1]:
+            return order_flows.lookup(env, replace(u, intent="order.status"), drop(state, frame))
+        return None
     if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
         return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant

@@ -99,7 +99,11 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     words = u.acts.nouns
 
     def shown(order: Order) -> Outcome:
-        return show(env, order, intent, state, asked, words)
+        out = show(env, order, intent, state, asked, words)
+        claimed = CLAIMED.get(next(iter(u.acts.actions), ""))
+        if u.acts.done_check and claimed and not asked:  # "이거 취소된 거 맞죠?": yes or no first, from its status
+            out = out.prefixed("네," if (order.status in claimed) != u.acts.negated_check else "아니요,")
+        return out
 
     order, missing = env.finder.referenced(u, state)
     if missing:  # the question stays open for the right number ("제 주문 맞는데요?" is answered too)
