@@ -202,6 +202,9 @@ class Dialogue:
                                      "order.list") or u.uncertain or asked == "change_address" or (
                     acts.among and state.last_list)):
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
+        if acts.view and acts.statuses and not (u.slots.order_id or env.finder.points(u, state)) and \
+                u.intent not in ("policy", "product.search"):  # "반품한 거 보여줘": those orders, no new claim
+            return orders.list_orders(env, u, state)
         if task is not None and not u.uncertain:
             return self._write_request(task, u, state, carried)
         if acts.another and acts.asks and state.last_order_id and not (acts.actions or acts.statuses) and \
@@ -230,8 +233,9 @@ class Dialogue:
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
                 return answered[0]
-        if u.intent == "order.list" or (acts.view and (acts.payments or acts.amount or acts.statuses) and not (
-                points or acts.actions) and u.intent.startswith("order.")):  # "카드로 결제한 것만 보여줘": a list
+        if u.intent == "order.list" or ((acts.view or not (acts.question or acts.request)) and (
+                acts.payments or acts.amount or acts.statuses) and not (points or acts.actions) and
+                u.intent.startswith("order.")):  # "카드로 결제한 것만 보여줘", "무통장으로 결제한 주문": a list
             return orders.list_orders(env, u, state)
         if u.intent in ("order.detail", "order.status"):
             return orders.lookup(env, u, state)
