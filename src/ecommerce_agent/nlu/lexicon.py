@@ -40,7 +40,7 @@ FLAT_KEYS = (
 NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "deposit_deadline",
-               "refunded", "option")
+               "refunded", "option", "items")
 
 
 @dataclass(frozen=True)
