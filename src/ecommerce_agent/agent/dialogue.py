@@ -3,7 +3,7 @@
 ``Dialogue.respond`` first lets the open frame read the message (``patterns``:
 an answer to its question, a confirmation, a correction, a side question); what
 no frame takes is routed afresh by intent and dialogue acts (``route``). Every
-reply then passes the tone pattern (an apology once and an offer of a person to
+reply then passes the tone pattern (``tone``: an apology once and an offer of a person to
 an upset shopper). Refusals and questions back to the shopper are outcomes, not
 errors; every write waits for an explicit yes (``patterns._confirm``).
 """
@@ -22,6 +22,7 @@ from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
 from .templates import say
+from .tone import toned, vent
 
 NEAR_POLICY = 0.3  # a runner-up 'policy' this likely makes an order question worth answering as a rule first
 INTENT_HINTS = {"order.list": "주문 내역 조회", "order.detail": "주문 상세 보기", "order.status": "배송 조회",
@@ -39,11 +40,11 @@ class Dialogue:
         state = replace(state, just_done=None, set_aside=None, refused=None)
         step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
         if step is not None:
-            return self._tone(u, step)
+            return toned(self.env, u, step)
         other = u.acts.actions[0] if len(u.acts.actions) == 1 else None
         if refusal and other and other != refusal.split(":", 1)[0] and u.acts.asks and state.last_order_id and not (
                 u.slots.order_id or self.env.finder.product_words(u.acts.nouns)):  # "그럼 취소는요?" after a no
-            return self._tone(u, info.can_i(self.env, other, u, state, order_id=state.last_order_id))
+            return toned(self.env, u, info.can_i(self.env, other, u, state, order_id=state.last_order_id))
         pending = state.pending
         outcome = None
         if state.top is not None:
@@ -75,7 +76,7 @@ class Dialogue:
         if outcome.state.last_list and outcome.state.last_list != state.last_list:
             # orders were shown last: "그중 제일 비싼 거" is about them, not the products before
             outcome = outcome.with_state(replace(outcome.state, last_products=()))
-        return self._tone(u, outcome)
+        return toned(self.env, u, outcome)
 
     # -- routing a message no open frame took -------------------------------------------
 
@@ -196,6 +197,9 @@ class Dialogue:
             asked_order = env.tools.get_order(state.last_order_id)  # "가디건은요?" after "충전기만 취소 돼요?"
             if asked_order is not None and env.finder.items_named(acts.nouns, asked_order.items):
                 return info.can_i(env, state.attempted, u, state, order_id=state.last_order_id)
+        if acts.elliptical and state.last_order_id and not acts.actions and env.finder.product_words(acts.nouns) \
+                and self._about_an_order(u, state):  # "배낭은?" after the RC car's status: the bag's
+            return orders.lookup(env, replace(u, intent="order.status"), state)
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
         asked = next(iter(acts.actions), None)
@@ -212,6 +216,9 @@ class Dialogue:
                                      "order.list") or u.uncertain or asked == "change_address" or (
                     acts.among and state.last_list)):
             return info.can_i(env, asked, u, state)  # "그거 반품 돼요?": answered, then offered
+        if acts.view and acts.statuses and not (u.slots.order_id or env.finder.points(u, state)) and \
+                u.intent not in ("policy", "product.search"):  # "반품한 거 보여줘": those orders, no new claim
+            return orders.list_orders(env, u, state)
         if task is not None and not u.uncertain:
             return self._write_request(task, u, state, carried)
         if acts.another and acts.asks and state.last_order_id and not (acts.actions or acts.statuses) and \
@@ -221,6 +228,9 @@ class Dialogue:
         followed = info.followup(env, u, state)
         if followed is not None:
             return followed
+        if (acts.cheapest or acts.priciest) and (state.last_list or u.intent == "order.list") and not (
+                state.last_products or env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거", "내 주문 중에 …"
+            return orders.extreme(env, u, state)
         if u.uncertain:
             return self._unsure(u, state)
         points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns)) or (
@@ -237,10 +247,9 @@ class Dialogue:
             answered = info.policy_answer(env, u.text, state)  # "화요일 10시에 결제하면 언제 받아요?": a rule
             if answered is not None:
                 return answered[0]
-        if (acts.cheapest or acts.priciest) and (state.last_list or u.intent == "order.list") and not (
-                state.last_products or env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거", "내 주문 중에 …"
-            return orders.extreme(env, u, state)
-        if u.intent == "order.list":
+        if u.intent == "order.list" or ((acts.view or not (acts.question or acts.request)) and (
+                acts.payments or acts.amount or acts.statuses) and not (points or acts.actions) and
+                u.intent.startswith("order.")):  # "카드로 결제한 것만 보여줘", "무통장으로 결제한 주문": a list
             return orders.list_orders(env, u, state)
         if u.intent in ("order.detail", "order.status"):
             return orders.lookup(env, u, state)
@@ -260,6 +269,15 @@ class Dialogue:
                     return info.policy(env, u, state)
             return support.tickets(env, u, state)
         if u.intent == "product.search":
+            if acts.negative and not (acts.shopping or u.slots.price_min or u.slots.price_max or
+                                      env.finder.product_words(acts.nouns)):
+                return vent(Outcome("", state))  # "제 말 듣고 있어요?": no product in it, only anger
+            if (acts.statuses or acts.order_facts or acts.dispatch) and not acts.shopping and \
+                    env.finder.product_words(acts.nouns) and self._about_an_order(u, state):
+                return orders.lookup(env, replace(u, intent="order.status"), state)  # "등산가방 어디쯤 와요"
+            if acts.amount and (acts.ordered or (state.last_list and not state.last_products)) and not \
+                    env.finder.product_words(acts.nouns):  # "20만원 넘는 주문 뭐뭐 있어요", "만원 넘는 것만" after
+                return orders.list_orders(env, u, state)  # a list of orders: theirs, not the catalogue
             if acts.question and not env.finder.product_words(acts.nouns) and u.slots.price_min is None and \
                     u.slots.price_max is None:  # "아이디를 까먹었어요 어떻게 찾아요": not a product
                 answered = info.policy_answer(env, u.text, state)
@@ -274,7 +292,7 @@ class Dialogue:
         """The message is about one of the shopper's orders: one pointed at, one holding the
         product named, or (naming no product) the order just discussed."""
         env = self.env
-        if env.finder.points(u, state):
+        if env.finder.points(u, state) or (u.acts.all and len(state.discussed) > 1):  # "둘 다 언제 샀더라"
             return True
         products = env.finder.product_words(u.acts.nouns)
         if products:
@@ -302,8 +320,11 @@ class Dialogue:
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (
                     env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
                 return info.can_i(env, task, u, state)  # "주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요"
-            answered = info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
-            return answered
+            if acts.mine and acts.ticket_words and not acts.conditional:  # "반품 접수한 RC카 돈은 언제 돌려받아요"
+                mine = support.claim_in_progress(env, u, state)  # their own claim, from its data
+                if mine is not None:
+                    return mine
+            return info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
         if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \
                 not env.finder.points(u, state) and not carried:  # a report ("사은품이 안 들어있어요")
             return info.can_i(env, task, u, state, report=True)
@@ -334,7 +355,7 @@ class Dialogue:
             if answered is not None:
                 return answered[0]
         if u.acts.negative:  # "ㅡㅡ 왜 답이 없어", "아 짜증나": upset, not asking for something we lack
-            return _vent(Outcome("", state))
+            return vent(Outcome("", state))
         if not u.acts.question and not u.acts.request:  # a remark ("아 다른 데서 샀나 보네요")
             return Outcome(say("acknowledged"), state)
         return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
@@ -343,9 +364,18 @@ class Dialogue:
         talk = support.small_talk(u, state)
         if talk is not None:
             return talk
+        if u.acts.negative and not (u.acts.actions or u.slots.order_id or self.env.finder.product_words(u.acts.nouns)):
+            return vent(Outcome("", state))  # "아까부터 계속 같은 말만 하네요": upset, not asking for anything
+        if u.acts.negative and u.acts.asks and "return" in u.acts.actions and not u.slots.order_id:
+            mine = support.claim_in_progress(self.env, u, state)  # "환불 왜 이렇게 늦어요": their own refund
+            if mine is not None:
+                return mine
         if not (u.acts.question or u.acts.request or u.acts.negative or u.acts.can) and state.asked_claim and \
                 not self.env.finder.points(u, state) and not self.env.finder.product_words(u.acts.nouns):
             return Outcome(say("acknowledged"), state)  # "아 제가 착각했나 봐요 반품 아직 안 했네요": a remark
+        if u.acts.statuses and (u.acts.view or u.acts.question) and not u.acts.actions and all(
+                a.intent.startswith("order.") for a in (u, *u.alternatives[:1])):  # "배송중인거 뭐있는지 알려줘"
+            return orders.list_orders(self.env, u, state)
         if self.env.finder.product_words(u.acts.nouns) and not u.acts.shopping:  # "카디건 주문 어떻게 됐나요"
             _, named = self.env.finder.orders_naming(u.acts.nouns, self.env.tools.list_orders(limit=20))
             if named:
@@ -358,30 +388,6 @@ class Dialogue:
                    if getattr(a, "intent", None) in INTENT_HINTS][:3]
         hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"
         return Outcome(say("smalltalk.unsure", hint=hint), state)
-
-    # -- tone -------------------------------------------------------------------------
-
-    def _tone(self, u: Understanding, outcome: Outcome) -> Outcome:
-        """An upset shopper: one apology per conversation, the facts, and an offer of a person."""
-        if not u.acts.negative or u.intent in ("dialog.confirm",):
-            return outcome
-        if outcome.unanswered and not (u.acts.actions or u.slots.order_id or
-                                       self.env.finder.product_words(u.acts.nouns)):
-            outcome = _vent(outcome)  # "고객센터가 이래도 되나요 진짜": anger, not a policy question
-        state = outcome.state
-        if not state.apologized:
-            outcome = outcome.prefixed(say("tone.apology"))
-        elif outcome.handoff:  # handed over to a person because of it: said once more, briefly
-            outcome = outcome.prefixed(say("tone.apology_handoff"))
-        if not (outcome.handoff or state.handed_off):
-            outcome = outcome.suffixed(say("tone.offer_person"))
-        return outcome.with_state(replace(outcome.state, apologized=True))
-
-
-def _vent(outcome: Outcome) -> Outcome:
-    """Anger with nothing to look up: asked what went wrong (the apology and the offer of a
-    person are added by the tone pattern), never "the documents do not say"."""
-    return Outcome(say("tone.vent"), outcome.state)
 
 
 def _without_waiting(state: DialogueState) -> DialogueState:

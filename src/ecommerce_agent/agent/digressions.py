@@ -49,7 +49,11 @@ def resume_question(env: Env, frame: Frame) -> str:
 
 def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
     """Answer a side question; the frame stays on the stack and its question is asked again."""
-    answered = amount_of_pending(env, frame, u, state) or about_the_task(env, frame, u, state) or route(u, state)
+    answered = amount_of_pending(env, frame, u, state) or about_the_task(env, frame, u, state)
+    if answered is None and u.intent == "product.search" and frame.task in ACTION_WORDS and u.acts.asks and not \
+            env.finder.product_words(u.acts.nouns):  # "이거 추가 요금 있어요?": about the task, not the catalogue
+        answered = info.within_task(env, frame.task, u.text, state)
+    answered = answered or route(u, state)
     if answered.unanswered and frame.task in ACTION_WORDS and u.acts.asks:  # "선물받은 건데 상관없나요?"
         answered = info.within_task(env, frame.task, u.text, state) or answered
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
@@ -99,8 +103,8 @@ def nothing_to_refund(order: Order, state: DialogueState) -> Outcome:
 def is_side(u: Understanding) -> bool:
     """A question or lookup beside the task (not a new write, not an answer, not a
     request for a person)."""
-    if (u.intent in TASK_OF_INTENT and u.acts.request) or u.intent == "handoff" or (
-            u.acts.person and u.acts.request):
+    if (u.intent in TASK_OF_INTENT and u.acts.request) or (u.intent == "handoff" and not u.acts.asks) or (
+            u.acts.person and u.acts.request):  # "상담원이 따로 확인하는 거예요?" asks, requests no one
         return False
     return (u.acts.asks and not u.acts.abort) or (u.intent in SIDE_INTENTS and not u.uncertain and
                                                   not u.acts.small_talk and u.intent != "general")

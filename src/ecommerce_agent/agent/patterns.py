@@ -21,7 +21,7 @@ from ..nlu.context import Expecting
 from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
-from .flows import delivery, info, orders as order_flows, support, writes
+from .flows import delivery, filters, info, orders as order_flows, support, writes
 from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
@@ -94,8 +94,8 @@ def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState
     """A request for exactly what the open question proposes is an explicit yes."""
     acts = u.acts
     asked_for = TASK_OF_INTENT.get(u.intent) == frame.task or frame.task in acts.actions[:1]
-    if frame.task == "change_address":
-        asked_for = "change_address" in acts.actions and not acts.address
+    if frame.task == "change_address":  # "넵 바꿔주세요" to the new address: the address change
+        asked_for = bool(acts.actions) and set(acts.actions) <= SAME_REQUEST[frame.task] and not acts.address
     other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
     return bool(asked_for and (acts.request or acts.yes) and not acts.asks and not acts.correction and not other_order
                 and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
@@ -216,6 +216,9 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             return writes.start(env, frame.intent, u, state, order_id=frame.order_id)
     if u.intent == "dialog.deny" or (u.acts.abort and not u.acts.actions):
         return Outcome(say("nothing_open"), state)
+    if u.acts.asks and frame.intent in SAME_REQUEST and set(u.acts.actions) <= SAME_REQUEST[frame.intent] and not (
+            u.slots.order_id or env.finder.product_words(u.acts.nouns)):  # "취소하면 얼마 환불돼요?": the offer stays
+        return digression(env, frame, u, put(state, frame), route)
     return None
 
 
@@ -237,6 +240,13 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return None  # another request: routed afresh ("바꿔 주세요" to an address change is the same one)
     if not listed and frame.order_id and acts.asks and u.intent in ("order.status", "order.detail"):
         return None  # "언제 받았는데요 그거" after a refusal: a question about it, not another try
+    if not listed and not frame.order_id and acts.asks and not (
+            acts.elliptical or acts.request or acts.actions or acts.insist or acts.other_account or acts.hurry or
+            acts.correction):  # "그럼 패딩은 있죠?" after "no sneakers in your orders": asked, not chosen
+        named = env.finder.product_words(acts.nouns)
+        if named and env.finder.orders_naming(named, env.tools.list_orders(limit=20))[1]:
+            return order_flows.lookup(env, replace(u, intent="order.status"), drop(state, frame))
+        return None
     if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
         return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
@@ -256,10 +266,14 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return writes.start_many(env, frame.task, list(listed), u, drop(state, frame))
     candidates = [o for o in (env.tools.get_order(i) for i in listed) if o is not None] if listed else \
         env.tools.list_orders(limit=20)  # after a refusal: any of the shopper's orders
-    # "흰색 말고 수납박스랑 같이 산 거요": the option named is the one set aside, the replacement is meant
-    by_option = env.finder.by_option(u.text, candidates, frame.about) if listed and not acts.replacement else []
+    # "화이트 말고 검은색이요": the colour meant, not the one set aside ("흰색 말고 수납박스랑 …": the product)
+    said = acts.instead or u.text
+    by_option = env.finder.by_option(said, candidates, frame.about) if listed else []
     if len(by_option) == 1:  # "화이트 거요": the one whose item comes in that option
         return _chosen(env, frame, by_option[0], u, state)
+    priced = filters.by_amount(candidates, u) if listed and acts.amount else []
+    if len(priced) == 1:  # "3만 얼마짜리요": the one at that amount
+        return _chosen(env, frame, priced[0], u, state)
     words = (acts.replacement or acts.nouns) if listed else env.finder.product_words(acts.replacement or acts.nouns)
     if words:
         word, named = env.finder.orders_naming(words, candidates, meaning=bool(listed))
@@ -275,6 +289,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
                     return Outcome(answered.text, state, cards=answered.cards, citations=answered.citations
                                    ).suffixed(resume_question(env, frame))
             named = fitting
+        if len(named) > 1:  # "워치요 하얀색": the product, then its option
+            named = env.finder.by_option(said, named, word) or named
         if len(named) > 1 and frame.task in writes.ACTIONS:  # "며칠 전에 받은 충전기요": the one it can be done for
             able = [o for o in named if not isinstance(decide(o, writes.ACTIONS[frame.task], env.now), Denied)]
             named = able if len(able) == 1 else named
@@ -319,8 +335,9 @@ def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialo
     if frame.task == "lookup":
         return order_flows.show(env, order, frame.intent or "order.detail", state, frame.asked,
                                 (frame.about,) if frame.about else ())
-    if frame.about and len(order.items) > 1 and env.finder.items_named((frame.about,), order.items):
-        # "수납박스랑 같이 산 거요" picks the order; the request is still about the watch asked for first
+    if frame.about and (not env.finder.product_words(u.acts.nouns) or (
+            len(order.items) > 1 and env.finder.items_named((frame.about,), order.items))):
+        # "검은색이요" after "워치 취소요", or "수납박스랑 같이 산 거요" picking the order: still the watch
         u = replace(u, acts=replace(u.acts, nouns=(frame.about,), replacement=(), only=(), kept=()))
     return writes.proceed(env, replace(frame, waiting=None), order, u, state)
 

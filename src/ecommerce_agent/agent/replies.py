@@ -114,7 +114,7 @@ def order_facts(order: Order, asked: Sequence[str], items: Sequence[OrderItem] =
             key = "unpaid_yes" if unpaid else "unpaid_no"
         elif fact == "deposit_deadline" and not unpaid:
             key = "deposit_done"
-        elif fact == "quantity":
+        elif fact in ("quantity", "items"):
             chosen = items or order.items
             named["items"] = ", ".join(f"{i.title}({i.option}) {i.quantity}개" for i in chosen)
         elif fact == "option":

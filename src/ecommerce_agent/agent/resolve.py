@@ -23,7 +23,7 @@ import numpy as np
 from ..domain.orders import Order, OrderItem, OrderStatus
 from ..config import read_yaml_mapping
 from ..errors import ConfigError
-from ..nlu.lexicon import data_path
+from ..nlu.lexicon import data_path, noun_lexicon
 from ..nlu.nouns import squash
 from ..nlu.typos import corrected
 from ..nlu.types import Understanding
@@ -58,15 +58,26 @@ class ProductLexicon:
         return frozenset({key} | self.option_aliases.get(key, frozenset()))
 
     def known(self, word: str) -> str | None:
-        """The lexicon word the shopper wrote, allowing one typing slip ("후라이펜")."""
+        """The lexicon word the shopper wrote, allowing one typing slip ("후라이펜") or a
+        compound ending in it ("폼클렌저" → 클렌저, "등산가방" → 가방)."""
         key = squash(word)
         if key in self.by_word:
             return key
         if key not in self._slips:
             if len(self._slips) >= 4096:  # shoppers' words are unbounded: the memo is not
                 self._slips.clear()
-            self._slips[key] = corrected(key, self.by_word)
+            self._slips[key] = corrected(key, self.by_word) or self._head(key)
         return self._slips[key]
+
+    def _head(self, key: str) -> str | None:
+        """A Korean compound names its kind last: the longest lexicon word (two syllables or
+        more) the word ends in, unless what precedes it is an order word ("택배박스" is no box
+        bought)."""
+        for cut in range(1, len(key) - 1):
+            head, modifier = key[cut:], key[:cut]
+            if head in self.by_word and modifier not in noun_lexicon().order_words | noun_lexicon().generic:
+                return head
+        return None
 
     def related(self, word: str) -> frozenset[str]:
         """The word and every word sharing a group with it (squashed, lower case)."""

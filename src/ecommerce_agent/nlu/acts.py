@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..domain.prices import parse_price_range
 from .address import find_address
 from .conditions import read_conditions
 from .ids import mask_ids
@@ -106,6 +107,10 @@ class Acts:
     defect_denied: bool = False  # "불량은 아니고요": not a defect, so no defect route
     action_question: bool = False  # "가디건만 취소 돼요?": whether a write can be done, asked
     remark: str | None = None  # what follows the request ("반품해 주세요 자리를 너무 차지해요"): its reason
+    # an amount the shopper names, as an inclusive (min, max) in 원: "5만원 이하로 산 주문",
+    # "20만원 넘는 거", "3만 얼마짜리요" (an order told apart by its price, not a product filter)
+    amount: tuple[int | None, int | None] | None = None
+    instead: str | None = None  # the words after the last "말고 / 아니고": what is meant ("화이트 말고 검은색이요")
 
     @property
     def asks(self) -> bool:
@@ -150,6 +155,11 @@ def _replacement(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]
     lex = noun_lexicon()
     tail = content_nouns(parts[-1], generic=lex.generic | lex.order_words, min_len=1)
     return tuple(dict.fromkeys(forms[0] for forms, _ in tail if _keep(forms[0], cue_words)))
+
+
+def _instead(plain: str) -> str | None:
+    parts = _INSTEAD.split(plain)
+    return parts[-1].strip() or None if len(parts) > 1 else None
 
 
 # "253 말고 235요", "101동 아니고 102동이요": a number said wrong and the right one.
@@ -216,6 +226,15 @@ def _remark(plain: str, request: re.Pattern[str]) -> str | None:
             p.search(tail) for _, p in dialogue_lexicon().actions):  # "교환 말고요": a remedy, not a reason
         return None
     return tail[:200]
+
+
+# "3만 얼마짜리", "19만 몇천 원": the leading figures of an amount, the rest left vague
+_VAGUE_AMOUNT = re.compile(r"(\d+)\s?만\s?(?:원\s?)?(?:얼마|몇\s?천\s?원?)")
+
+
+def _amount(plain: str) -> tuple[int | None, int | None] | None:
+    found = parse_price_range(_VAGUE_AMOUNT.sub(r"\1만원대", plain))
+    return (found.min_price, found.max_price) if found else None
 
 
 def read_acts(text: str) -> Acts:
@@ -304,6 +323,8 @@ def read_acts(text: str) -> Acts:
         defect_denied=bool(lex.defect_denied.search(plain)),
         until_when=bool(lex.until_when.search(plain)),
         picked_up=bool(lex.picked_up.search(plain)),
+        amount=_amount(plain),
+        instead=_instead(plain),
         kept=_kept(folded, tuple(dict.fromkeys(forms[0] for forms, _ in nouns if _keep(forms[0], cue_words))),
                    lex.keep),
     )

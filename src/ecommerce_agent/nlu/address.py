@@ -16,7 +16,8 @@ PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산
              "전라", "전북", "전남", "경상", "경북", "경남", "제주")
 _PROVINCE = rf"(?:{'|'.join(PROVINCES)})\S*"
 _REGION = rf"{_PROVINCE}|[가-힣]{{1,6}}(?:시|도|군|구)(?=\s)"
-_NUMBERED = re.compile(r"[가-힣0-9]+(?:로|길|대로)\s?\d+(?:-\d+)?|[가-힣]+동\s?\d+(?:-\d+)?|\d+\s?동\s?\d+\s?호|\d+\s?호")
+_NUMBERED = re.compile(r"[가-힣0-9]+(?:로|길|대로)\s?\d+(?:-\d+)?|[가-힣]+동\s?\d+(?:-\d+)?|\d+\s?동\s?\d+\s?호|\d+\s?호"
+                       r"|\d+\s?층")
 _START = re.compile(_REGION)
 _START_PROVINCE = re.compile(_PROVINCE)
 _TAIL = re.compile(r"\s*(?:(?:으로|로)\s*)?(?:변경|바꿔|바꾸|바꿀|수정|고쳐|해\s?주|부탁|요\b|이요|입니다|이에요|예요"
@@ -27,8 +28,8 @@ _TAIL = re.compile(r"\s*(?:(?:으로|로)\s*)?(?:변경|바꿔|바꾸|바꿀|수
 _REQUEST = re.compile(r"\s*(?:(?:으로|로)\s*(?:변경|바꿔|바꾸|바꿀|수정|고쳐|보내|배송|해\s?주|부탁|요\b)"
                       r"|(?:으로|로)?\s*(?:변경|바꿔|바꾸|수정|고쳐)\S*|\s(?:해\s?주|부탁)|(?:이요|이에요|예요|입니다)(?=\s|$|[.?!])"
                       r"|(?<=[호층동\d])요(?=\s|$|[.?!])"
-                      r"|[.?!,]|$)")
-_UNITS = re.compile(r"(?:\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*")
+                      r"|[.?!]|$)")
+_UNITS = re.compile(r"(?:,?\s*[가-힣A-Za-z0-9\-]+(?:동|호|층|아파트|빌라|오피스텔|타워|빌딩))*")
 _DETAIL_MAX = 30  # a building name and unit; anything longer is a sentence, not an address
 _NOT_DETAIL = re.compile(r"(?:는데|니까|해서|어요|아요|습니다|세요|고요|구요)(?:\s|$)|\s(?:근데|그리고|아|혹시)\s")
 _GLUED = re.compile(r"(?<=[\d호동층A-Za-z가-힣])(?:으로|로)$")

@@ -43,7 +43,7 @@ NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts", "my_ac
 MY_ACCOUNT = ("points", "coupons", "tier")
 ACTION_NAMES = ("change_address", "defect", "exchange", "return", "cancel")
 ORDER_FACTS = ("ordered_at", "quantity", "payment", "amount", "delivered_at", "tracking", "paid", "unpaid",
-               "deposit_deadline", "refunded", "option")
+               "deposit_deadline", "refunded", "option", "items")
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,25 @@ from dataclasses import replace
 
 from ...domain.clock import kst_date
 from ...domain.orders import claim_deadline
-from ...nlu.context import ACTION_WORDS
+from ...nlu.context import ACTION_WORDS, Expecting
 from ...nlu.types import Understanding
 from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
 from . import info
+from .amounts import amount_of_pending
 from .writes import ACTIONS, option_named, put
 
 
 def about_the_offer(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
     """``state`` is without the offer; the answer puts it back. None: not such a question."""
     acts = u.acts
+    if frame.intent in ("cancel", "return") and acts.asks and set(acts.actions) <= {frame.intent, "return"}:
+        proposed = replace(frame, task=frame.intent, waiting=Expecting.CONFIRM.value)
+        priced = amount_of_pending(env, proposed, u, state)  # "얼마 돌려받아요?": what that request would refund
+        if priced is not None:
+            return priced.with_state(put(priced.state, frame))
     if not acts.asks or u.slots.order_id or acts.actions or frame.intent not in ACTION_WORDS or not frame.order_id:
         return None
     order = env.tools.get_order(frame.order_id)

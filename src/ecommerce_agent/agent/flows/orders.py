@@ -14,6 +14,7 @@ from ..outcome import Outcome
 from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
+from . import filters
 from .wording import refund_key, refund_note
 from .writes import not_found, put
 
@@ -29,7 +30,7 @@ def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     statuses = [OrderStatus(s) for s in u.acts.statuses]
     count = u.acts.count if u.acts.count and u.acts.count <= 20 else None
     products = env.finder.product_words(u.acts.nouns)
-    wide = bool(statuses or u.slots.date_range or u.acts.payments or products)
+    wide = bool(statuses or u.slots.date_range or u.acts.payments or products or u.acts.amount)
     orders = env.tools.list_orders(limit=50 if wide else (count or DEFAULT_LIST))
     if products:  # "프라이팬 주문한 거 보여 주세요": the orders holding it
         word, orders = env.finder.orders_naming(products, orders)
@@ -43,15 +44,16 @@ def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     if u.slots.date_range is not None:
         window = u.slots.date_range
         orders = [o for o in orders if window.start <= R.kst(o.order_date) <= window.end]
-    orders = orders[: count or DEFAULT_LIST]
+    orders = filters.by_amount(orders, u)[: count or DEFAULT_LIST]  # "5만원 이하로 산 것만"
     if not orders:
         if statuses:
             text = say("orders.none_status", status="·".join(s.label for s in statuses))
         else:
-            text = say("orders.none", what=f"{u.slots.date_ref} " if u.slots.date_ref else "")
+            named = u.slots.date_ref or filters.amount_words(u)
+            text = say("orders.none", what=f"{named} " if named else "")
         return Outcome(text, replace(state, last_list=()))
     what = " ".join(filter(None, [u.slots.date_ref, "·".join(s.label for s in statuses),
-                                  "·".join(f"{m.label} 결제" for m in methods),
+                                  "·".join(f"{m.label} 결제" for m in methods), filters.amount_words(u),
                                   f"'{word}' 상품이 든" if products else None])) or "최근"
     text = R.order_list(orders, say("orders.list", heading=what)) + "\n" + say("orders.list_tail")
     listed = tuple(o.order_id for o in orders)
@@ -99,7 +101,11 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     words = u.acts.nouns
 
     def shown(order: Order) -> Outcome:
-        return show(env, order, intent, state, asked, words)
+        out = show(env, order, intent, state, asked, words)
+        claimed = CLAIMED.get(next(iter(u.acts.actions), ""))
+        if u.acts.done_check and claimed and not asked:  # "이거 취소된 거 맞죠?": yes or no first, from its status
+            out = out.prefixed("네," if (order.status in claimed) != u.acts.negated_check else "아니요,")
+        return out
 
     order, missing = env.finder.referenced(u, state)
     if missing:  # the question stays open for the right number ("제 주문 맞는데요?" is answered too)

@@ -29,6 +29,7 @@ from ..resolve import product_lexicon
 from ..sources import cite
 from ..state import DialogueState, Frame
 from ..templates import say
+from . import filters
 from .wording import confirm_question, done_text
 
 ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.EXCHANGE,
@@ -121,7 +122,8 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
                 outcome = outcome.then(refused(more, decide(more, action, env.now), state))  # type: ignore[arg-type]
             return outcome.with_state(replace(outcome.state, last_order_id=named[0].order_id))
         recent = allowed
-    candidates = [o for o in recent if not isinstance(decide(o, action, env.now), Denied)][:10]
+    candidates = [o for o in recent if not isinstance(decide(o, action, env.now), Denied)]
+    candidates = (filters.by_amount(filters.by_status(candidates, u), u) or candidates)[:10]  # "입금 안 한 것"
     if not candidates:
         why = say("why_none.cancel" if frame.task in ("cancel", "change_address") else
                   "why_none.defect" if frame.task == "defect" else "why_none.claim")
