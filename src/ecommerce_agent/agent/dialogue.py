@@ -53,6 +53,9 @@ class Dialogue:
             top = state.top
             if top is not None and top.items and top.order_id:  # "아 그게 아니라 깨져 있었어요 환불해주세요":
                 fresh = replace(fresh, last_order_id=top.order_id, last_items=top.items)  # the same items
+                if top.reason and TASK_OF_INTENT.get(u.intent) and not (u.acts.because or u.acts.remark or
+                                                                        u.slots.order_id):
+                    u = replace(u, slots=replace(u.slots, reason=top.reason))  # "아 그냥 환불로 할게요": same cause
             outcome = self.route(u, fresh, just_done=just_done,
                                  carried=pending.order_id if pending else top.order_id if top else carried)
             if pending is not None and not any(f.frame_id == pending.id for f in outcome.state.stack) and not (

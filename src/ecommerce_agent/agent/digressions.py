@@ -81,8 +81,9 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
         if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
             return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
-    elif u.intent not in ("order.status", "order.detail", "ticket.status", "general") or acts.actions:
-        return None
+    elif u.intent not in ("order.status", "order.detail", "ticket.status", "general") or (
+            acts.actions and not set(acts.actions) <= SAME_REQUEST[frame.task]):  # "잘못 온 건 제가 부쳐야 돼요?"
+        return None  # during a defect claim asks how that claim goes on, not where the parcel is
     elif not acts.nouns and frame.task not in ("return", "exchange", "defect"):
         return None  # "언제 와요?" during a cancellation is about the delivery; after one, about the pickup
     # the order only when the question is whether it can be done ("근데 그거 환불 되긴 해요?"): its

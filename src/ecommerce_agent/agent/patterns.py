@@ -83,11 +83,25 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
     if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
         return _declined(env, frame, u, state)
     if order is not None and not (acts.actions or acts.asks) and env.finder.by_option(u.text, [order]):
+        narrowed = _narrowed_by_option(env, frame, order, u)
+        if narrowed is not None:  # "네이비 거요" to a whole-order return: that item only, asked again
+            return writes.propose(env, narrowed, order, state)
         # "그 검정색 거요" to "프라이팬(블랙) 반품할까요?": the item proposed, named again; the question stays
         return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
     if is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
         return digression(env, frame, u, state, route)
     return None
+
+
+def _narrowed_by_option(env: Env, frame: Frame, order: Order, u: Understanding) -> Frame | None:
+    """The proposal narrowed to the one item whose option the shopper names, when it covers more."""
+    proposed = [i for i in order.items if i.status.value == "ordered" and (
+        not frame.items or i.item_id in {x for x, _ in frame.items})]
+    named = env.finder.items_by_option(u.text, proposed)
+    if len(proposed) < 2 or len(named) != 1:
+        return None
+    quantity = min(u.acts.quantity or named[0].quantity, named[0].quantity)
+    return replace(frame, items=((named[0].item_id, quantity),))
 
 
 def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> bool:
@@ -97,8 +111,10 @@ def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState
     if frame.task == "change_address":
         asked_for = "change_address" in acts.actions and not acts.address
     other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
+    reason_only = acts.because and not acts.actions and not acts.yes  # "선물하려고 샀는데 필요 없대서요": why
     return bool(asked_for and (acts.request or acts.yes) and not acts.asks and not acts.correction and not other_order
-                and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
+                and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort
+                and not reason_only)
 
 
 def _names_target(env: Env, u: Understanding, state: DialogueState) -> bool:
@@ -189,7 +205,11 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
     proceed = u.intent == "dialog.confirm" and u.acts.request and not (
         u.acts.asks or u.acts.actions or u.acts.nouns or u.acts.abort or u.acts.correction or u.slots.order_id)
-    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up or proceed:  # "그럼 요청 남겨 주세요"
+    # "세개 중에 한개만요" to "… 1개는 교환이 가능합니다": how many of the item offered, an answer
+    counted = frame.intent in writes.ACTIONS and len(frame.items) == 1 and bool(u.acts.quantity) and not (
+        u.acts.asks or u.acts.abort or u.acts.actions or u.slots.order_id or env.finder.points(u, state) or
+        env.finder.product_words(u.acts.nouns))
+    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up or proceed or counted:  # "그럼 요청 남겨 주세요"
         if frame.intent == "handoff":
             return support.handoff(env, u, u.text, state)
         if frame.intent == "lost_parcel" and frame.order_id:

@@ -7,6 +7,8 @@ at most an *offer* (an ``offer`` frame waiting for a yes); nothing is started.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 
 from ...domain.claims import estimate_refund
@@ -269,7 +271,17 @@ def _claim_reason(u: Understanding, task: str) -> str | None:
     if reason_of(u):
         return reason_of(u)
     stated = u.acts.because or u.acts.other_option  # "교환 되나요? 넘 작아서": asked, with its cause
-    return u.text.strip()[:200] if stated or task == "defect" or "defect" in u.acts.actions else None
+    if not (stated or task == "defect" or "defect" in u.acts.actions):
+        return None
+    text = u.text.strip()
+    if u.acts.asks:  # "뚜껑이 안 닫히는 게 있는데 교환되나요": the report, not the question after it
+        cut = _REPORT_THEN_QUESTION.match(text)
+        text = cut.group(1) if cut else text
+    return text[:200]
+
+
+# a report clause ending in a connective ("…있는데", "…왔어서") and a question after it
+_REPORT_THEN_QUESTION = re.compile(r"^(.{4,}(?:는데|은데|인데|었는데|았는데|서))\s+\S[^,.]*\?*$")
 
 
 def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:
