@@ -286,7 +286,8 @@ class Dialogue:
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
-            if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
+            later = "after_delivery" in acts.conditions  # "받고 반품하면 돈 다 돌려줘?": once it has arrived
+            if (acts.can or later) and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
                 return info.can_i(env, task, u, state)
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (
                     env.finder.points(u, state) or env.finder.product_words(acts.nouns)):

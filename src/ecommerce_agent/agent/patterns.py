@@ -25,7 +25,7 @@ from .flows import delivery, info, orders as order_flows, support, writes
 from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
-from .refine import refine
+from .refine import narrowed_by_option, points_elsewhere, refine
 from .digressions import SAME_REQUEST, Route, digression, is_side
 from .flows.writes import TASK_OF_INTENT, drop, label, put
 from .outcome import Outcome
@@ -76,14 +76,14 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
         if corrected is not None:
             return corrected
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
-    if order is not None and not env.finder.points(u, state) and not (acts.abort and not acts.quantity):
+    if order is not None and not points_elsewhere(env, frame, u, state) and not (acts.abort and not acts.quantity):
         updated = refine(env, frame, order, u, state)
         if updated is not None:
             return updated
     if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
         return _declined(env, frame, u, state)
     if order is not None and not (acts.actions or acts.asks) and env.finder.by_option(u.text, [order]):
-        narrowed = _narrowed_by_option(env, frame, order, u)
+        narrowed = narrowed_by_option(env, frame, order, u)
         if narrowed is not None:  # "네이비 거요" to a whole-order return: that item only, asked again
             return writes.propose(env, narrowed, order, state)
         # "그 검정색 거요" to "프라이팬(블랙) 반품할까요?": the item proposed, named again; the question stays
@@ -91,17 +91,6 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
     if is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
         return digression(env, frame, u, state, route)
     return None
-
-
-def _narrowed_by_option(env: Env, frame: Frame, order: Order, u: Understanding) -> Frame | None:
-    """The proposal narrowed to the one item whose option the shopper names, when it covers more."""
-    proposed = [i for i in order.items if i.status.value == "ordered" and (
-        not frame.items or i.item_id in {x for x, _ in frame.items})]
-    named = env.finder.items_by_option(u.text, proposed)
-    if len(proposed) < 2 or len(named) != 1:
-        return None
-    quantity = min(u.acts.quantity or named[0].quantity, named[0].quantity)
-    return replace(frame, items=((named[0].item_id, quantity),))
 
 
 def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> bool:

@@ -50,6 +50,9 @@ def reread(u: Understanding, expecting: str | None) -> str:
         return ACTION_INTENTS[named[0]]  # "그 주문 없애 주세요": the write named, not the classifier's guess
     if u.intent == "claim.defect" and named and "defect" not in named and not acts.asks and u.confidence < 0.9:
         return ACTION_INTENTS[named[0]]  # "2개는 돌려보낼게요 주방이 좁아서": that write, no defect described
+    if u.intent == "general" and named[:1] == ["defect"] and not (acts.asks or acts.request or acts.abort) and \
+            expecting not in YES_NO:
+        return "claim.defect"  # "근데 사실 한 장은 얼룩도 있었어요": a defect reported, not a remark
     if named and u.intent == "product.search" and acts.asks and acts.can and not acts.shopping:
         return "policy"  # "후라이팬 하나만 색깔 바꿀수있나요?": whether the write can be done, not a search
     if named[:1] == ["defect"] and u.intent == "product.search" and not (acts.question or acts.shopping):

@@ -222,9 +222,10 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                    status=order.status_label)
-        if task == "defect" and order.delivered_at is not None:  # the window and who pays, from the data
-            due = claim_deadline(Action.DEFECT, order.delivered_at)
-            lead = say("eligibility.allowed_defect", summary=R.order_summary(order), due=f"{due.month}월 {due.day}일")
+        if task in ("return", "exchange", "defect") and order.delivered_at is not None:  # until when (and who
+            due = claim_deadline(ACTIONS[task], order.delivered_at)  # pays a defect), from the data
+            lead = say("eligibility.allowed_defect" if task == "defect" else "eligibility.allowed_window",
+                       summary=R.order_summary(order), due=f"{due.month}월 {due.day}일", label=R.josa(label(task), "이/가"))
         lead = " ".join(filter(None, (lead, _estimate(order, task, offer.items))))
         if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
             lead = say("eligibility.defect_report", summary=R.order_summary(order))
