@@ -190,6 +190,9 @@ class Dialogue:
                 return info.can_i(env, state.attempted, u, state, order_id=state.last_order_id)
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
+        if acts.until_when and acts.asks and claim in ("return", "exchange") and not acts.conditional and (
+                env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "롱패딩 교환 언제까지 돼요?"
+            return info.can_i(env, claim, u, state)  # that order's own deadline, then the offer
         asked = next(iter(acts.actions), None)
         priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
         if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
@@ -287,7 +290,8 @@ class Dialogue:
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
             later = "after_delivery" in acts.conditions  # "받고 반품하면 돈 다 돌려줘?": once it has arrived
-            if (acts.can or later) and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
+            rest_kept = acts.kept and acts.conditional  # "폼만 취소하면 책은 그대로 오죠?": can only that go
+            if (acts.can or later or rest_kept) and (not acts.how or (acts.shopping and acts.conditional)):
                 return info.can_i(env, task, u, state)
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (
                     env.finder.points(u, state) or env.finder.product_words(acts.nouns)):

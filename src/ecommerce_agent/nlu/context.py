@@ -65,6 +65,9 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if expecting == Expecting.CONFIRM and acts.yes and u.intent == "ticket.status" and not (
             acts.asks or named or u.slots.order_id or u.slots.ticket_id or acts.nouns):
         return "dialog.confirm"  # "네네 접수요" to "접수할까요?": a yes naming the write, not a ticket lookup
+    if expecting == Expecting.OFFER and u.intent == "dialog.confirm" and len(named) == 1 and acts.request and \
+            not acts.asks:
+        return ACTION_INTENTS[named[0]]  # "ㅇㅇ 폼만 취소해줘" to an offer: the write named, taken up
     if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
         return u.intent
     if acts.person and acts.request and not acts.asks:
