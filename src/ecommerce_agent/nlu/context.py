@@ -68,6 +68,9 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if expecting == Expecting.OFFER and u.intent == "dialog.confirm" and len(named) == 1 and acts.request and \
             not acts.asks:
         return ACTION_INTENTS[named[0]]  # "ㅇㅇ 폼만 취소해줘" to an offer: the write named, taken up
+    if expecting == Expecting.CONFIRM and u.intent == "dialog.deny" and named and not (
+            acts.abort or acts.asks or acts.correction):  # "아 그냥 돈으로요" to a defect exchange: the remedy
+        return ACTION_INTENTS[named[0]]
     if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
         return u.intent
     if acts.person and acts.request and not acts.asks:

@@ -266,7 +266,7 @@ def option_named(env: Env, frame: Frame, order: Order, text: str) -> str | None:
         return None
     item = targets[0]
     options = [o for o in env.tools.product_options(item.product_id) if o.option != item.option]
-    return _named_option(text, item.option, options)
+    return _named_option(text, frame.option or item.option, options)  # "사이즈도 M으로요": added to the colour
 
 
 def _named_option(text: str, current: str, options: list) -> str | None:
