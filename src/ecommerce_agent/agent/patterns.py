@@ -207,7 +207,7 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
                 how = ("refund" if wanted == "return" else "exchange") if remedy else None
-                return writes.proceed(env, Frame(task=frame.intent, items=_counted(frame.items, u), remedy=how,
+                return writes.proceed(env, Frame(task=frame.intent, items=_counted(frame.items, u, order), remedy=how,
                                                  option=frame.option,
                                                  reason=writes.reason_of(u) or frame.reason), order, None, state)
             if order is not None and remedy:
@@ -220,10 +220,14 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     return None
 
 
-def _counted(items: tuple[tuple[str, int], ...], u: Understanding) -> tuple[tuple[str, int], ...]:
-    """The offer's one item narrowed to the count the answer says ("화이트로 한 개만요")."""
-    if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
-        return ((items[0][0], u.acts.quantity),)
+def _counted(items: tuple[tuple[str, int], ...], u: Understanding,
+             order: Order | None = None) -> tuple[tuple[str, int], ...]:
+    """The offer's one item set to the count the answer says ("화이트로 한 개만요"; "아 두개요"
+    to an offer of one of three: two, up to what the order holds)."""
+    if len(items) == 1 and u.acts.quantity:
+        item = order.item(items[0][0]) if order is not None else None
+        most = item.quantity if item is not None else items[0][1]
+        return ((items[0][0], min(u.acts.quantity, most)),)
     return items
 
 
