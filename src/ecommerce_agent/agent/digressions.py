@@ -75,10 +75,11 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
         if routed is not None and acts.payments and order.payment_method:  # the guess named is confirmed or not
             routed = routed.prefixed("네," if order.payment_method.value in acts.payments else "아니요,")
         return routed
-    if order is not None and frame.task in ("return", "exchange") and acts.conditions and acts.can:
+    if order is not None and frame.task in ("return", "exchange") and acts.can and (
+            set(acts.conditions) - {"payment", "refund_route", "after_delivery"}):  # the item's own state
         judged = info.can_i(env, frame.task, u, state, order_id=order.order_id)  # "박스 버렸는데 괜찮아요?":
-        if not judged.unanswered:  # the stated condition ruled on for the claim in hand
-            return judged
+        if not judged.unanswered:  # the stated condition ruled on for the claim in hand (nothing else
+            return judged.with_state(state)  # of the dialogue changes: the claim stays as it was)
     if order is not None and frame.task in ("cancel", "change_address") and acts.dispatch and not acts.actions and \
             not acts.conditional and u.intent in ("order.status", "order.detail", "policy", "general"):
         return order_flows.show(env, order, "order.status", state)  # "근데 오늘 출고돼요?": the order's own progress
