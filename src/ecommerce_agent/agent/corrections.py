@@ -36,6 +36,9 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
             fresh = Frame(task=frame.task, reason=frame.reason)
             return writes.proceed(env, fresh, order, u, drop(state, frame)).prefixed(lead)
     if u.acts.all and current is not None and not env.finder.product_words(u.acts.replacement or u.acts.nouns):
+        whole = _whole_units(frame, current, u)
+        if whole is not None:  # "2개 반품" then "아 3개 다요": every unit of that item, not the order
+            return writes.propose(env, replace(frame, items=whole), current, state)
         if frame.items:  # "아니 둘 다요": every item of the order
             return writes.propose(env, replace(frame, items=()), current, state)
         others = [o for o in state.last_list if o != frame.order_id]
@@ -62,6 +65,19 @@ def correction(env: Env, frame: Frame, u: Understanding, state: DialogueState) -
             return Outcome(say("ask.product_none", word=words[0]), state).suffixed(
                 resume_question(env, frame))
     return None
+
+
+def _whole_units(frame: Frame, order, u: Understanding) -> tuple[tuple[str, int], ...] | None:
+    """"다" said to a part of one item ("2개" of 3 pans): all its units, when the count said
+    (if any) is that item's whole quantity rather than a number of items."""
+    if len(frame.items) != 1:
+        return None
+    item = order.item(frame.items[0][0])
+    if item is None or frame.items[0][1] >= item.quantity:
+        return None
+    if u.acts.quantity not in (None, item.quantity):
+        return None
+    return ((item.item_id, item.quantity),)
 
 
 def _address_fixed(frame: Frame, u: Understanding) -> str | None:

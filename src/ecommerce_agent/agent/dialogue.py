@@ -54,6 +54,9 @@ class Dialogue:
             top = state.top
             if top is not None and top.items and top.order_id:  # "아 그게 아니라 깨져 있었어요 환불해주세요":
                 fresh = replace(fresh, last_order_id=top.order_id, last_items=top.items)  # the same items
+                if top.reason and TASK_OF_INTENT.get(u.intent) and not (u.acts.because or u.acts.remark or
+                                                                        u.slots.order_id):
+                    u = replace(u, slots=replace(u.slots, reason=top.reason))  # "아 그냥 환불로 할게요": same cause
             outcome = self.route(u, fresh, just_done=just_done,
                                  carried=pending.order_id if pending else top.order_id if top else carried)
             if pending is not None and not any(f.frame_id == pending.id for f in outcome.state.stack) and not (
@@ -202,6 +205,9 @@ class Dialogue:
             return orders.lookup(env, replace(u, intent="order.status"), state)
         if acts.elliptical and state.last_question and not env.finder.points(u, state):
             return info.policy(env, u, state)  # "교환은요?": the previous question about another thing
+        if acts.until_when and acts.asks and claim in ("return", "exchange") and not acts.conditional and (
+                env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "롱패딩 교환 언제까지 돼요?"
+            return info.can_i(env, claim, u, state)  # that order's own deadline, then the offer
         asked = next(iter(acts.actions), None)
         if asked in writes.ACTIONS and len(acts.actions) == 1 and acts.can and acts.asks and acts.conditional and \
                 state.last_order_id and not (acts.conditions or acts.nouns or acts.how or env.finder.points(u, state)):
@@ -315,7 +321,9 @@ class Dialogue:
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
-            if acts.can and (not acts.how or (acts.shopping and acts.conditional)):  # "라벨 뗐는데 환불 돼요?"
+            later = "after_delivery" in acts.conditions  # "받고 반품하면 돈 다 돌려줘?": once it has arrived
+            rest_kept = acts.kept and acts.conditional  # "폼만 취소하면 책은 그대로 오죠?": can only that go
+            if (acts.can or later or rest_kept) and (not acts.how or (acts.shopping and acts.conditional)):
                 return info.can_i(env, task, u, state)
             if task == "defect" and "defect" in acts.actions and not acts.conditional and (
                     env.finder.points(u, state) or env.finder.product_words(acts.nouns)):

@@ -79,14 +79,20 @@ def about_the_task(env: Env, frame: Frame, u: Understanding, state: DialogueStat
         if routed is not None and acts.payments and order.payment_method:  # the guess named is confirmed or not
             routed = routed.prefixed("네," if order.payment_method.value in acts.payments else "아니요,")
         return routed
+    if order is not None and frame.task in ("return", "exchange") and acts.can and (
+            set(acts.conditions) - {"payment", "refund_route", "after_delivery"}):  # the item's own state
+        judged = info.can_i(env, frame.task, u, state, order_id=order.order_id)  # "박스 버렸는데 괜찮아요?":
+        if not judged.unanswered:  # the stated condition ruled on for the claim in hand (nothing else
+            return judged.with_state(state)  # of the dialogue changes: the claim stays as it was)
     if order is not None and frame.task in ("cancel", "change_address") and acts.dispatch and not acts.actions and \
             not acts.conditional and u.intent in ("order.status", "order.detail", "policy", "general"):
         return order_flows.show(env, order, "order.status", state)  # "근데 오늘 출고돼요?": the order's own progress
     if u.intent == "policy":  # a policy question stands as asked, unless it names the task in other words
         if not acts.actions or frame.task in acts.actions or not set(acts.actions) <= SAME_REQUEST[frame.task]:
             return None  # ("바꾸면 배송이 늦어져요?" in an address change is not about an exchange)
-    elif u.intent not in ("order.status", "order.detail", "ticket.status", "general") or acts.actions:
-        return None
+    elif u.intent not in ("order.status", "order.detail", "ticket.status", "general") or (
+            acts.actions and not set(acts.actions) <= SAME_REQUEST[frame.task]):  # "잘못 온 건 제가 부쳐야 돼요?"
+        return None  # during a defect claim asks how that claim goes on, not where the parcel is
     elif not acts.nouns and frame.task not in ("return", "exchange", "defect"):
         return None  # "언제 와요?" during a cancellation is about the delivery; after one, about the pickup
     # the order only when the question is whether it can be done ("근데 그거 환불 되긴 해요?"): its

@@ -25,7 +25,7 @@ from .flows import delivery, filters, info, orders as order_flows, support, writ
 from .flows.offer_questions import about_the_offer
 from .flows.wording import confirm_question
 from .corrections import correction
-from .refine import refine
+from .refine import narrowed_by_option, points_elsewhere, refine
 from .digressions import SAME_REQUEST, Route, digression, is_side
 from .flows.writes import TASK_OF_INTENT, drop, label, put
 from .outcome import Outcome
@@ -76,13 +76,16 @@ def _confirm(env: Env, frame: Frame, u: Understanding, state: DialogueState, rou
         if corrected is not None:
             return corrected
     order = env.tools.get_order(frame.order_id) if frame.order_id else None
-    if order is not None and not env.finder.points(u, state) and not (acts.abort and not acts.quantity):
+    if order is not None and not points_elsewhere(env, frame, u, state) and not (acts.abort and not acts.quantity):
         updated = refine(env, frame, order, u, state)
         if updated is not None:
             return updated
     if u.intent == "dialog.deny" or (acts.abort and not acts.actions):
         return _declined(env, frame, u, state)
     if order is not None and not (acts.actions or acts.asks) and env.finder.by_option(u.text, [order]):
+        narrowed = narrowed_by_option(env, frame, order, u)
+        if narrowed is not None:  # "네이비 거요" to a whole-order return: that item only, asked again
+            return writes.propose(env, narrowed, order, state)
         # "그 검정색 거요" to "프라이팬(블랙) 반품할까요?": the item proposed, named again; the question stays
         return Outcome(say("confirm.again", question=confirm_question(frame, order)), state)
     if is_side(u) or (acts.small_talk and not acts.actions):  # "오 빠르시네요 감사해요": the question stays
@@ -97,8 +100,10 @@ def _same_request(env: Env, frame: Frame, u: Understanding, state: DialogueState
     if frame.task == "change_address":  # "넵 바꿔주세요" to the new address: the address change
         asked_for = bool(acts.actions) and set(acts.actions) <= SAME_REQUEST[frame.task] and not acts.address
     other_order = u.slots.order_id not in (None, frame.order_id) or (position(u) and state.last_list)
+    reason_only = acts.because and not acts.actions and not acts.yes  # "선물하려고 샀는데 필요 없대서요": why
     return bool(asked_for and (acts.request or acts.yes) and not acts.asks and not acts.correction and not other_order
-                and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort)
+                and not acts.quantity and not env.finder.product_words(acts.nouns) and not acts.abort
+                and not reason_only)
 
 
 def _names_target(env: Env, u: Understanding, state: DialogueState) -> bool:
@@ -197,7 +202,11 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         u.acts.asks)  # "취소해 주세요" right after "… 취소가 가능합니다"
     proceed = u.intent == "dialog.confirm" and u.acts.request and not (
         u.acts.asks or u.acts.actions or u.acts.nouns or u.acts.abort or u.acts.correction or u.slots.order_id)
-    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up or proceed:  # "그럼 요청 남겨 주세요"
+    # "세개 중에 한개만요" to "… 1개는 교환이 가능합니다": how many of the item offered, an answer
+    counted = frame.intent in writes.ACTIONS and len(frame.items) == 1 and bool(u.acts.quantity) and not (
+        u.acts.asks or u.acts.abort or u.acts.actions or u.slots.order_id or env.finder.points(u, state) or
+        env.finder.product_words(u.acts.nouns))
+    if (u.intent == "dialog.confirm" and clear_yes(u)) or taken_up or proceed or counted:  # "그럼 요청 남겨 주세요"
         if frame.intent == "handoff":
             return support.handoff(env, u, u.text, state)
         if frame.intent == "lost_parcel" and frame.order_id:
@@ -206,7 +215,7 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
             order = env.tools.get_order(frame.order_id) if frame.order_id else None
             if order is not None and frame.items:  # the items the offer was about ("반품으로 진행할까요?")
                 how = ("refund" if wanted == "return" else "exchange") if remedy else None
-                return writes.proceed(env, Frame(task=frame.intent, items=_counted(frame.items, u), remedy=how,
+                return writes.proceed(env, Frame(task=frame.intent, items=_counted(frame.items, u, order), remedy=how,
                                                  option=frame.option,
                                                  reason=writes.reason_of(u) or frame.reason), order, None, state)
             if order is not None and remedy:
@@ -222,10 +231,14 @@ def _offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
     return None
 
 
-def _counted(items: tuple[tuple[str, int], ...], u: Understanding) -> tuple[tuple[str, int], ...]:
-    """The offer's one item narrowed to the count the answer says ("화이트로 한 개만요")."""
-    if len(items) == 1 and u.acts.quantity and u.acts.quantity < items[0][1]:
-        return ((items[0][0], u.acts.quantity),)
+def _counted(items: tuple[tuple[str, int], ...], u: Understanding,
+             order: Order | None = None) -> tuple[tuple[str, int], ...]:
+    """The offer's one item set to the count the answer says ("화이트로 한 개만요"; "아 두개요"
+    to an offer of one of three: two, up to what the order holds)."""
+    if len(items) == 1 and u.acts.quantity:
+        item = order.item(items[0][0]) if order is not None else None
+        most = item.quantity if item is not None else items[0][1]
+        return ((items[0][0], min(u.acts.quantity, most)),)
     return items
 
 

@@ -49,3 +49,22 @@ def refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialog
     if acts.because and not acts.asks and u.intent not in ("policy",) and wanted in (None, frame.task):
         return writes.propose(env, replace(frame, reason=writes.reason_of(u)), order, state)
     return None
+
+
+def points_elsewhere(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> bool:
+    """The message points at an order other than the proposal's ("그거 하나 교환해 주세요" is the same one)."""
+    if not env.finder.points(u, state):
+        return False
+    pointed, _ = env.finder.referenced(u, state)
+    return pointed is None or pointed.order_id != frame.order_id
+
+
+def narrowed_by_option(env: Env, frame: Frame, order: Order, u: Understanding) -> Frame | None:
+    """The proposal narrowed to the one item whose option the shopper names, when it covers more."""
+    proposed = [i for i in order.items if i.status.value == "ordered" and (
+        not frame.items or i.item_id in {x for x, _ in frame.items})]
+    named = env.finder.items_by_option(u.text, proposed)
+    if len(proposed) < 2 or len(named) != 1:
+        return None
+    quantity = min(u.acts.quantity or named[0].quantity, named[0].quantity)
+    return replace(frame, items=((named[0].item_id, quantity),))

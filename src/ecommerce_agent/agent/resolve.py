@@ -13,6 +13,8 @@ one for a return): see ``PURPOSE_STATUSES``.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -234,13 +236,27 @@ class OrderFinder:
     def by_option(self, text: str, orders: list[Order], about: str | None = None) -> list[Order]:
         """The orders with an item whose option the text names ("화이트 거요"); with ``about``
         (the product the orders were found by, "시계") only that product's items count."""
+        return [o for o in orders if self.items_by_option(text, o.items, about)]
+
+    def items_by_option(self, text: str, items: Sequence[OrderItem], about: str | None = None) -> list[OrderItem]:
+        """The items whose option the text names: "네이비 거요", "사이즈 L" (a one-letter size
+        as a token of its own, and not the wanted one: "M으로 바꾸고 싶어요" owns no M)."""
         from ..domain.claims import option_parts
 
         folded = squash(text).lower()
+        lowered = text.lower()
         words = product_lexicon().option_words  # "흰색 거요" names 화이트
-        return [o for o in orders if any(v and any(w in folded for w in words(v)) for i in o.items
-                                         if about is None or self.item_matches(about, i)
-                                         for v in option_parts(i.option).values() if len(v) >= 2)]
+
+        def said(value: str) -> bool:
+            if len(value) >= 2:
+                return any(w in folded for w in words(value))
+            if not re.fullmatch(r"[a-z0-9]", value.lower()):
+                return False
+            token = re.escape(value.lower())
+            return re.search(rf"(?<![a-z0-9]){token}(?![a-z0-9])(?!\s*(?:으로|로))", lowered) is not None
+
+        return [i for i in items if (about is None or self.item_matches(about, i)) and any(
+            v and said(v) for v in option_parts(i.option).values())]
 
     @staticmethod
     def by_purpose(orders: list[Order], purpose: str) -> list[Order]:

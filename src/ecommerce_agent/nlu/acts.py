@@ -242,7 +242,7 @@ def read_acts(text: str) -> Acts:
     folded = fold(text).strip()
     plain = mask_ids(folded, " ", " ")
     nouns = content_nouns(mask_ids(text, " ", " "), generic=noun_lexicon().generic | noun_lexicon().order_words,
-                          min_len=1)
+                          min_len=1, glued=noun_lexicon().request_words)
     list_number = _LIST_NUMBER.search(plain)
     cue_words = [lex.person, lex.negative, *(p for _, p in lex.actions), *(p for _, p in lex.statuses)]
     return Acts(

@@ -48,6 +48,13 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if u.intent in WRITE_INTENTS and len(named) == 1 and acts.request and ACTION_INTENTS[named[0]] != u.intent \
             and named[0] != "defect":
         return ACTION_INTENTS[named[0]]  # "그 주문 없애 주세요": the write named, not the classifier's guess
+    if u.intent == "claim.defect" and named and "defect" not in named and not acts.asks and u.confidence < 0.9:
+        return ACTION_INTENTS[named[0]]  # "2개는 돌려보낼게요 주방이 좁아서": that write, no defect described
+    if u.intent == "general" and named[:1] == ["defect"] and not (acts.asks or acts.request or acts.abort) and \
+            expecting not in YES_NO:
+        return "claim.defect"  # "근데 사실 한 장은 얼룩도 있었어요": a defect reported, not a remark
+    if named and u.intent == "product.search" and acts.asks and acts.can and not acts.shopping:
+        return "policy"  # "후라이팬 하나만 색깔 바꿀수있나요?": whether the write can be done, not a search
     if named[:1] == ["defect"] and u.intent == "product.search" and not (acts.question or acts.shopping):
         return "claim.defect"  # "프라이팬 손잡이 흔들려요": a defect described, not a search for 손잡이
     if named and u.intent in LOOKUPS and acts.request and not (acts.asks or acts.view or acts.statuses):
@@ -55,6 +62,15 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if expecting == Expecting.CONFIRM and u.intent in WRITE_INTENTS and not named and not acts.other_product \
             and not (acts.asks or acts.request or u.slots.order_id):
         return "general"  # "패딩만요 사이즈가 커요" to "반품할까요?": which item and why, no other request
+    if expecting == Expecting.CONFIRM and acts.yes and u.intent == "ticket.status" and not (
+            acts.asks or named or u.slots.order_id or u.slots.ticket_id or acts.nouns):
+        return "dialog.confirm"  # "네네 접수요" to "접수할까요?": a yes naming the write, not a ticket lookup
+    if expecting == Expecting.OFFER and u.intent == "dialog.confirm" and len(named) == 1 and acts.request and \
+            not acts.asks:
+        return ACTION_INTENTS[named[0]]  # "ㅇㅇ 폼만 취소해줘" to an offer: the write named, taken up
+    if expecting == Expecting.CONFIRM and u.intent == "dialog.deny" and named and not (
+            acts.abort or acts.asks or acts.correction):  # "아 그냥 돈으로요" to a defect exchange: the remedy
+        return ACTION_INTENTS[named[0]]
     if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
         return u.intent
     if acts.person and acts.request and not acts.asks:

@@ -67,6 +67,7 @@ class NounLexicon:
     generic: frozenset[str]  # say nothing about what is asked ("가능", "방법", "주문")
     order_words: frozenset[str]  # words of a request about an order that never name its product
     product_generic: frozenset[str]  # words around a product query that are not the product
+    request_words: frozenset[str] = frozenset()  # glued after a product ("패딩반품"), not part of its name
 
 
 def _fail(path: Path, key: str, why: str) -> ConfigError:
@@ -124,7 +125,11 @@ def parse_nouns(path: Path) -> NounLexicon:
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise _fail(path, key, "단어 목록이어야 합니다")
         sets[key] = frozenset(words)
-    return NounLexicon(sets["generic"], sets["order_words"], sets["generic"] | sets["product_generic"])
+    glued = data.get("request_words", [])
+    if not isinstance(glued, list) or not all(isinstance(w, str) and w for w in glued):
+        raise _fail(path, "request_words", "단어 목록이어야 합니다")
+    return NounLexicon(sets["generic"], sets["order_words"], sets["generic"] | sets["product_generic"],
+                       frozenset(glued))
 
 
 @lru_cache(maxsize=1)

@@ -21,12 +21,16 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def content_nouns(text: str, *, generic: frozenset[str], min_len: int = 2) -> list[Noun]:
+def content_nouns(text: str, *, generic: frozenset[str], min_len: int = 2,
+                  glued: frozenset[str] = frozenset()) -> list[Noun]:
     words: list[Noun] = []
     run: list[tuple[str, str]] = []
     end = -1
 
     def flush() -> None:
+        # "패딩반품", "패딩사이즈": a request word glued after the thing it is about is not part of it
+        while len(run) > 1 and run[0][0] not in generic and run[-1][0] in glued:
+            run.pop()
         if run:
             word = "".join(form for form, _ in run)
             if len(word) >= min_len and word not in generic:

@@ -7,6 +7,8 @@ at most an *offer* (an ``offer`` frame waiting for a yes); nothing is started.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 
 from ...domain.claims import estimate_refund
@@ -220,9 +222,10 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
             return policy_text.with_state(state)  # a condition the status cannot know ("라벨 뗐는데")
         lead = say("eligibility.allowed", summary=R.order_summary(order), label=R.josa(label(task), "이/가"),
                    status=order.status_label)
-        if task == "defect" and order.delivered_at is not None:  # the window and who pays, from the data
-            due = claim_deadline(Action.DEFECT, order.delivered_at)
-            lead = say("eligibility.allowed_defect", summary=R.order_summary(order), due=f"{due.month}월 {due.day}일")
+        if task in ("return", "exchange", "defect") and order.delivered_at is not None:  # until when (and who
+            due = claim_deadline(ACTIONS[task], order.delivered_at)  # pays a defect), from the data
+            lead = say("eligibility.allowed_defect" if task == "defect" else "eligibility.allowed_window",
+                       summary=R.order_summary(order), due=f"{due.month}월 {due.day}일", label=R.josa(label(task), "이/가"))
         lead = " ".join(filter(None, (lead, _estimate(order, task, offer.items))))
         if report and task == "defect":  # "충전이 안 돼요 고장이에요": not a question; sorry, and the choice
             lead = say("eligibility.defect_report", summary=R.order_summary(order))
@@ -269,7 +272,17 @@ def _claim_reason(u: Understanding, task: str) -> str | None:
     if reason_of(u):
         return reason_of(u)
     stated = u.acts.because or u.acts.other_option  # "교환 되나요? 넘 작아서": asked, with its cause
-    return u.text.strip()[:200] if stated or task == "defect" or "defect" in u.acts.actions else None
+    if not (stated or task == "defect" or "defect" in u.acts.actions):
+        return None
+    text = u.text.strip()
+    if u.acts.asks:  # "뚜껑이 안 닫히는 게 있는데 교환되나요": the report, not the question after it
+        cut = _REPORT_THEN_QUESTION.match(text)
+        text = cut.group(1) if cut else text
+    return text[:200]
+
+
+# a report clause ending in a connective ("…있는데", "…왔어서") and a question after it
+_REPORT_THEN_QUESTION = re.compile(r"^(.{4,}(?:는데|은데|인데|었는데|았는데|서))\s+\S[^,.]*\?*$")
 
 
 def _estimate(order: Order, task: str, items: tuple[tuple[str, int], ...]) -> str:

@@ -30,6 +30,7 @@ from ..sources import cite
 from ..state import DialogueState, Frame
 from ..templates import say
 from . import filters
+from .claim_lines import with_items
 from .wording import confirm_question, done_text
 
 ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.EXCHANGE,
@@ -120,7 +121,10 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
             outcome = refused(named[0], decide(named[0], action, env.now), state, env)  # type: ignore[arg-type]
             for more in named[1:3]:
                 outcome = outcome.then(refused(more, decide(more, action, env.now), state))  # type: ignore[arg-type]
-            return outcome.with_state(replace(outcome.state, last_order_id=named[0].order_id))
+            items = env.finder.items_named(u.acts.meant, named[0].items) if u.acts.meant else []
+            # "아니 불량이에요 두 장 다" next is about the item refused, not the whole order
+            return outcome.with_state(replace(outcome.state, last_order_id=named[0].order_id,
+                                              last_items=tuple((i.item_id, i.quantity) for i in items)))
         recent = allowed
     candidates = [o for o in recent if not isinstance(decide(o, action, env.now), Denied)]
     candidates = (filters.by_amount(filters.by_status(candidates, u), u) or candidates)[:10]  # "입금 안 한 것"
@@ -177,7 +181,7 @@ def proceed(env: Env, frame: Frame, order: Order, u: Understanding | None, state
             return Outcome(say("item_closed", title=item.title, status=item.status.label,
                                summary=R.order_summary(order)), drop(state, frame), cards=[R.order_card(order)])
     if u is not None and frame.task != "change_address":
-        frame = _with_items(env, frame, open_items, u)
+        frame = with_items(env, frame, open_items, u)
         frame = replace(frame, reason=reason_of(u) or frame.reason)
         if not frame.items and len(open_items) > 1 and not u.acts.all and (
                 u.acts.partial or frame.task == "exchange"):  # "하나만 빼고 싶어요": which one?
@@ -225,25 +229,6 @@ def _same_in_stock(env: Env, frame: Frame, order: Order) -> bool:
     return True
 
 
-def _with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Frame:
-    """The items (and quantity) the message names: "머그컵만", "프라이팬 1개만"."""
-    quantity = u.acts.quantity
-    words = u.acts.removal if frame.task == "cancel" and u.acts.removal else u.acts.meant
-    named = env.finder.items_named(words, open_items) if words else []
-    if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
-        return replace(frame, items=())
-    named = [i for i in named if i in open_items]
-    if named and (len(named) < len(open_items) or quantity):
-        return replace(frame, items=tuple((i.item_id, min(quantity, i.quantity) if quantity else i.quantity)
-                                          for i in named))
-    if quantity and len(open_items) == 1 and quantity < open_items[0].quantity:
-        return replace(frame, items=((open_items[0].item_id, quantity),))
-    if quantity and len(frame.items) == 1:  # "1개만요" narrows the item already chosen
-        item_id, had = frame.items[0]
-        return replace(frame, items=((item_id, min(quantity, had)),))
-    return frame
-
-
 def ask_item(frame: Frame, order: Order, open_items: list, state: DialogueState) -> Outcome:
     lines = [f"{n}. {i.title}({i.option}) {i.quantity}개 · {R.won(i.subtotal)}" for n, i in enumerate(open_items, 1)]
     waiting = replace(frame, waiting=Expecting.ITEM.value, candidates=tuple(i.item_id for i in open_items))
@@ -285,7 +270,7 @@ def option_named(env: Env, frame: Frame, order: Order, text: str) -> str | None:
         return None
     item = targets[0]
     options = [o for o in env.tools.product_options(item.product_id) if o.option != item.option]
-    return _named_option(text, item.option, options)
+    return _named_option(text, frame.option or item.option, options)  # "사이즈도 M으로요": added to the colour
 
 
 def _named_option(text: str, current: str, options: list) -> str | None:
