@@ -90,19 +90,14 @@ class Dialogue:
         if checked is not None:
             rest = self._rest_of_question(u, state)
             return checked.then(rest) if rest is not None else checked
-        # "포인트 얼마 있어요?", "반품 신청한 거 취소할래요", "반품한 지 일주일 넘었어요": not a new request
         progress = account.my_account(env, u, state) or claim_status.withdraw(env, u, state) or \
-            claim_status.claim_in_progress(env, u, state)
+            claim_status.claim_in_progress(env, u, state)  # "포인트 얼마…", "반품 신청한 거 취소할래요"
         if progress is not None:
             return progress
-        rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state)
-        if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?" after an item claim
+        rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state) or \
+            orders.refund_again(env, u, state)
+        if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?", "언제 들어와요 그럼"
             return rest
-        if "refunded" in state.last_asked and "refund_route" in acts.conditions and acts.asks and \
-                state.last_order_id and not (acts.actions or acts.nouns or env.finder.points(u, state)):
-            refunded = replace(u, acts=replace(acts, order_facts=("refunded",)), slots=replace(
-                u.slots, order_id=state.last_order_id))  # "언제 들어와요 그럼" after "돈 들어왔나요?"
-            return orders.lookup(env, replace(refunded, intent="order.detail"), state)
         money_after = state.completed and set(acts.order_facts) <= {"paid", "unpaid", "refunded"} and not (
             env.finder.points(u, state) or env.finder.product_words(acts.nouns))  # "돈 나간 거 없죠?" after it
         if (acts.order_facts or (acts.elliptical and state.last_asked)) and (

@@ -21,6 +21,7 @@ from ..outcome import Outcome
 from ..sources import answers_about, cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
+from . import refunds
 from .orders import show
 from .wording import refund_key, refund_note
 from .writes import ACTIONS, label, not_found, option_named, put, reason_of
@@ -337,8 +338,7 @@ def _rule_question(env: Env, u: Understanding) -> str:
 
 
 def done_check(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
-    """"그럼 처리된 거죠?": only what really happened in this conversation (a question naming
-    an order or product, "카디건 주문 어떻게 됐나요", is a status question instead)."""
+    """"그럼 처리된 거죠?": only what really happened here ("카디건 주문 어떻게 됐나요" asks a status)."""
     if not u.acts.done_check or (not state.completed and (
             env.finder.points(u, state) or env.finder.product_words(u.acts.nouns) or
             (u.slots.anaphora and len(state.last_list) == 1))):  # "그거 환불 다 됐죠?": that order's data
@@ -380,12 +380,8 @@ def followup(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     if state.topic in ("cancel", "cancel_unpaid") and u.acts.shopping and state.last_order_id:
         order = env.tools.get_order(state.last_order_id)  # "남은 금액 얼마예요?" after a partial cancellation
         if order is not None and order.status.value != "cancelled":
-            cancelled = [i for i in order.items if not i.active]
-            if "return" in u.acts.actions and cancelled and state.topic == "cancel":  # "얼마 돌려받아요?"
-                amount = sum(i.subtotal for i in cancelled)
-                return Outcome(say("followup.partial_refund", summary=R.order_summary(order),
-                                   items=", ".join(f"{i.title} {i.quantity}개" for i in cancelled),
-                                   refund=refund_note(order, amount)), state, cards=[R.order_card(order)])
+            if "return" in u.acts.actions and state.topic == "cancel" and any(not i.active for i in order.items):
+                return refunds.partial(order, state)  # "얼마 돌려받아요?": what was cancelled, not what is left
             return Outcome(say("followup.remaining", summary=R.order_summary(order),
                                total=R.won(order.total_amount)), state, cards=[R.order_card(order)])
     if state.topic == "change_address" and u.acts.dispatch and state.last_order_id:

@@ -202,6 +202,16 @@ def _choose(orders: list[Order], intent: str, heading: str, state: DialogueState
     return Outcome(text, replace(put(state, frame), last_list=ids), cards=[R.order_card(o) for o in orders])
 
 
+def refund_again(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"언제 들어와요 그럼" right after "환불 됐어요?": the same order's refund, asked again."""
+    acts = u.acts
+    if not ("refunded" in state.last_asked and "refund_route" in acts.conditions and acts.asks and
+            state.last_order_id) or acts.actions or acts.nouns or env.finder.points(u, state):
+        return None
+    order = env.tools.get_order(state.last_order_id)
+    return show(env, order, "order.detail", state, ("refunded",)) if order is not None else None
+
+
 def _refunded(env: Env, order: Order, state: DialogueState) -> Outcome:
     summary, cited = R.order_summary(order), []
     if order.cancelled_unpaid:

@@ -37,3 +37,12 @@ def of_order(env: Env, order: Order | None, state: DialogueState) -> Outcome | N
     text = say("refund.of_order", summary=R.order_summary(order), method=order.payment_method.label,
                note=refund_note(order))
     return Outcome(sourced(text, cited), state, cards=[R.order_card(order)], citations=cited)
+
+
+def partial(order: Order, state: DialogueState) -> Outcome:
+    """"얼마 돌려받아요?" after some items were cancelled: the amount of those items."""
+    cancelled = [i for i in order.items if not i.active]
+    return Outcome(say("followup.partial_refund", summary=R.order_summary(order),
+                       items=", ".join(f"{i.title} {i.quantity}개" for i in cancelled),
+                       refund=refund_note(order, sum(i.subtotal for i in cancelled))), state,
+                   cards=[R.order_card(order)])
