@@ -37,14 +37,20 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
         return None  # "반품 신청했던 거 취소할 수 있어요?": withdrawing it is another question
     kinds = ["exchange"] if replacement else [k for k in ("exchange", "return") if k in acts.actions] or list(_CLAIMED)
     wanted = {_CLAIMED[k] for k in kinds}
-    orders = [o for o in env.tools.list_orders(limit=20) if u.slots.order_id in (None, o.order_id)
-              and any(i.status in wanted for i in o.items)]
-    words = env.finder.product_words(acts.nouns)
-    if words and len(orders) > 1:  # "RC카 반품한 거": the order holding it
-        orders = [o for o in orders if env.finder.items_named(tuple(words), o.items)] or orders
+    orders = _claimed_orders(env, u, wanted)
     if len(orders) != 1:
         return None if not orders else _several(orders, state)
     return _progress(env, orders[0], wanted, u, state)
+
+
+def _claimed_orders(env: Env, u: Understanding, wanted: set[ItemStatus]) -> list[Order]:
+    """The shopper's orders with items in the claim spoken of; "RC카 반품한 거": the one holding it."""
+    orders = [o for o in env.tools.list_orders(limit=20) if u.slots.order_id in (None, o.order_id)
+              and any(i.status in wanted for i in o.items)]
+    words = env.finder.product_words(u.acts.nouns)
+    if words and len(orders) > 1:
+        orders = [o for o in orders if env.finder.items_named(tuple(words), o.items)] or orders
+    return orders
 
 
 def withdraw(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
@@ -54,13 +60,8 @@ def withdraw(env: Env, u: Understanding, state: DialogueState) -> Outcome | None
     a person. None when no such claim exists (the message is read as usual)."""
     if not u.acts.withdraw:
         return None
-    kinds = [k for k in ("exchange", "return") if k in u.acts.actions] or list(_CLAIMED)
-    wanted = {_CLAIMED[k] for k in kinds}
-    orders = [o for o in env.tools.list_orders(limit=20) if u.slots.order_id in (None, o.order_id)
-              and any(i.status in wanted for i in o.items)]
-    words = env.finder.product_words(u.acts.nouns)
-    if words and len(orders) > 1:
-        orders = [o for o in orders if env.finder.items_named(tuple(words), o.items)] or orders
+    wanted = {_CLAIMED[k] for k in [k for k in ("exchange", "return") if k in u.acts.actions] or list(_CLAIMED)}
+    orders = _claimed_orders(env, u, wanted)
     if len(orders) != 1:
         return None if not orders else _several(orders, state)
     order = orders[0]
