@@ -50,7 +50,7 @@ class Dialogue:
         if state.top is not None:
             outcome = patterns.continue_frame(self.env, u, state, self.route)
         if outcome is None:
-            fresh = _without_waiting(state)
+            fresh = replace(state, stack=())  # no frame took it: the new request replaces the open task
             top = state.top
             if top is not None and top.items and top.order_id:  # "아 그게 아니라 깨져 있었어요 환불해주세요":
                 fresh = replace(fresh, last_order_id=top.order_id, last_items=top.items)  # the same items
@@ -204,9 +204,11 @@ class Dialogue:
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "롱패딩 교환 언제까지 돼요?"
             return info.can_i(env, claim, u, state)  # that order's own deadline, then the offer
         asked = next(iter(acts.actions), None)
-        if asked in writes.ACTIONS and len(acts.actions) == 1 and acts.can and acts.asks and acts.conditional and \
-                state.last_order_id and not (acts.conditions or acts.nouns or acts.how or env.finder.points(u, state)):
-            return info.can_i(env, asked, u, state, order_id=state.last_order_id)  # "그냥 취소하면 안돼요?": that order
+        if asked in writes.ACTIONS and len(acts.actions) == 1 and acts.can and acts.asks and acts.conditional and (
+                state.last_order_id or len(state.last_list) > 1) and not (acts.conditions or acts.nouns or acts.how or
+                                                                          env.finder.points(u, state)):
+            among = replace(u, acts=replace(acts, among=not state.last_order_id))  # "그냥 취소하면 안돼요?": that
+            return info.can_i(env, asked, among, state, order_id=state.last_order_id)  # order, or those listed
         priced = acts.shopping and acts.conditional and acts.how  # "가디건만 취소하면 환불 얼마 돼요?"
         if priced and "cancel" in acts.actions:  # the refund is what the cancellation returns
             asked = "cancel"
@@ -391,10 +393,3 @@ class Dialogue:
                    if getattr(a, "intent", None) in INTENT_HINTS][:3]
         hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"
         return Outcome(say("smalltalk.unsure", hint=hint), state)
-
-
-def _without_waiting(state: DialogueState) -> DialogueState:
-    """The stack when no frame took the message: the new request replaces the open
-    task (a pending write is reported as not done by ``respond``)."""
-    return replace(state, stack=())
-

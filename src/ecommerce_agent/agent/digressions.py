@@ -56,6 +56,9 @@ def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, r
     answered = answered or route(u, state)
     if answered.unanswered and frame.task in ACTION_WORDS and u.acts.asks:  # "선물받은 건데 상관없나요?"
         answered = info.within_task(env, frame.task, u.text, state) or answered
+    top = answered.state.top
+    if frame.task == "lookup" and top is not None and top.frame_id != frame.frame_id:
+        return answered  # "그냥 취소하면 안돼요?" while orders are listed: its own choice replaces the lookup
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
     return answered.with_state(kept).suffixed(resume_question(env, frame))
 
