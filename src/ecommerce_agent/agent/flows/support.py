@@ -217,8 +217,8 @@ def products(env: Env, u: Understanding, state: DialogueState) -> Outcome:
     if (acts.cheapest or acts.priciest) and shown and not u.slots.query:
         pick = (min if acts.cheapest else max)(shown, key=lambda p: p[2])
         return Outcome(say("products.pick", title=pick[1], price=R.won(pick[2])), state)
-    if (acts.cheaper or acts.pricier) and not shown and not u.slots.query:
-        return Outcome(say("products.nothing_to_compare"), state)  # "더 싼 건요?" with no product shown
+    if (acts.cheaper or acts.pricier or acts.cheapest or acts.priciest) and not shown and not u.slots.query:
+        return Outcome(say("products.nothing_to_compare"), state)  # "더 싼 건요?", "그중 제일 싼 거" with none shown
     query = u.slots.query or u.text
     lo, hi = u.slots.price_min, u.slots.price_max
     head = _head_noun(query)
