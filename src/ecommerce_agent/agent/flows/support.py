@@ -6,8 +6,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ...domain.orders import OrderStatus
-from ...domain.tickets import IssueType, Ticket, TicketSource, TicketStatus
+from ...domain.orders import RESULTING_STATUS, STATUSES_AFTER, Action, OrderStatus
+from ...domain.tickets import CLAIM_ISSUE, ISSUE_CLAIM, IssueType, Ticket, TicketSource, TicketStatus
 from ...nlu.context import Expecting
 from ...nlu.nouns import content_nouns, squash
 from ...nlu.lexicon import noun_lexicon
@@ -20,11 +20,8 @@ from ..state import DialogueState, Frame
 from ..templates import say
 from .writes import not_found, put
 
-CLAIM_KINDS = (IssueType.REFUND, IssueType.EXCHANGE, IssueType.DEFECT)
-TICKET_TOPIC = {IssueType.REFUND: "return", IssueType.EXCHANGE: "exchange", IssueType.DEFECT: "defect"}
+CLAIM_KINDS = tuple(ISSUE_CLAIM)
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
-# an order still waiting for its claim to finish, whatever its ticket says
-CLAIM_PENDING = {IssueType.REFUND: OrderStatus.RETURN_REQUESTED, IssueType.EXCHANGE: OrderStatus.EXCHANGE_REQUESTED}
 
 
 def _in_progress(env: Env, tickets: list[Ticket]) -> list[Ticket]:
@@ -34,9 +31,10 @@ def _in_progress(env: Env, tickets: list[Ticket]) -> list[Ticket]:
     open_ = [t for t in claims if t.status in OPEN_STATUSES]
     if open_:
         return open_
-    orders = {t.ticket_id: env.tools.get_order(t.order_id) for t in claims
-              if t.order_id and t.issue_type in CLAIM_PENDING}
-    return [t for t in claims if (o := orders.get(t.ticket_id)) is not None and o.status is CLAIM_PENDING[t.issue_type]]
+    orders = {t.ticket_id: env.tools.get_order(t.order_id) for t in claims if t.order_id}
+    # an order still waiting for its claim to finish, whatever its ticket says
+    return [t for t in claims if (o := orders.get(t.ticket_id)) is not None
+            and o.status is RESULTING_STATUS[Action(ISSUE_CLAIM[t.issue_type])]]
 
 
 def capabilities() -> str:
@@ -83,23 +81,22 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
     return _claim_progress(env, open_claims[0], state) if len(open_claims) == 1 else None
 
 
-CLAIM_OF_ACTION = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE, "defect": IssueType.DEFECT}
 
 
 def presumed_claim(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"이불 반품한 거 환불 언제 들어와요?" when that order has no such claim: said plainly,
     before anything is said about refunds (None when it has one: its progress is shown)."""
-    action = next((a for a in u.acts.actions if a in CLAIM_OF_ACTION), None)
+    action = next((a for a in u.acts.actions if a in CLAIM_ISSUE), None)
     products = env.finder.product_words(u.acts.nouns)
     if action is None or not u.acts.mine or not products or "cancel" in u.acts.actions:
         return None
     _, named = env.finder.orders_naming(products, env.tools.list_orders(limit=20))
     if len(named) != 1:
         return None
-    order, kind = named[0], CLAIM_OF_ACTION[action]
+    order, kind = named[0], CLAIM_ISSUE[action]
     if order.status is OrderStatus.CANCELLED:  # a cancelled order's refund is the cancellation's
         return None
-    claimed = order.status in (CLAIM_PENDING.get(kind), OrderStatus.RETURNED) or any(
+    claimed = order.status in STATUSES_AFTER[Action(action)] or any(
         t.order_id == order.order_id and t.issue_type == kind for t in env.tools.list_tickets(limit=50))
     if claimed:
         return None
@@ -112,7 +109,7 @@ def presumed_claim(env: Env, u: Understanding, state: DialogueState) -> Outcome 
 def _claim_progress(env: Env, ticket: Ticket, state: DialogueState) -> Outcome:
     """The one claim still in progress: its order's status and what happens next (cited), so
     that "그거 언제 끝나요?" afterwards is about it."""
-    topic = TICKET_TOPIC[ticket.issue_type]
+    topic = ISSUE_CLAIM[ticket.issue_type]
     order = env.tools.get_order(ticket.order_id) if ticket.order_id else None
     cited = cite(env.answerer, f"followup.{topic}")
     kind = R.ISSUE_LABELS.get(ticket.issue_type, "접수")

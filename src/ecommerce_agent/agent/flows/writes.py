@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ...domain.claims import ClaimLine, option_parts, plan_order_action, resolve_option
 from ...domain.orders import Action, Denied, ItemStatus, Order, OrderStatus, decide
-from ...domain.tickets import IssueType
+from ...domain.tickets import CLAIM_ISSUE
 from ...nlu.context import Expecting
 from ...nlu.nouns import squash
 from ...nlu.types import Understanding
@@ -37,7 +37,6 @@ ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.
            "defect": Action.DEFECT, "change_address": Action.CHANGE_ADDRESS}
 TASK_OF_INTENT = {"order.cancel": "cancel", "claim.refund": "return", "claim.exchange": "exchange",
                   "claim.defect": "defect"}
-ISSUE = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE, "defect": IssueType.DEFECT}
 
 
 def label(task: str) -> str:
@@ -344,7 +343,7 @@ def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
     else:
         remedy = {"refund": " 처리 방법: 환불", "exchange": " 처리 방법: 교환"}.get(frame.remedy or "", "")
         description = f"[챗봇 접수] {label(frame.task)}{remedy}: {frame.reason or '사유 미기재'}"
-        result = env.tools.submit_claim(frame.order_id, action, issue_type=ISSUE[frame.task], description=description,
+        result = env.tools.submit_claim(frame.order_id, action, issue_type=CLAIM_ISSUE[frame.task], description=description,
                                         reason=frame.reason, lines=lines, replacement_option=frame.option)
     if isinstance(result, Denied):  # the order changed since we asked (status matrix checked again)
         return Outcome(say("done.changed", summary=frame.summary, label=R.josa(label(frame.task), "이/가"),
