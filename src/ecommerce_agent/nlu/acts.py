@@ -40,7 +40,9 @@ class Acts:
     capabilities: bool = False  # "뭘 도와줄 수 있어?"
     all: bool = False  # "둘 다요", "전부"
     person: bool = False  # names a person (상담원, 직원, 사람)
-    lost_parcel: bool = False  # reported delivered but not there
+    lost_parcel: bool = False  # reported delivered but not there, or feared lost ("분실된 거 아니에요?")
+    told_delivered: bool = False  # was told it arrived ("배송완료 문자 왔는데", "문 앞에 뒀다는데")
+    will_look: bool = False  # will look or ask first ("네 찾아볼게요", "택배사에 전화해 볼게요"): not a yes
     other_option: bool = False  # wants another colour/size without naming it
     because: bool = False  # states a cause ("작아서요"): a claim's reason
     done_check: bool = False  # asks whether something was done ("처리된 거죠?")
@@ -260,6 +262,8 @@ def read_acts(text: str) -> Acts:
         all=bool(lex.all.search(plain)),
         person=bool(lex.person.search(lex.person_declined.sub(" ", plain))),  # "상담원 말고 네가 해 줘"
         lost_parcel=bool(lex.lost_parcel.search(plain)),
+        told_delivered=bool(lex.told_delivered.search(plain)),
+        will_look=bool(lex.will_look.search(plain)),
         other_option=bool(lex.other_option.search(plain)),
         because=bool(lex.because.search(plain)),
         done_check=bool(lex.done_check.search(plain)),

@@ -73,6 +73,12 @@ def _order_meant(env: Env, u: Understanding, state: DialogueState) -> Order | No
     return order if order is not None and order.status in MOVING else None
 
 
+def lost_parcel_contact(env: Env, state: DialogueState) -> Outcome:
+    """"언제 연락 와요?" before a lost parcel is filed: who gets back, and when people work."""
+    return Outcome(say("lost_parcel.contact", hours=say("service_hours"), when=R.service_now(env.now, "handoff.avail")),
+                   state)
+
+
 def lost_parcel_outcome(env: Env, state: DialogueState) -> Outcome:
     """"분실이면 다시 보내줘요 아니면 환불이에요?": what the policy does with a lost parcel."""
     cited = cite(env.answerer, "lost_parcel")

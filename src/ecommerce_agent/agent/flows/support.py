@@ -173,16 +173,19 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bo
         return Outcome(say("lost_parcel.none"), state)
     state = replace(state, last_order_id=order.order_id)
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
+    asked = replace(offer, direct=True)  # "… 접수해 드릴까요?" once the shopper has looked
     if order.status is OrderStatus.SHIPPED and not (checked and u.acts.checked):
         # still on its way in our data; a shopper told it was delivered checks with the carrier first
-        key = "lost_parcel.shipped_reported" if u.acts.lost_parcel or checked else "lost_parcel.shipped"
+        key = ("lost_parcel.shipped_reported" if u.acts.told_delivered or checked else
+               "lost_parcel.delayed" if u.acts.lost_parcel else "lost_parcel.shipped")
         return Outcome(say(key, summary=R.order_summary(order), carrier=order.carrier or "택배사",
                            tracking=order.tracking_number or "-"), put(state, offer), cards=[R.order_card(order)])
     if u.acts.request and not u.acts.asks and order.status is OrderStatus.DELIVERED:
         return file_lost_parcel(env, order.order_id, u.text, state)  # "다 찾아봤어요 조사해 주세요": asked for
     if checked and u.acts.checked and order.status in (OrderStatus.DELIVERED, OrderStatus.SHIPPED):
         # looked everywhere: ask, then file
-        return Outcome(say("lost_parcel.ask_file", summary=R.order_summary(order)), put(state, offer),
+        key = "lost_parcel.ask_trace" if order.status is OrderStatus.SHIPPED else "lost_parcel.ask_file"
+        return Outcome(say(key, summary=R.order_summary(order)), put(state, asked),
                        cards=[R.order_card(order)])
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),
                carrier=order.carrier or "택배사", tracking=order.tracking_number or "-")
@@ -194,14 +197,14 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bo
 
 def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -> Outcome:
     order = env.tools.get_order(order_id)
-    fact = "배송완료 안내를 받았으나 미수령(주문 상태: 배송중)" if order and order.status is OrderStatus.SHIPPED else \
-        "배송완료 처리되었으나 미수령"
+    shipped = order is not None and order.status is OrderStatus.SHIPPED
+    fact = "배송중 상태에서 미수령(배송 경위 확인 요청)" if shipped else "배송완료 처리되었으나 미수령"
     ticket = env.tools.create_ticket(IssueType.SHIPPING, f"[분실 신고] {fact}: {text}"[:2000],
                                      order_id=order_id, source=TicketSource.CHAT)
     carrier = (order.carrier if order else None) or ""
     state = replace(state, last_ticket_id=ticket.ticket_id, topic="lost_parcel")
     summary = R.order_summary(order) if order else order_id
-    return Outcome(say("lost_parcel.filed", summary=summary, ticket=ticket.ticket_id, carrier=carrier), state,
+    return Outcome(say("lost_parcel.traced" if shipped else "lost_parcel.filed", summary=summary, ticket=ticket.ticket_id, carrier=carrier), state,
                    cards=[R.ticket_card(ticket)],
                    actions=[{"type": "lost_parcel", "order_id": order_id, "ticket_id": ticket.ticket_id,
                              "status": "completed"}])
