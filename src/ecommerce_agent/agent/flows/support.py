@@ -148,8 +148,12 @@ def handoff(env: Env, u: Understanding | None, text: str, state: DialogueState) 
 def hours_question(env: Env, u: Understanding, state: DialogueState, answered: Outcome | None) -> Outcome:
     """"상담원 토요일에도 있어요?": a question about people, answered, with an offer."""
     offer = Frame(task="offer", intent="handoff", waiting=Expecting.OFFER.value)
-    base = answered or Outcome(say("handoff.hours_answer", hours=say("service_hours"),
-                                   when_now=R.service_now(env.now, "handoff.avail")), state)
+    if answered is None:
+        cited = cite(env.answerer, "handoff.hours")
+        answered = Outcome(sourced(say("handoff.hours_answer", hours=say("service_hours"),
+                                       when_now=R.service_now(env.now, "handoff.avail")), cited), state,
+                           citations=cited)
+    base = answered
     return base.suffixed(say("handoff.offer_short")).with_state(put(state, offer))
 
 

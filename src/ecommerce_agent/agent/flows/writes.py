@@ -134,6 +134,8 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
     heading = say("ask.which", label=R.josa(label(frame.task), "을/를"), able=able)
     if u.acts.payments:  # "무통장으로 주문했는데 …": the orders paid that way (the first method said)
         paid_so = [o for o in candidates if o.payment_method and o.payment_method.value == u.acts.payments[0]]
+        if len(set(u.acts.payments)) > 1:  # "무통장으로 했는데 카드로 다시 살게요": paying another way, so not paid yet
+            paid_so = [o for o in paid_so if o.status is OrderStatus.PENDING] or paid_so
         if len(paid_so) == 1:
             return proceed(env, frame, paid_so[0], u, state)
         candidates = paid_so or candidates
