@@ -95,7 +95,7 @@ class Dialogue:
         if progress is not None:
             return progress
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state) or \
-            orders.refund_again(env, u, state)
+            orders.refund_again(env, u, state) or delivery.listed_dispatch(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?", "언제 들어와요 그럼"
             return rest
         money_after = state.completed and set(acts.order_facts) <= {"paid", "unpaid", "refunded"} and not (

@@ -187,6 +187,21 @@ def _removal(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]:
     return tuple(kept[-1:])
 
 
+def _actions(plain: str, actions: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, ...]:
+    """The writes named, most specific first. The verb of an address change is not an exchange
+    too ("두번째 거 주소 바꾸고 싶어요"): once the address change is found, what it matched is
+    taken out before the other actions are looked for."""
+    found: list[str] = []
+    for name, pattern in actions:
+        match = pattern.search(plain)
+        if match is None:
+            continue
+        found.append(name)
+        if name == "change_address":
+            plain = plain[:match.start()] + " " + plain[match.end():]
+    return tuple(found)
+
+
 def _in_order(text: str, named: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, ...]:
     """The names whose pattern occurs, in the order the text says them ("무통장으로 샀는데
     카드로 다시 살게요": the first is the order's, the second the plan)."""
@@ -300,7 +315,7 @@ def read_acts(text: str) -> Acts:
         procedure=bool(lex.procedure.search(plain)),
         negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
-        actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
+        actions=_actions(plain, lex.actions),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
         payments=_in_order(plain, lex.payments),
         order_facts=_in_order(plain, lex.order_facts),

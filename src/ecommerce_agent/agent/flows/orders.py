@@ -83,7 +83,7 @@ def show(env: Env, order: Order, intent: str, state: DialogueState, asked: tuple
     if asked:
         named = tuple(env.finder.items_named(words, order.items)) if words else ()
         return Outcome(R.order_facts(order, asked, named), state, cards=[R.order_card(order)])
-    body = R.order_detail(order) if intent == "order.detail" else R.order_status(order)
+    body = R.order_detail(order) if intent == "order.detail" else R.order_status(order, env.now)
     cited = cite(env.answerer, f"status.{order.status.value}") if intent != "order.detail" else []
     return Outcome(sourced(body, cited), state, cards=[R.order_card(order)], citations=cited)
 
