@@ -101,7 +101,7 @@ class Dialogue:
         money_after = state.completed and set(acts.order_facts) <= {"paid", "unpaid", "refunded"} and not (
             env.finder.points(u, state) or env.finder.product_words(acts.nouns))  # "돈 나간 거 없죠?" after it
         if (acts.order_facts or (acts.elliptical and state.last_asked)) and (
-                not acts.actions or "refunded" in acts.order_facts) and not acts.conditional and \
+                not acts.actions or {"refunded", "deposit_deadline"} & set(acts.order_facts)) and not acts.conditional and \
                 not money_after and self._about_an_order(u, state):
             return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if state.asked_claim and state.last_order_id and acts.can and acts.asks and not (
