@@ -110,5 +110,21 @@ def resolve_ellipsis(u: Understanding, previous: str) -> str:
                 return pattern.sub(new, previous, count=1)
         return f"{new} {previous}"
     if u.acts.nouns:
-        return f"{' '.join(u.acts.nouns)} {previous}"
+        swapped = _swap(u.acts.nouns, previous)
+        return swapped if swapped is not None else f"{' '.join(u.acts.nouns)} {previous}"
     return previous
+
+
+def _swap(nouns: tuple[str, ...], previous: str) -> str | None:
+    """"울릉도는요?" after "제주도는 택배비 더 받아요?": the previous question with the word of
+    the same group replaced (the longest written form first), or None when none is there."""
+    from .lexicon import noun_lexicon
+
+    for noun in nouns:
+        group = next((g for g in noun_lexicon().contrasts if noun in g), None)
+        if group is None:
+            continue
+        for other in sorted(group, key=len, reverse=True):
+            if other != noun and other in previous and noun not in previous:
+                return previous.replace(other, noun, 1)
+    return None
