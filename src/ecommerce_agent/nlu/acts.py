@@ -212,6 +212,10 @@ def _kept(text: str, nouns: tuple[str, ...], keep: re.Pattern[str]) -> tuple[str
     return tuple(kept)
 
 
+# a request word told as something that happened, not asked for ("선물하려다 취소됐어요")
+_PAST_EVENT = re.compile(r"(?:됐|되었|했|하였|당했)(?:어요|어|습니다|네요|대요|거든요|는데)")
+
+
 def _remark(plain: str, request: re.Pattern[str]) -> str | None:
     """The statement after the last request form: "수납박스 반품해 주세요 자리를 너무 차지해요"
     → "자리를 너무 차지해요" (a question or a lone word after it is no remark)."""
@@ -222,9 +226,9 @@ def _remark(plain: str, request: re.Pattern[str]) -> str | None:
     if 0 < end < len(plain) and re.match(r"[가-힣]", plain[end - 1]) and re.match(r"[가-힣]", plain[end]):
         end = len(plain) if (space := plain.find(" ", end)) < 0 else space  # the rest of "…해주|세요"
     tail = plain[end:].strip(" .,!~")
-    if "?" in tail or len(re.findall(r"[가-힣]+", tail)) < 2 or _INSTEAD.search(tail) or any(
-            p.search(tail) for _, p in dialogue_lexicon().actions):  # "교환 말고요": a remedy, not a reason
-        return None
+    if "?" in tail or len(re.findall(r"[가-힣]+", tail)) < 2 or _INSTEAD.search(tail) or (any(
+            p.search(tail) for _, p in dialogue_lexicon().actions) and not _PAST_EVENT.search(tail)):
+        return None  # "교환 말고요": a remedy, not a reason ("선물하려다 취소됐어요" tells what happened)
     return tail[:200]
 
 

@@ -1,0 +1,65 @@
+"""Questions that lean on the claim being discussed.
+
+- "교환도 돼요?", "환불은요?", "하나만 교환도 돼요?" right after an eligibility answer about
+  one order ask the same thing of another remedy: answered for that remedy, that order and
+  the item state stated before ("택 안 뗐는데"), never with a neighbouring rule.
+- "사진 보내야 돼요?", "택배비는 누가 내요?" while a defect is being reported or claimed ask
+  how a defect claim goes on: answered from the defect rules, not the change-of-mind ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..nlu.types import Understanding
+from .env import Env
+from .flows import info
+from .outcome import Outcome
+from .state import DialogueState
+
+CLAIMS = ("return", "exchange", "defect")
+# The documents a question about a defect claim may be answered from; a passage from any
+# other document (basic shipping fees, points) means the question was not about the claim.
+DEFECT_DOCS = frozenset({"defective-item", "wrong-item-delivery", "return-policy", "return-process",
+                         "return-shipping-fee", "exchange-policy", "exchange-process", "refund-policy", "faq"})
+
+
+def follow_up(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    return other_remedy(env, u, state) or defect_side_question(env, u, state)
+
+
+def other_remedy(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"교환도 돼요?" after "반품 돼요?" about one order: the same question for an exchange."""
+    acts = u.acts
+    asked = [a for a in acts.actions if a in CLAIMS]
+    if len(asked) != 1 or len(acts.actions) != 1 or not state.asked_claim or not state.last_order_id or \
+            not acts.asks or not (acts.can or acts.elliptical) or acts.conditional or acts.how or \
+            u.slots.order_id or env.finder.points(u, state) or env.finder.product_words(acts.nouns):
+        return None
+    task = asked[0]
+    if state.asked_claim == "defect" and task in ("return", "exchange"):
+        task = "defect"  # "환불도 돼요?" about a defect: the defect settled by a refund
+    if task == state.asked_claim and task != "defect":
+        return None
+    if not acts.conditions and state.asked_conditions:  # the item's state said before still holds
+        u = replace(u, acts=replace(acts, conditions=state.asked_conditions))
+    return info.can_i(env, task, u, state, order_id=state.last_order_id)
+
+
+def _in_defect(state: DialogueState) -> bool:
+    top = state.top
+    if top is not None:
+        return top.task == "defect" or (top.task == "offer" and top.intent == "defect")
+    return state.asked_claim == "defect" and not state.completed
+
+
+def defect_side_question(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"사진 찍어서 보내야 돼요?" after a defect was reported: asked of the defect claim."""
+    acts = u.acts
+    if not _in_defect(state) or u.intent not in ("policy", "general") or not acts.asks or acts.actions or \
+            acts.person or u.slots.order_id or env.finder.product_words(acts.nouns):
+        return None  # ("이거 보내는 택배비는요?" points at the item reported: still the defect's question)
+    answered = info.within_task(env, "defect", u.text, state)
+    if answered is None or not answered.citations or answered.citations[0].get("doc_id") not in DEFECT_DOCS:
+        return None
+    return answered
