@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..nlu.context import resolve_ellipsis
 from ..nlu.types import Understanding
 from .env import Env
 from .flows import info
@@ -18,9 +19,9 @@ from .outcome import Outcome
 from .state import DialogueState
 
 CLAIMS = ("return", "exchange", "defect")
-# The documents a question about a defect claim may be answered from; a passage from any
-# other document (basic shipping fees, points) means the question was not about the claim.
-DEFECT_DOCS = frozenset({"defective-item", "wrong-item-delivery", "return-policy", "return-process",
+# The documents a question about a claim may be answered from; a passage from any other
+# document (basic shipping fees, points) means the question was not about the claim.
+CLAIM_DOCS = frozenset({"defective-item", "wrong-item-delivery", "return-policy", "return-process",
                          "return-shipping-fee", "exchange-policy", "exchange-process", "refund-policy", "faq"})
 
 
@@ -32,7 +33,7 @@ def other_remedy(env: Env, u: Understanding, state: DialogueState) -> Outcome | 
     """"교환도 돼요?" after "반품 돼요?" about one order: the same question for an exchange."""
     acts = u.acts
     asked = [a for a in acts.actions if a in CLAIMS]
-    if len(asked) != 1 or len(acts.actions) != 1 or not state.asked_claim or not state.last_order_id or \
+    if len(asked) != 1 or len(acts.actions) != 1 or not state.asked_claim or \
             not acts.asks or not (acts.can or acts.elliptical) or acts.conditional or acts.how or \
             u.slots.order_id or env.finder.points(u, state) or env.finder.product_words(acts.nouns):
         return None
@@ -43,7 +44,14 @@ def other_remedy(env: Env, u: Understanding, state: DialogueState) -> Outcome | 
         return None
     if not acts.conditions and state.asked_conditions:  # the item's state said before still holds
         u = replace(u, acts=replace(acts, conditions=state.asked_conditions))
-    return info.can_i(env, task, u, state, order_id=state.last_order_id)
+    if state.last_order_id or u.acts.conditions:  # that order (or the rule for that item state)
+        return info.can_i(env, task, u, state, order_id=state.last_order_id)
+    if not state.last_question:
+        return None
+    answered = info.policy_answer(env, resolve_ellipsis(u, state.last_question), state)  # the rule, re-asked
+    if answered is None or not answered[0].citations or answered[0].citations[0].get("doc_id") not in CLAIM_DOCS:
+        return None
+    return answered[0]
 
 
 def _in_defect(state: DialogueState) -> bool:
@@ -60,6 +68,6 @@ def defect_side_question(env: Env, u: Understanding, state: DialogueState) -> Ou
             acts.person or u.slots.order_id or env.finder.product_words(acts.nouns):
         return None  # ("이거 보내는 택배비는요?" points at the item reported: still the defect's question)
     answered = info.within_task(env, "defect", u.text, state)
-    if answered is None or not answered.citations or answered.citations[0].get("doc_id") not in DEFECT_DOCS:
+    if answered is None or not answered.citations or answered.citations[0].get("doc_id") not in CLAIM_DOCS:
         return None
     return answered

@@ -89,6 +89,7 @@ class Acts:
     cheaper: bool = False  # than the products just shown
     pricier: bool = False
     quantity: int | None = None  # "1개만", "두 개"
+    kept_count: int | None = None  # "하나는 그냥 쓸게요 나머지 반품": the units kept, the rest claimed
     list_number: int | None = None  # "2번", a bare "3"
     address: str | None = None
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
@@ -249,6 +250,7 @@ def read_acts(text: str) -> Acts:
                           min_len=1, glued=noun_lexicon().request_words)
     list_number = _LIST_NUMBER.search(plain)
     cue_words = [lex.person, lex.negative, *(p for _, p in lex.actions), *(p for _, p in lex.statuses)]
+    kept = _number(lex.kept_count.search(plain))
     return Acts(
         question=bool(lex.question.search(plain)),
         request=bool(lex.request.search(plain)),
@@ -312,7 +314,8 @@ def read_acts(text: str) -> Acts:
         priciest=bool(lex.priciest.search(plain)),
         cheaper=bool(lex.cheaper.search(plain)),
         pricier=bool(lex.pricier.search(plain)),
-        quantity=_number(lex.quantity.search(plain)),
+        quantity=None if kept else _number(lex.quantity.search(plain)),
+        kept_count=kept,
         list_number=int(next(g for g in list_number.groups() if g)) if list_number else None,
         address=find_address(text),
         number_fix=_number_fix(text),
