@@ -3,8 +3,8 @@
 - "교환도 돼요?", "환불은요?", "하나만 교환도 돼요?" right after an eligibility answer about
   one order ask the same thing of another remedy: answered for that remedy, that order and
   the item state stated before ("택 안 뗐는데"), never with a neighbouring rule.
-- "사진 보내야 돼요?", "택배비는 누가 내요?" while a defect is being reported or claimed ask
-  how a defect claim goes on: answered from the defect rules, not the change-of-mind ones.
+- "사진 보내야 돼요?", "택배비는 누가 내요?" while a claim is offered, pending or just filed
+  ask how that claim goes on: answered from its rules (a defect's, not a change of mind's).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ CLAIM_DOCS = frozenset({"defective-item", "wrong-item-delivery", "return-policy"
 
 
 def follow_up(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
-    return other_remedy(env, u, state) or defect_side_question(env, u, state)
+    return other_remedy(env, u, state) or side_question(env, u, state)
 
 
 def other_remedy(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
@@ -54,20 +54,27 @@ def other_remedy(env: Env, u: Understanding, state: DialogueState) -> Outcome | 
     return answered[0]
 
 
-def _in_defect(state: DialogueState) -> bool:
+def _claim_in_hand(state: DialogueState) -> str | None:
+    """The claim the conversation is about: one waiting for a yes or offered, one just filed,
+    or a defect just asked about."""
     top = state.top
     if top is not None:
-        return top.task == "defect" or (top.task == "offer" and top.intent == "defect")
-    return state.asked_claim == "defect" and not state.completed
+        return top.task if top.task in CLAIMS else top.intent if top.task == "offer" and top.intent in CLAIMS \
+            else None
+    if state.topic in CLAIMS:  # "배송비는 안 내도 되죠?" right after the claim was filed
+        return state.topic
+    return "defect" if state.asked_claim == "defect" and not state.completed else None
 
 
-def defect_side_question(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
-    """"사진 찍어서 보내야 돼요?" after a defect was reported: asked of the defect claim."""
+def side_question(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"사진 찍어서 보내야 돼요?" after a defect was reported, "배송비 얼마 내야 돼?" after an
+    exchange was filed: asked of that claim (its fees, its steps), not of a first purchase."""
     acts = u.acts
-    if not _in_defect(state) or u.intent not in ("policy", "general") or not acts.asks or acts.actions or \
+    task = _claim_in_hand(state)
+    if task is None or u.intent not in ("policy", "general") or not acts.asks or acts.actions or \
             acts.person or u.slots.order_id or env.finder.product_words(acts.nouns):
-        return None  # ("이거 보내는 택배비는요?" points at the item reported: still the defect's question)
-    answered = info.within_task(env, "defect", u.text, state)
+        return None  # ("이거 보내는 택배비는요?" points at the item reported: still the claim's question)
+    answered = info.within_task(env, task, u.text, state)
     if answered is None or not answered.citations or answered.citations[0].get("doc_id") not in CLAIM_DOCS:
         return None
     return answered
