@@ -317,7 +317,8 @@ class Dialogue:
     def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
         env, acts = self.env, u.acts
         carried = carried or state.last_order_id  # "그럼 환불해 주세요" about the order just discussed
-        noted = state.defect_noted and not env.finder.points(u, state) and carried == state.defect_noted
+        noted = state.defect_noted and (not env.finder.points(u, state) or u.slots.anaphora) and \
+            carried == state.defect_noted  # "그건 교환해 주세요": the item reported
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
