@@ -65,6 +65,11 @@ def test_units_kept_are_not_the_count_claimed(text: str, kept: int | None) -> No
     assert kept is None or acts.quantity is None
 
 
+def test_a_count_claimed_beside_the_units_kept_is_kept() -> None:
+    acts = read_acts("그럼 2개만 반품이요 하나는 쓸게요")
+    assert (acts.quantity, acts.kept_count) == (2, 1)
+
+
 def test_a_remark_telling_what_happened_is_a_reason() -> None:
     assert read_acts("레고블록만 반품 할께요 선물하려다 취소됐어요").remark == "선물하려다 취소됐어요"
 

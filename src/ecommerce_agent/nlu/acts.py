@@ -213,6 +213,9 @@ def _kept(text: str, nouns: tuple[str, ...], keep: re.Pattern[str]) -> tuple[str
     return tuple(kept)
 
 
+# how many were bought ("3개 중에", "세 개 샀는데"): beside the units kept, not a count claimed
+_BOUGHT = re.compile(r"(?:\d{1,2}|한|두|세|네|다섯)\s?(?:개|벌|켤레|장|병|팩|세트|봉)\s?"
+                     r"(?:중(?:에서|에)?|(?:샀|산|시켰|시킨|주문한|받은)\S*)")
 # a request word told as something that happened, not asked for ("선물하려다 취소됐어요")
 _PAST_EVENT = re.compile(r"(?:됐|되었|했|하였|당했)(?:어요|어|습니다|네요|대요|거든요|는데)")
 
@@ -314,7 +317,7 @@ def read_acts(text: str) -> Acts:
         priciest=bool(lex.priciest.search(plain)),
         cheaper=bool(lex.cheaper.search(plain)),
         pricier=bool(lex.pricier.search(plain)),
-        quantity=None if kept else _number(lex.quantity.search(plain)),
+        quantity=_number(lex.quantity.search(_BOUGHT.sub(" ", lex.kept_count.sub(" ", plain)) if kept else plain)),
         kept_count=kept,
         list_number=int(next(g for g in list_number.groups() if g)) if list_number else None,
         address=find_address(text),
