@@ -54,6 +54,45 @@ def test_a_claim_spoken_of_as_made(text: str, before: bool) -> None:
     assert read_acts(text).claimed_before is before
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("프라이팬 3개 중에 하나는 그냥 쓸게요 나머지 반품해주세요", 1),
+    ("포트 두 개는 남길게요 나머지는 환불이요", 2),
+    ("프라이팬 두 개만 반품", None),
+])
+def test_units_kept_are_not_the_count_claimed(text: str, kept: int | None) -> None:
+    acts = read_acts(text)
+    assert acts.kept_count == kept
+    assert kept is None or acts.quantity is None
+
+
+def test_a_count_claimed_beside_the_units_kept_is_kept() -> None:
+    acts = read_acts("그럼 2개만 반품이요 하나는 쓸게요")
+    assert (acts.quantity, acts.kept_count) == (2, 1)
+
+
+def test_a_remark_telling_what_happened_is_a_reason() -> None:
+    assert read_acts("레고블록만 반품 할께요 선물하려다 취소됐어요").remark == "선물하려다 취소됐어요"
+
+
+@pytest.mark.parametrize(("text", "action"), [
+    ("아니다 그냥 같은걸로 새로 받을래요", "exchange"),
+    ("새 걸로 보내 주세요", "exchange"),
+    ("커피는 빼는것도 되나요", "cancel"),
+])
+def test_everyday_words_name_the_write(text: str, action: str) -> None:
+    assert action in read_acts(text).actions
+
+
+@pytest.mark.parametrize(("text", "yes"), [
+    ("음 그냥 할게요", True),
+    ("그럼 그렇게 진행할게요", True),
+    ("안 할게요", False),
+    ("그냥 안 할래요", False),
+])
+def test_going_ahead_said_alone_is_a_yes(text: str, yes: bool) -> None:
+    assert read_acts(text).yes is yes
+
+
 def test_a_denied_defect_names_no_defect() -> None:
     denied = read_acts("불량은 아니고요.. 그럼 방법이 없어요?")
     assert denied.defect_denied and "defect" not in denied.actions

@@ -20,6 +20,9 @@ def test_the_shipped_lexicon_reads_the_conditions_of_an_item() -> None:
     # the shopper's (or a pet's) own damage, not an opened package
     assert read_conditions("강아지가 물어뜯어서 망가졌는데 반품 받아주시나요") == ("damaged",)
     assert read_conditions("제가 떨어뜨려서 깨졌는데 교환 돼요?") == ("damaged",)
+    # the box thrown away: its own state, not the outer box opened nor the item opened
+    assert read_conditions("택배 박스는 벌써 버렸는데 괜찮아요?") == ("box_discarded",)
+    assert read_conditions("원래 박스는 버렸는데 아무 상자에 넣어 보내도 돼요?") == ("box_discarded",)
 
 
 def test_an_unknown_condition_or_a_bad_pattern_stops_start_up(tmp_path: Path) -> None:

@@ -165,7 +165,7 @@ def answer(env: Env, task: str, u: Understanding, state: DialogueState, order: O
     if rule.effect == "restricted" and ("defect" in u.acts.actions or task == "defect"):
         return None  # "뿌려봤는데 불량이면요?": the defect rules answer it
     cited = _cite(env, rule.source)
-    state = replace(state, last_question=u.text, asked_claim=task)
+    state = replace(state, last_question=u.text, asked_claim=task, asked_conditions=u.acts.conditions)
     cards = [R.order_card(order)] if order else []
     if rule.effect == "restricted":  # nothing can be done for it: the order is not taken up as the one in hand
         text = f"{_line('restricted', rule=rule.rule)} {_line('restricted_defect')}"

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..nlu.context import ACTION_WORDS, resolve_ellipsis
 from ..nlu.types import Understanding
-from . import conditions, patterns
+from . import claim_questions, conditions, patterns
 from . import replies as R
 from .env import Env
 from .flows import account, claim_status, delivery, info, items, next_steps, orders, refunds, support, writes
@@ -181,6 +181,9 @@ class Dialogue:
         hurried = delivery.urgent(env, u, state)  # "내일까지 와야 돼요": what can honestly be offered
         if hurried is not None:
             return hurried
+        leaning = claim_questions.follow_up(env, u, state)  # "교환도 돼요?", "사진 보내야 돼요?"
+        if leaning is not None:
+            return leaning
         claim = next((a for a in acts.actions if a in ("defect", "exchange", "return")), None)
         if state.asked_claim and claim == "defect" and acts.asks and (acts.elliptical or acts.conditional) and not (
                 env.finder.points(u, state) or env.finder.product_words(acts.nouns)):  # "불량이면요?" after a claim question
@@ -314,7 +317,8 @@ class Dialogue:
     def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
         env, acts = self.env, u.acts
         carried = carried or state.last_order_id  # "그럼 환불해 주세요" about the order just discussed
-        noted = state.defect_noted and not env.finder.points(u, state) and carried == state.defect_noted
+        noted = state.defect_noted and (not env.finder.points(u, state) or u.slots.anaphora) and \
+            carried == state.defect_noted  # "그건 교환해 주세요": the item reported
         if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
             task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
         if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"

@@ -33,14 +33,15 @@ def refine(env: Env, frame: Frame, order: Order, u: Understanding, state: Dialog
         refined = writes.proceed(env, replace(frame, option=None), order, u, state)
         if refined.state.top is not None and (refined.state.top.option or refined.state.top.waiting == "option"):
             return refined
-    if frame.task != "change_address" and acts.quantity and not acts.asks and not acts.nouns:
+    if frame.task != "change_address" and (acts.quantity or acts.kept_count) and not acts.asks and not acts.nouns:
         open_items = [i for i in order.items if i.status.value == "ordered"]
         target = frame.items[0][0] if len(frame.items) == 1 else (open_items[0].item_id if len(open_items) == 1
                                                                   else None)
-        if target is not None:  # "1개만요": how many of the item in question
+        if target is not None:  # "1개만요": how many of the item in question ("하나는 쓸게요": the rest)
             item = order.item(target)
-            if item is not None and acts.quantity <= item.quantity:
-                return writes.propose(env, replace(frame, items=((target, acts.quantity),)), order, state)
+            count = acts.quantity or (item.quantity - acts.kept_count if item is not None else 0)
+            if item is not None and 0 < count <= item.quantity:
+                return writes.propose(env, replace(frame, items=((target, count),)), order, state)
     if frame.task != "change_address" and acts.nouns and not acts.asks and (wanted in (None, frame.task)):
         named = env.finder.items_named(acts.meant, order.items)
         if named and len(order.items) > 1:  # "머그컵만요": narrows the claim to that item

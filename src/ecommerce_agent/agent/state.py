@@ -96,6 +96,7 @@ class DialogueState:
     defect_reason: str | None = None  # what the shopper said was wrong with it
     # The claim last asked about with a condition ("라벨 뗐는데 환불 돼요?"): "안 뜯었으면요?" asks it again.
     asked_claim: str | None = None
+    asked_conditions: tuple[str, ...] = ()  # its conditions: "교환도 돼요?" asks about the same item state
     refused: str | None = None  # "task:reason" of a refusal this turn: "그럼 어떻게 해요?" asks what now
     attempted: str | None = None  # the write last asked for, done or not ("바뀐 거죠?" asks about it)
     # The items of the last order discussed that the shopper named ("레고 반품 가능해요?"): a later
@@ -162,6 +163,7 @@ class DialogueState:
                    last_question=data.get("last_question"), defect_noted=data.get("defect_noted"),
                    defect_reason=data.get("defect_reason"), attempted=data.get("attempted"),
                    asked_claim=data.get("asked_claim"), refused=data.get("refused"),
+                   asked_conditions=tuple(data.get("asked_conditions") or ()),
                    last_items=tuple((str(i), int(q)) for i, q in data.get("last_items") or ()),
                    apologized=bool(data.get("apologized")), handed_off=bool(data.get("handed_off")),
                    handoff_ticket_id=data.get("handoff_ticket_id"),

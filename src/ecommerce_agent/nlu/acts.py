@@ -91,6 +91,7 @@ class Acts:
     cheaper: bool = False  # than the products just shown
     pricier: bool = False
     quantity: int | None = None  # "1개만", "두 개"
+    kept_count: int | None = None  # "하나는 그냥 쓸게요 나머지 반품": the units kept, the rest claimed
     list_number: int | None = None  # "2번", a bare "3"
     address: str | None = None
     nouns: tuple[str, ...] = ()  # content nouns that may name a product, in order
@@ -229,6 +230,13 @@ def _kept(text: str, nouns: tuple[str, ...], keep: re.Pattern[str]) -> tuple[str
     return tuple(kept)
 
 
+# how many were bought ("3개 중에", "세 개 샀는데"): beside the units kept, not a count claimed
+_BOUGHT = re.compile(r"(?:\d{1,2}|한|두|세|네|다섯)\s?(?:개|벌|켤레|장|병|팩|세트|봉)\s?"
+                     r"(?:중(?:에서|에)?|(?:샀|산|시켰|시킨|주문한|받은)\S*)")
+# a request word told as something that happened, not asked for ("선물하려다 취소됐어요")
+_PAST_EVENT = re.compile(r"(?:됐|되었|했|하였|당했)(?:어요|어|습니다|네요|대요|거든요|는데)")
+
+
 def _remark(plain: str, request: re.Pattern[str]) -> str | None:
     """The statement after the last request form: "수납박스 반품해 주세요 자리를 너무 차지해요"
     → "자리를 너무 차지해요" (a question or a lone word after it is no remark)."""
@@ -239,9 +247,9 @@ def _remark(plain: str, request: re.Pattern[str]) -> str | None:
     if 0 < end < len(plain) and re.match(r"[가-힣]", plain[end - 1]) and re.match(r"[가-힣]", plain[end]):
         end = len(plain) if (space := plain.find(" ", end)) < 0 else space  # the rest of "…해주|세요"
     tail = plain[end:].strip(" .,!~")
-    if "?" in tail or len(re.findall(r"[가-힣]+", tail)) < 2 or _INSTEAD.search(tail) or any(
-            p.search(tail) for _, p in dialogue_lexicon().actions):  # "교환 말고요": a remedy, not a reason
-        return None
+    if "?" in tail or len(re.findall(r"[가-힣]+", tail)) < 2 or _INSTEAD.search(tail) or (any(
+            p.search(tail) for _, p in dialogue_lexicon().actions) and not _PAST_EVENT.search(tail)):
+        return None  # "교환 말고요": a remedy, not a reason ("선물하려다 취소됐어요" tells what happened)
     return tail[:200]
 
 
@@ -262,6 +270,7 @@ def read_acts(text: str) -> Acts:
                           min_len=1, glued=noun_lexicon().request_words)
     list_number = _LIST_NUMBER.search(plain)
     cue_words = [lex.person, lex.negative, *(p for _, p in lex.actions), *(p for _, p in lex.statuses)]
+    kept = _number(lex.kept_count.search(plain))
     return Acts(
         question=bool(lex.question.search(plain)),
         request=bool(lex.request.search(plain)),
@@ -327,7 +336,8 @@ def read_acts(text: str) -> Acts:
         priciest=bool(lex.priciest.search(plain)),
         cheaper=bool(lex.cheaper.search(plain)),
         pricier=bool(lex.pricier.search(plain)),
-        quantity=_number(lex.quantity.search(plain)),
+        quantity=_number(lex.quantity.search(_BOUGHT.sub(" ", lex.kept_count.sub(" ", plain)) if kept else plain)),
+        kept_count=kept,
         list_number=int(next(g for g in list_number.groups() if g)) if list_number else None,
         address=find_address(text),
         number_fix=_number_fix(text),

@@ -17,7 +17,7 @@ from ..errors import ConfigError
 from .lexicon import _compile, _read
 
 CONDITIONS_FILE = Path("data/lexicons/conditions.yaml")
-CONDITION_NAMES = ("outer_box", "unopened", "label_removed", "opened", "used", "consumed", "damaged", "not_as_listed",
+CONDITION_NAMES = ("outer_box", "box_discarded", "unopened", "label_removed", "opened", "used", "consumed", "damaged", "not_as_listed",
                    "after_delivery", "payment", "refund_route")
 
 

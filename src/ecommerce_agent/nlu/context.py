@@ -71,6 +71,11 @@ def reread(u: Understanding, expecting: str | None) -> str:
     if expecting == Expecting.CONFIRM and u.intent == "dialog.deny" and named and not (
             acts.abort or acts.asks or acts.correction):  # "아 그냥 돈으로요" to a defect exchange: the remedy
         return ACTION_INTENTS[named[0]]
+    if expecting == Expecting.CONFIRM and acts.kept_count and not (named or acts.abort or acts.asks):
+        return "general"  # "하나는 그냥 쓸게요" to "3개 반품할까요?": fewer units, not a refusal
+    if expecting in YES_NO and u.intent in ("dialog.deny", "general") and acts.yes and not (
+            named or acts.negative or acts.abort or acts.asks or acts.correction):
+        return "dialog.confirm"  # "음 그냥 할게요" to "신청할까요?": going ahead, not a refusal
     if expecting in YES_NO or u.source == "rule" or u.intent not in DIALOG:
         return u.intent
     if acts.person and acts.request and not acts.asks:

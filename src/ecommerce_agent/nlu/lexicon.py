@@ -35,7 +35,7 @@ FLAT_KEYS = (
     "final_question", "other_product", "apology", "hurry", "cheaper", "pricier", "ticket_number",
     "yes_word", "checked", "among", "insist", "other_account", "procedure", "negated_check", "no_pay",
     "ordered", "claimed_before", "action_question", "keep", "defect_denied", "until_when", "picked_up",
-    "person_declined", "deadline", "dispatch", "contact", "obligation", "new_item", "withdraw",
+    "person_declined", "deadline", "dispatch", "contact", "obligation", "new_item", "withdraw", "kept_count",
     "told_delivered", "will_look",
 )
 NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts", "my_account")

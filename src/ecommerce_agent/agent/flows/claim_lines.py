@@ -25,6 +25,16 @@ def with_items(env: Env, frame: Frame, open_items: list, u: Understanding) -> Fr
                                           if i.item_id in {x for x, _ in frame.items}))
     if u.acts.all and len(named) < 2:  # "전부" — but "포트랑 수납박스 둘 다" is those two
         return replace(frame, items=())
+    # "하나는 그냥 쓸게요 나머지 반품": the units bought less those kept (a count said wins)
+    kept = u.acts.kept_count if not quantity else None
+    if kept and len(named) == 1 and kept < named[0].quantity:
+        return replace(frame, items=((named[0].item_id, named[0].quantity - kept),))
+    if kept and not named and len(open_items) == 1 and kept < open_items[0].quantity:
+        return replace(frame, items=((open_items[0].item_id, open_items[0].quantity - kept),))
+    if kept and not named and len(frame.items) == 1:
+        item = next((i for i in open_items if i.item_id == frame.items[0][0]), None)
+        if item is not None and kept < item.quantity:
+            return replace(frame, items=((item.item_id, item.quantity - kept),))
     if named and (len(named) < len(open_items) or quantity):
         return replace(frame, items=tuple((i.item_id, min(quantity, i.quantity) if quantity else i.quantity)
                                           for i in named))

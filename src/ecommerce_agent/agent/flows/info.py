@@ -147,7 +147,7 @@ def can_i(env: Env, task: str, u: Understanding, state: DialogueState, *, report
     """"라벨 뗐는데 환불 돼요?", "그거 취소 돼요?": answered (yes or no, why, the source),
     then offered. ``order_id``: the order the previous question was about ("불량이면요?")."""
     action, before = ACTIONS[task], replace(state, attempted=task)
-    state = replace(state, last_question=u.text, attempted=task,  # "바뀐 거죠 그럼?" asks about it
+    state = replace(state, last_question=u.text, attempted=task, asked_conditions=u.acts.conditions,  # "바뀐 거죠?"
                     asked_claim=task if task in ("return", "exchange", "defect") else state.asked_claim)
     order, missing = (env.tools.get_order(order_id), False) if order_id else env.finder.referenced(u, state)
     if missing:
