@@ -38,7 +38,7 @@ class Dialogue:
     def respond(self, u: Understanding, state: DialogueState) -> Outcome:
         just_done, carried, refusal = state.just_done, state.set_aside, state.refused
         state = replace(state, just_done=None, set_aside=None, refused=None)
-        step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
+        step = next_steps.what_now(self.env, u, refusal, state) or next_steps.after_done(self.env, u, state)
         if step is not None:
             return toned(self.env, u, step)
         other = u.acts.actions[0] if len(u.acts.actions) == 1 else None

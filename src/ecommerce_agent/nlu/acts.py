@@ -16,7 +16,7 @@ from ..domain.prices import parse_price_range
 from .address import find_address
 from .conditions import read_conditions
 from .ids import mask_ids
-from .lexicon import dialogue_lexicon, noun_lexicon
+from .lexicon import DialogueLexicon, dialogue_lexicon, noun_lexicon
 from .nouns import content_nouns
 from .text import ORDER_TOKEN, TICKET_TOKEN, fold
 
@@ -66,6 +66,7 @@ class Acts:
     deadline: bool = False  # the parcel is needed by a date, or sooner ("내일까지 와야 돼요", "더 빨리 받는 방법")
     dispatch: bool = False  # when the order leaves or arrives ("오늘 출고돼요?", "언제 와요?")
     contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
+    what_next: bool = False  # what the shopper does now ("그럼 이제 뭐 하면 돼요?"), no rule named
     obligation: bool = False  # what must be done ("어떻게 해야 돼요"), not a request
     new_item: bool = False  # the replacement an exchange sends ("새 옷은 언제 와요", "교환 상품")
     withdraw: bool = False  # taking back a claim already made ("반품 신청한 거 취소하고 싶어요")
@@ -237,6 +238,20 @@ def _amount(plain: str) -> tuple[int | None, int | None] | None:
     return (found.min_price, found.max_price) if found else None
 
 
+def _statuses(plain: str, lex: DialogueLexicon) -> tuple[str, ...]:
+    """The statuses named; those left out ("취소된 건 빼고") make the rest the filter."""
+    named, left_out = [], set()
+    for name, pattern in lex.statuses:
+        for match in pattern.finditer(plain):
+            if lex.status_excluded.match(plain, match.end()):
+                left_out.add(name)
+            else:
+                named.append(name)
+    if left_out and not named:
+        return tuple(name for name, _ in lex.statuses if name not in left_out)
+    return tuple(dict.fromkeys(n for n in named if n not in left_out))
+
+
 def read_acts(text: str) -> Acts:
     lex = dialogue_lexicon()
     folded = fold(text).strip()
@@ -284,6 +299,7 @@ def read_acts(text: str) -> Acts:
         deadline=bool(lex.deadline.search(plain)),
         dispatch=bool(lex.dispatch.search(plain)),
         contact=bool(lex.contact.search(plain)),
+        what_next=bool(lex.what_next.search(plain)),
         obligation=bool(lex.obligation.search(plain)),
         new_item=bool(lex.new_item.search(plain)),
         withdraw=bool(lex.withdraw.search(plain)),
@@ -297,7 +313,7 @@ def read_acts(text: str) -> Acts:
         negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
-        statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
+        statuses=_statuses(plain, lex),
         payments=_in_order(plain, lex.payments),
         order_facts=_in_order(plain, lex.order_facts),
         my_account=_in_order(plain, lex.my_account),

@@ -15,10 +15,12 @@ from ...errors import ConfigError
 from ...nlu.context import Expecting
 from ...nlu.lexicon import data_path
 from ...nlu.types import Understanding
+from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
+from .wording import refund_note
 from .writes import ACTIONS, put
 
 STEPS_FILE = Path("data/agent/next_steps.yaml")
@@ -28,7 +30,7 @@ STEPS_FILE = Path("data/agent/next_steps.yaml")
 def next_steps() -> dict[str, Any]:
     data = read_yaml_mapping(data_path(STEPS_FILE), "다음 단계 안내")
     for reason, step in data.items():
-        if reason == "offers":
+        if reason in ("offers", "after"):
             continue
         offer = step.get("offer") if isinstance(step, dict) else None
         if not isinstance(step, dict) or not step.get("text") or offer not in (None, "handoff", *ACTIONS):
@@ -57,3 +59,22 @@ def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueSta
     tail = next_steps()["offers"][offer] if offer == "handoff" else say("eligibility.offer",
                                                                         request=say(f"requests.{offer}"))
     return Outcome(f"{text} {tail}", put(replace(state, stack=()), frame))
+
+
+def after_done(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"그럼 이제 뭐 하면 돼요?": the shopper's next step once a request is done (the last
+    completed task), or the deposit of the unpaid order in focus; None when nothing fits."""
+    acts = u.acts
+    if not acts.what_next or acts.actions or acts.statuses or u.slots.order_id or \
+            env.finder.product_words(acts.nouns):
+        return None
+    steps = next_steps()["after"]
+    order = env.tools.get_order(state.last_order_id) if state.last_order_id else None
+    if state.topic in steps:
+        text = steps[state.topic]
+        if state.topic == "cancel" and order is not None and order.status.value != "pending":
+            text = f"{text} {refund_note(order)}"
+        return Outcome(text, state)
+    if order is not None and order.status.value == "pending":
+        return Outcome(steps["pending"].format(amount=R.won(order.total_amount)), state)
+    return None
