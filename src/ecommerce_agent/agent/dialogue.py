@@ -278,9 +278,9 @@ class Dialogue:
             if (acts.statuses or acts.order_facts or acts.dispatch) and not acts.shopping and \
                     env.finder.product_words(acts.nouns) and self._about_an_order(u, state):
                 return orders.lookup(env, replace(u, intent="order.status"), state)  # "등산가방 어디쯤 와요"
-            if acts.amount and (acts.ordered or (state.last_list and not state.last_products)) and not \
-                    env.finder.product_words(acts.nouns):  # "20만원 넘는 주문 뭐뭐 있어요", "만원 넘는 것만" after
-                return orders.list_orders(env, u, state)  # a list of orders: theirs, not the catalogue
+            if (acts.amount and (acts.ordered or (state.last_list and not state.last_products)) or acts.statuses and
+                    not (acts.shopping or u.slots.query)) and not env.finder.product_words(acts.nouns):  # "20만원 넘는
+                return orders.list_orders(env, u, state)  # 주문 뭐뭐 있어요", "지금 오고 있는 거 뭐 있어요": theirs
             if acts.question and not env.finder.product_words(acts.nouns) and u.slots.price_min is None and \
                     u.slots.price_max is None:  # "아이디를 까먹었어요 어떻게 찾아요": not a product
                 answered = info.policy_answer(env, u.text, state)

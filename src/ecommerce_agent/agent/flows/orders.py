@@ -105,6 +105,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         claimed = CLAIMED.get(next(iter(u.acts.actions), ""))
         if u.acts.done_check and claimed and not asked:  # "이거 취소된 거 맞죠?": yes or no first, from its status
             out = out.prefixed("네," if (order.status in claimed) != u.acts.negated_check else "아니요,")
+        elif u.acts.done_check and 0 < len(u.acts.statuses) < 3 and not (asked or u.acts.actions):  # "배송 완료
+            out = out.prefixed("네," if order.status.value in u.acts.statuses else "아니요,")  # 됐나요?"
         return out
 
     order, missing = env.finder.referenced(u, state)
