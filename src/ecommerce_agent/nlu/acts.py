@@ -261,7 +261,7 @@ def read_acts(text: str) -> Acts:
     list_number = _LIST_NUMBER.search(plain)
     cue_words = [lex.person, lex.negative, *(p for _, p in lex.actions), *(p for _, p in lex.statuses)]
     return Acts(
-        question=bool(lex.question.search(plain)),
+        question=bool(lex.question.search(plain) or lex.what_next.search(plain)),  # "이제 뭐 하면 되는데요"
         request=bool(lex.request.search(plain)),
         correction=bool(lex.correction.search(plain)),
         # "입금 안 해도 되는 거죠?" asks; it does not give up anything

@@ -20,7 +20,7 @@ from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
-from .wording import refund_note
+from .orders import show
 from .writes import ACTIONS, put
 
 STEPS_FILE = Path("data/agent/next_steps.yaml")
@@ -62,19 +62,17 @@ def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueSta
 
 
 def after_done(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
-    """"그럼 이제 뭐 하면 돼요?": the shopper's next step once a request is done (the last
-    completed task), or the deposit of the unpaid order in focus; None when nothing fits."""
+    """About the unpaid order in focus, with no request just done (after one, ``info.followup``
+    answers from it): "그럼 이제 뭐 하면 돼요?" gets the deposit to make, a bare "언제까지요?"
+    its deadline; None when that is not the case."""
     acts = u.acts
-    if not acts.what_next or acts.actions or acts.statuses or u.slots.order_id or \
-            env.finder.product_words(acts.nouns):
+    bare_until = acts.until_when and acts.asks and not (acts.nouns or acts.conditional)
+    if not (acts.what_next or bare_until) or state.topic or acts.actions or acts.statuses or u.slots.order_id or \
+            env.finder.product_words(acts.nouns) or not state.last_order_id:
         return None
-    steps = next_steps()["after"]
-    order = env.tools.get_order(state.last_order_id) if state.last_order_id else None
-    if state.topic in steps:
-        text = steps[state.topic]
-        if state.topic == "cancel" and order is not None and order.status.value != "pending":
-            text = f"{text} {refund_note(order)}"
-        return Outcome(text, state)
-    if order is not None and order.status.value == "pending":
-        return Outcome(steps["pending"].format(amount=R.won(order.total_amount)), state)
-    return None
+    order = env.tools.get_order(state.last_order_id)
+    if order is None or order.status.value != "pending":
+        return None
+    if not acts.what_next:
+        return show(env, order, "order.detail", state, ("deposit_deadline",))
+    return Outcome(next_steps()["after"]["pending"].format(amount=R.won(order.total_amount)), state)
