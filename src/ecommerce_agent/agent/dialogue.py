@@ -355,6 +355,8 @@ class Dialogue:
         talk = support.small_talk(u, state)
         if talk is not None:
             return talk
+        if u.acts.dispatch and u.acts.question and state.last_order_id and not (u.acts.nouns or u.acts.actions):
+            return orders.lookup(self.env, replace(u, intent="order.status"), state)  # "오늘 보내 주는 거지?"
         if u.acts.question:  # a question the shop's documents may still answer
             answered = info.policy_answer(self.env, u.text, state)
             if answered is not None:

@@ -147,6 +147,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
         moving = [o for o in named if o.status in (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING,
                                                    OrderStatus.SHIPPED)]
+        if len(moving) > 1 and u.acts.dispatch:  # "시계 언제 와요": an unpaid one waits for the deposit, not the van
+            moving = [o for o in moving if o.status is not OrderStatus.PENDING] or moving
         if len(moving) == 1:  # "RC카 어디쯤 왔어요?": the one on its way, not the one returned
             named = moving
     if named:
