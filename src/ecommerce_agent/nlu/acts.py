@@ -141,7 +141,7 @@ def _number(match: re.Match[str] | None) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
-_INSTEAD = re.compile(r"말고|말구|아니고|아니구|아니라|대신")
+_INSTEAD = re.compile(r"말고|말구|(?<!다름이 )(?<!다름이)(?:아니고|아니구|아니라)|대신")  # not "다름이 아니라"
 
 
 def _keep(word: str, cue_words: list[re.Pattern[str]]) -> bool:

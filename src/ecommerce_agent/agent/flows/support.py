@@ -321,6 +321,7 @@ def small_talk(u: Understanding, state: DialogueState) -> Outcome | None:
         return Outcome(say("smalltalk.apology"), state)
     if acts.thanks or acts.bye:
         return Outcome(say("smalltalk.bye" if acts.bye else "smalltalk.thanks"), state)
-    if acts.greeting:
+    if acts.greeting and not (acts.ordered or acts.order_facts or acts.actions or acts.statuses or acts.dispatch or
+                              acts.shopping):  # "안녕하세요~ 다름이 아니라 클렌징폼 주문한 게 …": the matter
         return Outcome(say("smalltalk.greeting", capabilities=capabilities()), state)
     return None
