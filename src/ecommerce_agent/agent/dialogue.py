@@ -266,8 +266,8 @@ class Dialogue:
             if presumed is not None:
                 return presumed
             if not acts.ticket_words and not u.slots.ticket_id and env.finder.product_words(acts.nouns):
-                if acts.asks and acts.how and not acts.actions:  # "후라이팬 산 거 어떻게 됐어요?"
-                    return orders.lookup(env, replace(u, intent="order.status"), state)
+                if acts.asks and acts.how and (not acts.actions or acts.statuses and not acts.conditions):  # "후라이팬
+                    return orders.lookup(env, replace(u, intent="order.status"), state)  # 산 거 / 립스틱 반품한 거 어떻게 됐어요?"
                 if acts.asks:  # "커튼 취소한 건 환불 어디로 들어와요?"
                     return info.policy(env, u, state)
             return support.tickets(env, u, state)
