@@ -234,6 +234,8 @@ class Dialogue:
         if (acts.cheapest or acts.priciest) and (state.last_list or u.intent == "order.list") and not (
                 state.last_products or env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거", "내 주문 중에 …"
             return orders.extreme(env, u, state)
+        if (acts.cheapest or acts.priciest) and acts.among and state.last_products and u.uncertain:
+            return support.products(env, u, state)  # "그 중에 젤 싼 거" the model is unsure of: of those shown
         if u.uncertain:
             return self._unsure(u, state)
         points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns)) or (
