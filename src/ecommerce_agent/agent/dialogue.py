@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..nlu.context import ACTION_WORDS, resolve_ellipsis
 from ..nlu.types import Understanding
-from . import claim_questions, conditions, patterns
+from . import claim_questions, conditions, patterns, requests, unrouted
 from . import replies as R
 from .env import Env
 from .flows import account, claim_status, delivery, info, items, next_steps, orders, refunds, support, writes
@@ -25,12 +25,6 @@ from .templates import say
 from .tone import toned, vent
 
 NEAR_POLICY = 0.3  # a runner-up 'policy' this likely makes an order question worth answering as a rule first
-INTENT_HINTS = {"order.list": "주문 내역 조회", "order.detail": "주문 상세 보기", "order.status": "배송 조회",
-                "order.cancel": "주문 취소", "claim.refund": "반품·환불 신청", "claim.exchange": "교환 신청",
-                "claim.defect": "불량·오배송 신고", "ticket.status": "문의 처리 현황",
-                "policy": "정책 문의", "product.search": "상품 찾기", "handoff": "상담원 연결"}
-
-
 class Dialogue:
     def __init__(self, env: Env) -> None:
         self.env = env
@@ -38,7 +32,7 @@ class Dialogue:
     def respond(self, u: Understanding, state: DialogueState) -> Outcome:
         just_done, carried, refusal = state.just_done, state.set_aside, state.refused
         state = replace(state, just_done=None, set_aside=None, refused=None)
-        step = next_steps.what_now(self.env, u, refusal, state)  # "그럼 어떻게 해요?" right after a no
+        step = next_steps.what_now(self.env, u, refusal, state) or next_steps.after_done(self.env, u, state)
         if step is not None:
             return toned(self.env, u, step)
         other = u.acts.actions[0] if len(u.acts.actions) == 1 else None
@@ -226,7 +220,7 @@ class Dialogue:
                 u.intent not in ("policy", "product.search"):  # "반품한 거 보여줘": those orders, no new claim
             return orders.list_orders(env, u, state)
         if task is not None and not u.uncertain:
-            return self._write_request(task, u, state, carried)
+            return requests.write_request(self.env, task, u, state, carried)
         if acts.another and acts.asks and state.last_order_id and not (acts.actions or acts.statuses) and \
                 u.intent in ("general", "order.status", "order.list", "order.detail") and \
                 not env.finder.points(u, state) and not env.finder.product_words(acts.nouns):
@@ -237,8 +231,10 @@ class Dialogue:
         if (acts.cheapest or acts.priciest) and (state.last_list or u.intent == "order.list") and not (
                 state.last_products or env.finder.product_words(acts.nouns)):  # "그중 제일 비싼 거", "내 주문 중에 …"
             return orders.extreme(env, u, state)
+        if (acts.cheapest or acts.priciest) and acts.among and state.last_products and u.uncertain:
+            return support.products(env, u, state)  # "그 중에 젤 싼 거" the model is unsure of: of those shown
         if u.uncertain:
-            return self._unsure(u, state)
+            return unrouted.unsure(self.env, u, state)
         points = env.finder.points(u, state) or bool(env.finder.product_words(acts.nouns)) or (
             acts.all and len(state.discussed) > 1)  # "둘 다": the orders just talked about
         rule_words = bool(acts.nouns) and not (acts.mine or u.slots.anaphora)  # "자동 구매확정 됐어요?"
@@ -269,8 +265,8 @@ class Dialogue:
             if presumed is not None:
                 return presumed
             if not acts.ticket_words and not u.slots.ticket_id and env.finder.product_words(acts.nouns):
-                if acts.asks and acts.how and not acts.actions:  # "후라이팬 산 거 어떻게 됐어요?"
-                    return orders.lookup(env, replace(u, intent="order.status"), state)
+                if acts.asks and acts.how and (not acts.actions or acts.statuses and not acts.conditions):  # "후라이팬
+                    return orders.lookup(env, replace(u, intent="order.status"), state)  # 산 거 / 립스틱 반품한 거 어떻게 됐어요?"
                 if acts.asks:  # "커튼 취소한 건 환불 어디로 들어와요?"
                     return info.policy(env, u, state)
             return support.tickets(env, u, state)
@@ -281,9 +277,9 @@ class Dialogue:
             if (acts.statuses or acts.order_facts or acts.dispatch) and not acts.shopping and \
                     env.finder.product_words(acts.nouns) and self._about_an_order(u, state):
                 return orders.lookup(env, replace(u, intent="order.status"), state)  # "등산가방 어디쯤 와요"
-            if acts.amount and (acts.ordered or (state.last_list and not state.last_products)) and not \
-                    env.finder.product_words(acts.nouns):  # "20만원 넘는 주문 뭐뭐 있어요", "만원 넘는 것만" after
-                return orders.list_orders(env, u, state)  # a list of orders: theirs, not the catalogue
+            if (acts.amount and (acts.ordered or (state.last_list and not state.last_products)) or acts.statuses and
+                    not (acts.shopping or u.slots.query)) and not env.finder.product_words(acts.nouns):  # "20만원 넘는
+                return orders.list_orders(env, u, state)  # 주문 뭐뭐 있어요", "지금 오고 있는 거 뭐 있어요": theirs
             if acts.question and not env.finder.product_words(acts.nouns) and u.slots.price_min is None and \
                     u.slots.price_max is None:  # "아이디를 까먹었어요 어떻게 찾아요": not a product
                 answered = info.policy_answer(env, u.text, state)
@@ -292,7 +288,7 @@ class Dialogue:
             return support.products(env, u, state)
         if u.intent == "policy":
             return self._policy(u, state)
-        return self._general(u, state)
+        return unrouted.general(self.env, u, state)
 
     def _about_an_order(self, u: Understanding, state: DialogueState) -> bool:
         """The message is about one of the shopper's orders: one pointed at, one holding the
@@ -314,37 +310,6 @@ class Dialogue:
         answered = info.within_task(self.env, task, u.text, outcome.state)
         return answered.with_state(outcome.state) if answered is not None else outcome
 
-    def _write_request(self, task: str, u: Understanding, state: DialogueState, carried: str | None) -> Outcome:
-        env, acts = self.env, u.acts
-        carried = carried or state.last_order_id  # "그럼 환불해 주세요" about the order just discussed
-        noted = state.defect_noted and (not env.finder.points(u, state) or u.slots.anaphora) and \
-            carried == state.defect_noted  # "그건 교환해 주세요": the item reported
-        if ("defect" in acts.actions or noted) and task in ("return", "exchange"):
-            task = "defect"  # "손잡이가 덜렁거려요 그냥 환불해 줘요": a defect, settled by a refund
-        if (acts.asks or acts.action_question) and not acts.done_check:  # "가디건만 취소 돼요? 커피는 받을래요"
-            later = "after_delivery" in acts.conditions  # "받고 반품하면 돈 다 돌려줘?": once it has arrived
-            rest_kept = acts.kept and acts.conditional  # "폼만 취소하면 책은 그대로 오죠?": can only that go
-            if (acts.can or later or rest_kept) and (not acts.how or (acts.shopping and acts.conditional)):
-                return info.can_i(env, task, u, state)
-            if task == "defect" and "defect" in acts.actions and not acts.conditional and (
-                    env.finder.points(u, state) or env.finder.product_words(acts.nouns)):
-                return info.can_i(env, task, u, state)  # "주전자 뚜껑이 부러져서 왔어요 어떻게 해야 되나요"
-            if acts.mine and acts.ticket_words and not acts.conditional:  # "반품 접수한 RC카 돈은 언제 돌려받아요"
-                mine = support.claim_in_progress(env, u, state)  # their own claim, from its data
-                if mine is not None:
-                    return mine
-            return info.policy(env, u, state)  # "환불은 얼마나 걸려요?": a question, not a request
-        if not acts.request and not acts.correction and len(u.text.split()) >= 4 and \
-                not env.finder.points(u, state) and not carried:  # a report ("사은품이 안 들어있어요")
-            return info.can_i(env, task, u, state, report=True)
-        if noted and task == "defect" and not writes.reason_of(u) and state.defect_reason:
-            u = replace(u, slots=replace(u.slots, reason=state.defect_reason))  # the defect described before
-        named = list(u.slots.order_ids)
-        if len(named) > 1:  # "ORD-1이랑 ORD-2 둘 다 취소해 줘": one at a time, each confirmed
-            return writes.start_many(env, task, named, u, state,
-                                     lead=f"말씀하신 주문 {len(named)}건을 하나씩 확인해 드릴게요.")
-        return writes.start(env, task, u, state, carried=carried if not env.finder.points(u, state) else None)
-
     def _rest_of_question(self, u: Understanding, state: DialogueState) -> Outcome | None:
         """The rest of "처리된 거죠? 카드 취소는 며칠 걸려요?": answered when it asks more."""
         if not (u.acts.how or u.acts.can):
@@ -354,46 +319,3 @@ class Dialogue:
 
     def _policy(self, u: Understanding, state: DialogueState) -> Outcome:
         return info.policy(self.env, u, state)
-
-    def _general(self, u: Understanding, state: DialogueState) -> Outcome:
-        talk = support.small_talk(u, state)
-        if talk is not None:
-            return talk
-        if u.acts.question:  # a question the shop's documents may still answer
-            answered = info.policy_answer(self.env, u.text, state)
-            if answered is not None:
-                return answered[0]
-        if u.acts.negative:  # "ㅡㅡ 왜 답이 없어", "아 짜증나": upset, not asking for something we lack
-            return vent(Outcome("", state))
-        if not u.acts.question and not u.acts.request:  # a remark ("아 다른 데서 샀나 보네요")
-            return Outcome(say("acknowledged"), state)
-        return Outcome(say("smalltalk.cannot", capabilities=support.capabilities()), state)
-
-    def _unsure(self, u: Understanding, state: DialogueState) -> Outcome:
-        talk = support.small_talk(u, state)
-        if talk is not None:
-            return talk
-        if u.acts.negative and not (u.acts.actions or u.slots.order_id or self.env.finder.product_words(u.acts.nouns)):
-            return vent(Outcome("", state))  # "아까부터 계속 같은 말만 하네요": upset, not asking for anything
-        if u.acts.negative and u.acts.asks and "return" in u.acts.actions and not u.slots.order_id:
-            mine = support.claim_in_progress(self.env, u, state)  # "환불 왜 이렇게 늦어요": their own refund
-            if mine is not None:
-                return mine
-        if not (u.acts.question or u.acts.request or u.acts.negative or u.acts.can) and state.asked_claim and \
-                not self.env.finder.points(u, state) and not self.env.finder.product_words(u.acts.nouns):
-            return Outcome(say("acknowledged"), state)  # "아 제가 착각했나 봐요 반품 아직 안 했네요": a remark
-        if u.acts.statuses and (u.acts.view or u.acts.question) and not u.acts.actions and all(
-                a.intent.startswith("order.") for a in (u, *u.alternatives[:1])):  # "배송중인거 뭐있는지 알려줘"
-            return orders.list_orders(self.env, u, state)
-        if self.env.finder.product_words(u.acts.nouns) and not u.acts.shopping:  # "카디건 주문 어떻게 됐나요"
-            _, named = self.env.finder.orders_naming(u.acts.nouns, self.env.tools.list_orders(limit=20))
-            if named:
-                return orders.lookup(self.env, replace(u, intent="order.status"), state)
-        if u.intent == "policy" or u.acts.question or u.acts.nouns:
-            answered = info.policy_answer(self.env, u.text, state)
-            if answered is not None:
-                return answered[0].suffixed(say("policy.maybe"))
-        options = [INTENT_HINTS[a.intent] for a in (u, *u.alternatives)
-                   if getattr(a, "intent", None) in INTENT_HINTS][:3]
-        hint = " / ".join(dict.fromkeys(options)) or "주문 조회 / 주문 취소 / 환불·교환 / 정책 문의"
-        return Outcome(say("smalltalk.unsure", hint=hint), state)

@@ -16,7 +16,7 @@ from ..domain.prices import parse_price_range
 from .address import find_address
 from .conditions import read_conditions
 from .ids import mask_ids
-from .lexicon import dialogue_lexicon, noun_lexicon
+from .lexicon import DialogueLexicon, dialogue_lexicon, noun_lexicon
 from .nouns import content_nouns
 from .text import ORDER_TOKEN, TICKET_TOKEN, fold
 
@@ -68,6 +68,7 @@ class Acts:
     deadline: bool = False  # the parcel is needed by a date, or sooner ("내일까지 와야 돼요", "더 빨리 받는 방법")
     dispatch: bool = False  # when the order leaves or arrives ("오늘 출고돼요?", "언제 와요?")
     contact: bool = False  # names a call or an answer back ("연락은 언제 줘요?")
+    what_next: bool = False  # what the shopper does now ("그럼 이제 뭐 하면 돼요?"), no rule named
     obligation: bool = False  # what must be done ("어떻게 해야 돼요"), not a request
     new_item: bool = False  # the replacement an exchange sends ("새 옷은 언제 와요", "교환 상품")
     withdraw: bool = False  # taking back a claim already made ("반품 신청한 거 취소하고 싶어요")
@@ -143,7 +144,7 @@ def _number(match: re.Match[str] | None) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
-_INSTEAD = re.compile(r"말고|말구|아니고|아니구|아니라|대신")
+_INSTEAD = re.compile(r"말고|말구|(?<!다름이 )(?<!다름이)(?:아니고|아니구|아니라)|대신")  # not "다름이 아니라"
 
 
 def _keep(word: str, cue_words: list[re.Pattern[str]]) -> bool:
@@ -262,6 +263,20 @@ def _amount(plain: str) -> tuple[int | None, int | None] | None:
     return (found.min_price, found.max_price) if found else None
 
 
+def _statuses(plain: str, lex: DialogueLexicon) -> tuple[str, ...]:
+    """The statuses named; those left out ("취소된 건 빼고") make the rest the filter."""
+    named, left_out = [], set()
+    for name, pattern in lex.statuses:
+        for match in pattern.finditer(plain):
+            if lex.status_excluded.match(plain, match.end()):
+                left_out.add(name)
+            else:
+                named.append(name)
+    if left_out and not named:
+        return tuple(name for name, _ in lex.statuses if name not in left_out)
+    return tuple(dict.fromkeys(n for n in named if n not in left_out))
+
+
 def read_acts(text: str) -> Acts:
     lex = dialogue_lexicon()
     folded = fold(text).strip()
@@ -272,7 +287,7 @@ def read_acts(text: str) -> Acts:
     cue_words = [lex.person, lex.negative, *(p for _, p in lex.actions), *(p for _, p in lex.statuses)]
     kept = _number(lex.kept_count.search(plain))
     return Acts(
-        question=bool(lex.question.search(plain)),
+        question=bool(lex.question.search(plain) or lex.what_next.search(plain)),  # "이제 뭐 하면 되는데요"
         request=bool(lex.request.search(plain)),
         correction=bool(lex.correction.search(plain)),
         # "입금 안 해도 되는 거죠?" asks; it does not give up anything
@@ -312,6 +327,7 @@ def read_acts(text: str) -> Acts:
         deadline=bool(lex.deadline.search(plain)),
         dispatch=bool(lex.dispatch.search(plain)),
         contact=bool(lex.contact.search(plain)),
+        what_next=bool(lex.what_next.search(plain)),
         obligation=bool(lex.obligation.search(plain)),
         new_item=bool(lex.new_item.search(plain)),
         withdraw=bool(lex.withdraw.search(plain)),
@@ -325,7 +341,7 @@ def read_acts(text: str) -> Acts:
         negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=_actions(plain, lex.actions),
-        statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
+        statuses=_statuses(plain, lex),
         payments=_in_order(plain, lex.payments),
         order_facts=_in_order(plain, lex.order_facts),
         my_account=_in_order(plain, lex.my_account),

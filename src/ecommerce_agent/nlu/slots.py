@@ -16,6 +16,7 @@ from ..domain.prices import parse_price_range
 from ..domain.tickets import IssueType
 from .dates import find_date_ref, resolve_date_ref
 from .ids import find_order_ids, find_ticket_ids, mask_ids
+from .lexicon import noun_lexicon
 from .refs import find_ordinal, has_anaphora
 from .spans import SpanTagger
 from .text import fold
@@ -69,6 +70,8 @@ def extract_slots(text: str, intent: str, *, now: datetime | None,
         reason_tagger is not None and intent in REASON_INTENTS) else None
     query = query_tagger.predict(strip_ids(text)) if (
         query_tagger is not None and intent in QUERY_INTENTS) else None
+    if query and query.strip() in noun_lexicon().generic:  # "제일 싼 걸로요": "걸" names no product
+        query = None
     return Slots(
         order_id=order_ids[0].value if order_ids else None,
         ticket_id=ticket_ids[0].value if ticket_ids else None,

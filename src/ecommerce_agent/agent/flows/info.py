@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from ...domain.claims import estimate_refund
-from ...domain.orders import Action, Denied, Order, OrderStatus, claim_deadline, decide
+from ...domain.orders import Denied, Order, OrderStatus, claim_deadline, decide
 from ...nlu.context import ACTION_WORDS, Expecting, resolve_ellipsis
 from ...nlu.types import Understanding
 from .. import conditions, replies as R

@@ -15,10 +15,12 @@ from ...errors import ConfigError
 from ...nlu.context import Expecting
 from ...nlu.lexicon import data_path
 from ...nlu.types import Understanding
+from .. import replies as R
 from ..env import Env
 from ..outcome import Outcome
 from ..state import DialogueState, Frame
 from ..templates import say
+from .orders import show
 from .writes import ACTIONS, put
 
 STEPS_FILE = Path("data/agent/next_steps.yaml")
@@ -28,7 +30,7 @@ STEPS_FILE = Path("data/agent/next_steps.yaml")
 def next_steps() -> dict[str, Any]:
     data = read_yaml_mapping(data_path(STEPS_FILE), "다음 단계 안내")
     for reason, step in data.items():
-        if reason == "offers":
+        if reason in ("offers", "after"):
             continue
         offer = step.get("offer") if isinstance(step, dict) else None
         if not isinstance(step, dict) or not step.get("text") or offer not in (None, "handoff", *ACTIONS):
@@ -57,3 +59,20 @@ def what_now(env: Env, u: Understanding, refusal: str | None, state: DialogueSta
     tail = next_steps()["offers"][offer] if offer == "handoff" else say("eligibility.offer",
                                                                         request=say(f"requests.{offer}"))
     return Outcome(f"{text} {tail}", put(replace(state, stack=()), frame))
+
+
+def after_done(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """About the unpaid order in focus, with no request just done (after one, ``info.followup``
+    answers from it): "그럼 이제 뭐 하면 돼요?" gets the deposit to make, a bare "언제까지요?"
+    its deadline; None when that is not the case."""
+    acts = u.acts
+    bare_until = acts.until_when and acts.asks and not (acts.nouns or acts.conditional)
+    if not (acts.what_next or bare_until) or state.topic or acts.actions or acts.statuses or u.slots.order_id or \
+            env.finder.product_words(acts.nouns) or not state.last_order_id:
+        return None
+    order = env.tools.get_order(state.last_order_id)
+    if order is None or order.status.value != "pending":
+        return None
+    if not acts.what_next:
+        return show(env, order, "order.detail", state, ("deposit_deadline",))
+    return Outcome(next_steps()["after"]["pending"].format(amount=R.won(order.total_amount)), state)

@@ -102,6 +102,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         claimed = STATUSES_AFTER.get(next(iter(u.acts.actions), ""))
         if u.acts.done_check and claimed and not asked:  # "이거 취소된 거 맞죠?": yes or no first, from its status
             out = out.prefixed("네," if (order.status in claimed) != u.acts.negated_check else "아니요,")
+        elif u.acts.done_check and 0 < len(u.acts.statuses) < 3 and not (asked or u.acts.actions):  # "배송 완료
+            out = out.prefixed("네," if order.status.value in u.acts.statuses else "아니요,")  # 됐나요?"
         return out
 
     order, missing = env.finder.referenced(u, state)
@@ -142,6 +144,8 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):
         moving = [o for o in named if o.status in (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PREPARING,
                                                    OrderStatus.SHIPPED)]
+        if len(moving) > 1 and u.acts.dispatch:  # "시계 언제 와요": an unpaid one waits for the deposit, not the van
+            moving = [o for o in moving if o.status is not OrderStatus.PENDING] or moving
         if len(moving) == 1:  # "RC카 어디쯤 왔어요?": the one on its way, not the one returned
             named = moving
     if named:

@@ -239,6 +239,10 @@ def products(env: Env, u: Understanding, state: DialogueState) -> Outcome:
         if acts.pricier and lo is None:
             lo = max(p[2] for p in shown) + 1
     found = _relevant(head, env.tools.search_products(query, min_price=lo, max_price=hi))
+    for word in sorted(env.finder.lexicon.related(head), key=len, reverse=True) if head and not found else ():
+        found = _relevant(word, env.tools.search_products(word, min_price=lo, max_price=hi)) if len(word) > 1 else []
+        if found:  # "후라이펜 파는 거": the catalogue's word of its group (프라이팬)
+            return _product_outcome(say("products.found"), found, state, word)
     if found:
         return _product_outcome(say("products.found"), found, state, query)
     what = f"'{head}'" if head else "조건에 맞는"
@@ -321,6 +325,7 @@ def small_talk(u: Understanding, state: DialogueState) -> Outcome | None:
         return Outcome(say("smalltalk.apology"), state)
     if acts.thanks or acts.bye:
         return Outcome(say("smalltalk.bye" if acts.bye else "smalltalk.thanks"), state)
-    if acts.greeting:
+    if acts.greeting and not (acts.ordered or acts.order_facts or acts.actions or acts.statuses or acts.dispatch or
+                              acts.shopping):  # "안녕하세요~ 다름이 아니라 클렌징폼 주문한 게 …": the matter
         return Outcome(say("smalltalk.greeting", capabilities=capabilities()), state)
     return None
