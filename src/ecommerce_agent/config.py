@@ -90,6 +90,10 @@ class ApiSection(_Section):
     idempotency_lease_seconds: float = Field(
         10, gt=0, le=300, description="How long a retry waits for a still-running request with the same "
                                       "Idempotency-Key before 409 (a crashed request holds nothing).")
+    model_threads: int = Field(
+        2, ge=1, le=64, description="Agent turns and searches computed at once per worker (they hold the GIL: "
+                                    "more threads only interleave them and each keeps Kiwi buffers; "
+                                    "api/compute.py). Turns with an LLM configured are not bounded by it.")
 
 
 def _limit_string(value: str) -> str:

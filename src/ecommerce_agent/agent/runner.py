@@ -16,7 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from ..storage.base import NewMessage, Repository
 from .dialogue import Dialogue
 from .env import Env
 from .outcome import Outcome
+from .plain import plain
 from .resolve import OrderFinder
 from .state import DialogueState
 from .templates import say
@@ -60,9 +61,8 @@ class Turn:
     trace: dict[str, Any] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("trace")
-        return data
+        """The turn without its trace, as ``asdict`` would give it (``plain``: faster)."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self) if f.name != "trace"}
 
 
 class Agent:
@@ -118,7 +118,7 @@ class Agent:
                 llm_steps.append(llm_step)
                 mark = step("llm_classify", mark)
             intent, confidence = understanding.intent, understanding.confidence
-            slots = understanding.as_dict()["slots"]
+            slots = understanding.slot_labels()
             tools = Tools(ctx)
             dialogue = Dialogue(Env(tools, OrderFinder(tools, getattr(self.search, "encoder", None)), now,
                                     self.confirm_ttl, answerer=self.answerer,

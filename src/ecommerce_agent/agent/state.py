@@ -15,9 +15,11 @@ changes a copy and saves it with a version check (``Repository.save_turn``).
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+
+from .plain import plain
 
 MAX_HISTORY = 10
 MAX_STACK = 4
@@ -139,7 +141,7 @@ class DialogueState:
         return replace(self, history=(*self.history, (role, text[:500]))[-MAX_HISTORY:])
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain(self)  # asdict's result, without its deepcopy per leaf
         data["completed"] = list(self.completed)[-20:]
         return data
 

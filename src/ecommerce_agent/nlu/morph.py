@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..search.analysis import shared_kiwi
+from ..search.analysis import shared_kiwi, shared_tokens
 
 if TYPE_CHECKING:
     from kiwipiepy import Token
@@ -19,8 +19,8 @@ __all__ = ["morphemes", "shared_kiwi", "tokens"]
 
 
 def tokens(text: str) -> list[Token]:
-    """Kiwi tokens with character offsets into ``text``."""
-    return list(shared_kiwi().tokenize(text))
+    """Kiwi tokens with character offsets into ``text`` (recent texts' kept: ``shared_tokens``)."""
+    return list(shared_tokens(text))
 
 
 def morphemes(text: str) -> list[str]:

@@ -108,8 +108,12 @@ class Understanding:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (for logs and the API)."""
         data = asdict(self)
-        data["slots"] = self.slots.as_labels()
-        if self.slots.date_range is not None:
-            data["slots"]["date_range"] = [self.slots.date_range.start.isoformat(),
-                                           self.slots.date_range.end.isoformat()]
+        data["slots"] = self.slot_labels()
         return data
+
+    def slot_labels(self) -> dict[str, Any]:
+        """``as_dict()["slots"]`` without converting the rest (what a turn reports)."""
+        labels = self.slots.as_labels()
+        if self.slots.date_range is not None:
+            labels["date_range"] = [self.slots.date_range.start.isoformat(), self.slots.date_range.end.isoformat()]
+        return labels

@@ -54,6 +54,16 @@ def redact(text: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        # A record goes to stdout and the file, and the rotating file handler formats it
+        # once more to measure it: the line is built (and redacted) once, kept on the record.
+        cached = record.__dict__.get("_json_line")
+        if cached is not None:
+            return cached
+        line = self._format(record)
+        record._json_line = line
+        return line
+
+    def _format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
             "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),

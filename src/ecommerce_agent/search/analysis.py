@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 from ..domain.prices import normalize_amounts
 
 if TYPE_CHECKING:
-    from kiwipiepy import Kiwi
+    from kiwipiepy import Kiwi, Token
 
 ANALYZER_VERSION = 1
 KIWI_OPTIONS = {"num_workers": 0, "load_multi_dict": False}  # see ``shared_kiwi``
@@ -150,7 +150,8 @@ class Analyzer:
         with self._lock:
             # one text at a time: a batch goes through Kiwi's thread pool, which
             # single-thread mode (``shared_kiwi``) has not (same results, same speed)
-            analysed = [self.kiwi.tokenize(text) for text in texts]
+            kiwi = self.kiwi
+            analysed = [shared_tokens(text) if kiwi is _shared else kiwi.tokenize(text) for text in texts]
             out = [[(t.form, t.tag.split("-")[0]) for t in tokens] for tokens in analysed]
         return [[(form.replace(",", "") if tag == "SN" else form.lower(), tag)
                  for form, tag in tokens if tag.split("-")[0] in CONTENT_TAGS or form in LEXICON]
@@ -213,6 +214,29 @@ def shared_kiwi() -> Kiwi:
                 warnings.simplefilter("ignore", DeprecationWarning)
                 _shared = Kiwi(**KIWI_OPTIONS)
         return _shared
+
+
+_recent_tokens: OrderedDict[str, tuple[Token, ...]] = OrderedDict()
+_recent_tokens_lock = threading.Lock()
+RECENT_TOKENS = 64
+
+
+def shared_tokens(text: str) -> tuple[Token, ...]:
+    """``shared_kiwi().tokenize(text)``, the last ``RECENT_TOKENS`` texts kept: one turn
+    reads its message in several places (the NLU's views and acts, policy and product
+    search), and a third of Kiwi's calls on the chat mix of `make bench-http` were a
+    text already analysed in the same request. Kiwi's tokens are read-only."""
+    with _recent_tokens_lock:
+        found = _recent_tokens.get(text)
+        if found is not None:
+            _recent_tokens.move_to_end(text)
+            return found
+    found = tuple(shared_kiwi().tokenize(text))
+    with _recent_tokens_lock:
+        _recent_tokens[text] = found
+        if len(_recent_tokens) > RECENT_TOKENS:
+            _recent_tokens.popitem(last=False)
+    return found
 
 
 Analysis = list[tuple[list[str], list[str]]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from ...agent.runner import Agent
 from ...domain.clock import utcnow
@@ -19,6 +18,7 @@ from ...domain.users import User
 from ...errors import ConflictError, ForbiddenError, NotFoundError
 from ...storage.base import Repository
 from ...storage.console import ConsoleStore
+from ..compute import run_model_work
 from ..deps import AgentDep, ConsoleDep, CurrentUser, RepoDep, ThrottleDep
 from ..masking import mask_pii
 from ..roles import Permission, authorize
@@ -48,11 +48,13 @@ def answer_now(agent: Agent, user: User, session_id: str | None, message: str, *
     return ChatOut(**turn.public())
 
 
-async def answer(agent: Agent, user: User, session_id: str | None, message: str, *,
+async def answer(request: Request, agent: Agent, user: User, session_id: str | None, message: str, *,
                  console: ConsoleStore | None = None, expect_pending: str | None = None) -> ChatOut:
-    """``answer_now`` off the event loop (database and models block)."""
-    return await run_in_threadpool(lambda: answer_now(agent, user, session_id, message, console=console,
-                                                      expect_pending=expect_pending))
+    """``answer_now`` off the event loop (database and models block), a few turns at a time
+    (``compute.run_model_work``)."""
+    return await run_model_work(
+        request, lambda: answer_now(agent, user, session_id, message, console=console, expect_pending=expect_pending),
+        waits_on_network=agent.llm is not None)
 
 
 def count_turn(throttle: Throttle, request: Request, user: User) -> None:
@@ -84,7 +86,7 @@ async def chat(body: ChatIn, request: Request, user: CurrentUser, agent: AgentDe
     if body.user_id is not None and body.user_id != user.user_id:
         raise ForbiddenError("다른 사용자로 대화할 수 없습니다. user_id를 빼거나 로그인한 계정의 id를 쓰세요.")
     count_turn(throttle, request, user)
-    return await answer(agent, user, body.session_id, body.message, console=console)
+    return await answer(request, agent, user, body.session_id, body.message, console=console)
 
 
 @router.post("/conversations", status_code=201, response_model=ConversationOut, summary="새 대화 만들기",
@@ -125,7 +127,7 @@ async def post_message(conversation_id: ConversationId, body: MessageIn, request
     """`/chat`과 같은 답을 줍니다. 대화의 주인만 쓸 수 있습니다. 상담원이 인수한 대화에서는 상담원에게
     전달됩니다. 대화 요청 한도(429)를 함께 씁니다."""
     count_turn(throttle, request, user)
-    return await answer(agent, user, conversation_id, body.message, console=console)
+    return await answer(request, agent, user, conversation_id, body.message, console=console)
 
 
 @router.delete("/conversations/{conversation_id}", status_code=204, response_class=Response, summary="대화 삭제")

@@ -50,7 +50,7 @@ async def chat_stream(body: ChatIn, request: Request, user: CurrentUser, agent: 
     if body.user_id is not None and body.user_id != user.user_id:
         raise ForbiddenError("다른 사용자로 대화할 수 없습니다. user_id를 빼거나 로그인한 계정의 id를 쓰세요.")
     count_turn(throttle, request, user)  # the same limits as /chat
-    result = await answer(agent, user, body.session_id, body.message, console=console)
+    result = await answer(request, agent, user, body.session_id, body.message, console=console)
     return EventSourceResponse(_typed(result), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 

@@ -169,7 +169,7 @@ async def chat_completions(body: CompletionIn, request: Request, caller: Caller,
     count_turn(throttle, request, caller)  # the same limits as /chat: one turn each
     key = x_conversation_id or x_session_id or body.user or "default"
     session_id = await run_in_threadpool(_conversation_for, repo, caller, key)  # database work off the loop
-    result = await answer(agent, caller, session_id, message)
+    result = await answer(request, agent, caller, session_id, message)
     completion_id = f"chatcmpl-{result.trace_id}"
     created = int(time.time())
     usage = Usage.of(message, result.reply)

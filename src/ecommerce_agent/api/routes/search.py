@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from ...errors import StorageUnavailableError
+from ..compute import run_model_work
 from ..deps import SettingsDep, StaffUser, ThrottleDep
 from ..problems import problem
 from ..schemas import problem_response
@@ -71,30 +72,36 @@ def _out(query: str, mode: str, results: list[Any]) -> SearchOut:
 
 
 @router.get("/policies/search", response_model=SearchOut, summary="정책 문서 검색", responses=SEARCH_RESPONSES)
-def search_policies(request: Request, q: Q, settings: SettingsDep, throttle: ThrottleDep,
-                    top_k: Annotated[int, Query(ge=1, le=20)] = 5, mode: Mode | None = None) -> Any:
+async def search_policies(request: Request, q: Q, settings: SettingsDep, throttle: ThrottleDep,
+                          top_k: Annotated[int, Query(ge=1, le=20)] = 5, mode: Mode | None = None) -> Any:
     """쇼핑몰 정책 문서에서 질문과 관련된 구절을 순위대로 돌려줍니다 (로그인 불필요). 검색어 길이 상한(422)과
     주소별 요청 한도(429, `Retry-After`)가 있습니다."""
-    if (refused := _admit(request, q, settings, throttle)) is not None:
-        return refused
-    store = _store(request)
-    return _out(q, store.effective_mode(mode), store.search(q, mode=mode, top_k=top_k))
+    def run() -> Any:
+        if (refused := _admit(request, q, settings, throttle)) is not None:
+            return refused
+        store = _store(request)
+        return _out(q, store.effective_mode(mode), store.search(q, mode=mode, top_k=top_k))
+
+    return await run_model_work(request, run)  # Kiwi and the encoder: a few threads (api/compute.py)
 
 
 @router.get("/products/search", response_model=SearchOut, summary="상품 검색", responses=SEARCH_RESPONSES)
-def search_products(request: Request, q: Q, settings: SettingsDep, throttle: ThrottleDep,
-                    max_price: Annotated[int | None, Query(ge=0)] = None,
-                    min_price: Annotated[int | None, Query(ge=0)] = None,
-                    top_k: Annotated[int, Query(ge=1, le=50)] = 5,
-                    include_out_of_stock: bool = False) -> Any:
+async def search_products(request: Request, q: Q, settings: SettingsDep, throttle: ThrottleDep,
+                          max_price: Annotated[int | None, Query(ge=0)] = None,
+                          min_price: Annotated[int | None, Query(ge=0)] = None,
+                          top_k: Annotated[int, Query(ge=1, le=50)] = 5,
+                          include_out_of_stock: bool = False) -> Any:
     """재고 있는 상품을 검색합니다. "3만원 이하" 같은 가격 표현도 이해합니다 (로그인 불필요). 검색어 길이
     상한(422)과 주소별 요청 한도(429, `Retry-After`)가 있습니다."""
-    if (refused := _admit(request, q, settings, throttle)) is not None:
-        return refused
-    store = _store(request)
-    results = store.search_products(q, top_k=top_k, min_price=min_price, max_price=max_price,
-                                    include_out_of_stock=include_out_of_stock)
-    return _out(q, store.effective_mode(), results)
+    def run() -> Any:
+        if (refused := _admit(request, q, settings, throttle)) is not None:
+            return refused
+        store = _store(request)
+        results = store.search_products(q, top_k=top_k, min_price=min_price, max_price=max_price,
+                                        include_out_of_stock=include_out_of_stock)
+        return _out(q, store.effective_mode(), results)
+
+    return await run_model_work(request, run)
 
 
 @router.post("/admin/reload-index", response_model=ReloadOut)
