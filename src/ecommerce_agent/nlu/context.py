@@ -110,5 +110,23 @@ def resolve_ellipsis(u: Understanding, previous: str) -> str:
                 return pattern.sub(new, previous, count=1)
         return f"{new} {previous}"
     if u.acts.nouns:
-        return f"{' '.join(u.acts.nouns)} {previous}"
+        replaced = _in_place_of(u.acts.nouns, previous)
+        return replaced or f"{' '.join(u.acts.nouns)} {previous}"
     return previous
+
+
+def _in_place_of(nouns: tuple[str, ...], previous: str) -> str | None:
+    """"쿠폰은요?" after "포인트 유효기간 얼마예요?" → "쿠폰 유효기간 얼마예요?": a word of the same
+    kind (``alternatives`` of the noun lexicon) in the previous question is replaced, so the
+    question is not asked about both; None when the previous one holds none."""
+    from .lexicon import noun_lexicon
+
+    for noun in nouns:
+        for group in noun_lexicon().alternatives:
+            if noun not in group:
+                continue
+            # the longest word first: "제주도" before "제주"
+            for word in sorted((w for w in group if w != noun and w not in noun), key=len, reverse=True):
+                if word in previous and noun not in previous:
+                    return previous.replace(word, noun, 1)
+    return None
