@@ -135,7 +135,8 @@ class Dialogue:
             meant = replace(acts, nouns=acts.replacement, order_facts=acts.order_facts or state.last_asked)
             return orders.lookup(env, replace(u, intent="order.status", acts=meant),
                                  replace(state, last_order_id=None))
-        if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
+        if (u.intent == "handoff" and not u.uncertain and (acts.person or not acts.asks)) or (  # no person in a
+                acts.person and acts.request and not acts.actions):  # question: "다른 사람한테 주는 건요?"
             if acts.question and (not acts.request or acts.conditional or acts.obligation):  # "상담원 토요일에도 있어요?",
                 # "상담원한테 카드 비번 불러줘야 되나요?" (what must be done is asked, not requested);
                 # "지금 상담원 있어요?", "사람 상담 가능한가요?": whether one is there now, from the clock
