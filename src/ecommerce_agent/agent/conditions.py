@@ -169,7 +169,7 @@ def answer(env: Env, task: str, u: Understanding, state: DialogueState, order: O
     cards = [R.order_card(order)] if order else []
     if rule.effect == "restricted":  # nothing can be done for it: the order is not taken up as the one in hand
         text = f"{_line('restricted', rule=rule.rule)} {_line('restricted_defect')}"
-        return Outcome(_sourced(text, cited), state, cards=cards, citations=cited)
+        return Outcome(_sourced(text, cited), state, cards=cards, citations=cited, rules_out=task)
     if order is not None:
         state = replace(state, last_order_id=order.order_id, last_items=offer.items)
     if rule.effect == "shop_fault":

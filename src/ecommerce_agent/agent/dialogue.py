@@ -96,13 +96,13 @@ class Dialogue:
         if progress is not None:
             return progress
         rest = items.rest_of_order(env, u, state) or refunds.refund_route(env, u, state) or \
-            orders.refund_again(env, u, state)
+            orders.refund_again(env, u, state) or delivery.listed_dispatch(env, u, state)
         if rest is not None:  # "나머지 포트는 그대로죠?", "환불은 어디로 받아요?", "언제 들어와요 그럼"
             return rest
         money_after = state.completed and set(acts.order_facts) <= {"paid", "unpaid", "refunded"} and not (
             env.finder.points(u, state) or env.finder.product_words(acts.nouns))  # "돈 나간 거 없죠?" after it
         if (acts.order_facts or (acts.elliptical and state.last_asked)) and (
-                not acts.actions or "refunded" in acts.order_facts) and not acts.conditional and \
+                not acts.actions or {"refunded", "deposit_deadline"} & set(acts.order_facts)) and not acts.conditional and \
                 not money_after and self._about_an_order(u, state):
             return orders.lookup(env, replace(u, intent="order.detail"), state)  # "이불 언제 샀더라", "몇 개 샀죠"
         if state.asked_claim and state.last_order_id and acts.can and acts.asks and not (

@@ -14,7 +14,7 @@ from .env import Env
 from .flows import info, orders as order_flows, refunds
 from .flows.amounts import amount_of_pending
 from .flows.wording import confirm_question
-from .flows.writes import TASK_OF_INTENT
+from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState, Frame
 from .templates import say
@@ -59,6 +59,11 @@ def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, r
     top = answered.state.top
     if frame.task == "lookup" and top is not None and top.frame_id != frame.frame_id:
         return answered  # "그냥 취소하면 안돼요?" while orders are listed: its own choice replaces the lookup
+    if answered.rules_out == frame.task and frame.waiting == Expecting.CONFIRM.value:
+        # "택 뗐는데 괜찮아요?" while a return waits for its yes: the answer ruled it out, so it is not
+        # asked again (a yes would file what was just said to be refused); the shopper may still insist
+        left = replace(answered.state, stack=tuple(f for f in state.stack if f.frame_id != frame.frame_id))
+        return answered.with_state(left).suffixed(say("ruled_out", label=R.josa(label(frame.task), "은/는")))
     kept = replace(answered.state, stack=state.stack)  # a side answer never changes the task in hand
     return answered.with_state(kept).suffixed(resume_question(env, frame))
 

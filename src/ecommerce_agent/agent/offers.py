@@ -36,6 +36,13 @@ def offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route:
         return Outcome(say("lost_parcel.found"), state)
     if u.acts.person and (u.acts.request or u.intent == "handoff"):  # "사람이랑 직접 얘기하고 싶어요"
         return support.handoff(env, u, u.text, state)
+    if frame.intent == "lost_parcel" and u.acts.contact and u.acts.how and not u.acts.request:
+        # "언제 연락 와요": who gets back when, once it is filed; the offer stays
+        return digression(env, frame, u, put(state, frame), lambda u2, s2: delivery.lost_parcel_contact(env, s2))
+    if frame.intent == "lost_parcel" and frame.order_id and u.acts.checked and not (
+            u.acts.request or u.slots.order_id or env.finder.product_words(u.acts.nouns)):
+        return support.lost_parcel(env, replace(u, slots=replace(u.slots, order_id=frame.order_id)), state,
+                                   checked=True)  # "조회해도 며칠째 그대로예요": asked whether to file, not filed
     if frame.intent == "lost_parcel" and frame.order_id and u.acts.asks and not (
             u.acts.lost_parcel or u.acts.checked or u.acts.conditional) and u.intent in (
             "order.status", "order.detail", "order.list", "ticket.status", "product.search"):
@@ -69,8 +76,10 @@ def offer(env: Env, frame: Frame, u: Understanding, state: DialogueState, route:
             u.acts.actions or u.acts.person or env.finder.points(u, state) or env.finder.product_words(u.acts.nouns)):
         # "사진 찍어야 되나요?" while a defect claim is offered: answered for that claim, the offer stays
         return digression(env, replace(frame, task=frame.intent), u, put(state, frame), route)
-    if (u.acts.ack or u.acts.thanks) and not u.acts.request and not (
-            u.acts.asks and u.acts.nouns):  # "네 알겠어요": heard, not a yes ("알겠어요 그럼 접수해 주세요" is one)
+    if u.acts.will_look and not u.acts.request and frame.intent == "lost_parcel":  # "네 찾아볼게요": not yet
+        return Outcome(say("lost_parcel.will_look"), put(state, frame))
+    if (u.acts.ack or u.acts.thanks) and not u.acts.request and not (u.acts.asks and u.acts.nouns) and not (
+            frame.direct and u.acts.yes):  # "네 알겠어요": heard, not a yes — unless the offer asked one ("알겠어요 그럼 접수해 주세요" is one)
         return support.small_talk(u, state) or Outcome(say("acknowledged"), state)
     wanted = TASK_OF_INTENT.get(u.intent)
     if wanted is None and u.acts.request and len(u.acts.actions) == 1:  # "그냥 없애 주세요" (read as a no)

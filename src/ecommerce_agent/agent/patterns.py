@@ -163,6 +163,14 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
         return None
     if acts.small_talk and not (u.slots.order_id or position(u) or env.finder.product_words(acts.nouns)):
         return support.small_talk(u, drop(state, frame))  # "thanks bye": the choice is left
+    asked_now = "change_address" if "change_address" in acts.actions else wanted
+    if frame.task == "lookup" and asked_now in writes.ACTIONS and acts.request and not acts.asks and (
+            u.slots.order_id or position(u)):  # "두번째꺼 주소 바꾸고 싶은데요": that order, for this request
+        order, missing = env.finder.referenced(u, state, listed)
+        if missing:
+            return writes.not_found(state)
+        if order is not None:
+            return writes.start(env, asked_now, u, drop(state, frame), order_id=order.order_id)
     # "그거 말고 충전기요": the pronoun is the order set aside, not the one meant
     if u.slots.order_id or position(u) or (u.slots.anaphora and not acts.replacement):
         order, missing = env.finder.referenced(u, state, listed)

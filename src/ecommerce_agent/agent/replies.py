@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.clock import KST
+from ..domain.clock import KST, dispatch_day, kst_date
 from ..domain.orders import ACTION_LABELS, Action, Order, OrderItem, OrderStatus, deposit_deadline
 from ..domain.tickets import IssueType, Ticket
 from .templates import say
@@ -68,6 +68,14 @@ def kdate(moment: datetime | None) -> str:
         return "-"
     local = moment.astimezone(KST)
     return f"{local.year}년 {local.month}월 {local.day}일"
+
+
+WEEKDAYS = "월화수목금토일"
+
+
+def kday(day: date) -> str:
+    """"12월 7일(월)"."""
+    return f"{day.month}월 {day.day}일({WEEKDAYS[day.weekday()]})"
 
 
 def kst(moment: datetime) -> date:
@@ -195,7 +203,7 @@ def order_detail(order: Order) -> str:
     return "\n".join(lines)
 
 
-def order_status(order: Order) -> str:
+def order_status(order: Order, now: datetime | None = None) -> str:
     text = f"{order.order_id}({order.summary}) 주문은 현재 '{order.status_label}' 상태입니다."
     if order.carrier:
         text += f" {order.carrier} 운송장 번호는 {order.tracking_number}입니다."
@@ -205,8 +213,19 @@ def order_status(order: Order) -> str:
         text += (" 보통 출고 후 1~3영업일 안에 도착합니다. 현재 위치는 마이페이지 > 주문/배송 조회의 [배송 조회]나"
                  " 알림톡으로 받으신 송장번호로 확인하실 수 있습니다.")
     elif order.status.value in ("paid", "preparing"):
-        text += " 영업일 14시까지 결제된 주문은 당일 출고되고, 출고 후 보통 1~3영업일 안에 도착합니다."
+        text += " " + dispatch_expected(order, now)
     return text
+
+
+def dispatch_expected(order: Order, now: datetime | None, group: str = "status.dispatch") -> str:
+    """When a paid order leaves the warehouse, from the day it was paid (card and easy-pay
+    orders are paid when placed; a deposit's time is not known, so the rule is said).
+    ``group``: the wording ("dispatch_of" for a line of a list)."""
+    if now is None or order.payment_method.value == "virtual_account":
+        return say(f"{group}_rule")
+    day, today = dispatch_day(order.order_date), kst_date(now)
+    key = "late" if day < today else "today" if day == today else "later"
+    return say(f"{group}_{key}", day=kday(day), paid=kday(kst(order.order_date)))
 
 
 def action_label(action: Action) -> str:

@@ -45,6 +45,7 @@ class Frame:
     intent: str | None = None  # lookup / offer: the intent to continue with ("order.status", "claim.refund")
     about: str | None = None  # the product word the candidates were found by ("시계"): "화이트 거요" is its option
     asked: tuple[str, ...] = ()  # lookup: what the question wants to know about the order chosen (nlu ORDER_FACTS)
+    direct: bool = False  # offer: put as a yes/no question ("접수할까요?"), so "네 기다릴게요" answers yes
 
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= datetime.fromisoformat(self.expires_at)

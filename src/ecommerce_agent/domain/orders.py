@@ -131,6 +131,15 @@ RESULTING_STATUS: dict[Action, OrderStatus | None] = {
     Action.DEFECT: OrderStatus.RETURN_REQUESTED,
 }
 
+# The statuses of an order the action was carried out on, from asked for to done:
+# "반품한 거" is an order whose return is under way or finished.
+STATUSES_AFTER: dict[Action, tuple[OrderStatus, ...]] = {
+    Action.CANCEL: (OrderStatus.CANCELLED,),
+    Action.RETURN: (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED),
+    Action.DEFECT: (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED),
+    Action.EXCHANGE: (OrderStatus.EXCHANGE_REQUESTED,),
+}
+
 
 class ItemStatus(StrEnum):
     """The status of one order item (line). ``ordered`` means the item simply

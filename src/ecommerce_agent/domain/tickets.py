@@ -20,6 +20,13 @@ class IssueType(StrEnum):
     OTHER = "other"
 
 
+# The ticket type of each kind of claim (an Action value: "return", "exchange", "defect"),
+# and the other way round; the one table agent, API and storage share.
+CLAIM_ISSUE: dict[str, IssueType] = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE,
+                                     "defect": IssueType.DEFECT}
+ISSUE_CLAIM: dict[IssueType, str] = {issue: kind for kind, issue in CLAIM_ISSUE.items()}
+
+
 class TicketStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"

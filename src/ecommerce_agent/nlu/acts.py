@@ -40,7 +40,9 @@ class Acts:
     capabilities: bool = False  # "뭘 도와줄 수 있어?"
     all: bool = False  # "둘 다요", "전부"
     person: bool = False  # names a person (상담원, 직원, 사람)
-    lost_parcel: bool = False  # reported delivered but not there
+    lost_parcel: bool = False  # reported delivered but not there, or feared lost ("분실된 거 아니에요?")
+    told_delivered: bool = False  # was told it arrived ("배송완료 문자 왔는데", "문 앞에 뒀다는데")
+    will_look: bool = False  # will look or ask first ("네 찾아볼게요", "택배사에 전화해 볼게요"): not a yes
     other_option: bool = False  # wants another colour/size without naming it
     because: bool = False  # states a cause ("작아서요"): a claim's reason
     done_check: bool = False  # asks whether something was done ("처리된 거죠?")
@@ -199,6 +201,21 @@ def _removal(text: str, cue_words: list[re.Pattern[str]]) -> tuple[str, ...]:
     return tuple(kept[-1:])
 
 
+def _actions(plain: str, actions: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, ...]:
+    """The writes named, most specific first. The verb of an address change is not an exchange
+    too ("두번째 거 주소 바꾸고 싶어요"): once the address change is found, what it matched is
+    taken out before the other actions are looked for."""
+    found: list[str] = []
+    for name, pattern in actions:
+        match = pattern.search(plain)
+        if match is None:
+            continue
+        found.append(name)
+        if name == "change_address":
+            plain = plain[:match.start()] + " " + plain[match.end():]
+    return tuple(found)
+
+
 def _in_order(text: str, named: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, ...]:
     """The names whose pattern occurs, in the order the text says them ("무통장으로 샀는데
     카드로 다시 살게요": the first is the order's, the second the plan)."""
@@ -274,6 +291,8 @@ def read_acts(text: str) -> Acts:
         all=bool(lex.all.search(plain)),
         person=bool(lex.person.search(lex.person_declined.sub(" ", plain))),  # "상담원 말고 네가 해 줘"
         lost_parcel=bool(lex.lost_parcel.search(plain)),
+        told_delivered=bool(lex.told_delivered.search(plain)),
+        will_look=bool(lex.will_look.search(plain)),
         other_option=bool(lex.other_option.search(plain)),
         because=bool(lex.because.search(plain)),
         done_check=bool(lex.done_check.search(plain)),
@@ -311,7 +330,7 @@ def read_acts(text: str) -> Acts:
         own_order=bool(lex.own_order.search(plain)),
         negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
-        actions=tuple(name for name, pattern in lex.actions if pattern.search(plain)),
+        actions=_actions(plain, lex.actions),
         statuses=tuple(name for name, pattern in lex.statuses if pattern.search(plain)),
         payments=_in_order(plain, lex.payments),
         order_facts=_in_order(plain, lex.order_facts),

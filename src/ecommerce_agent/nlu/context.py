@@ -110,23 +110,21 @@ def resolve_ellipsis(u: Understanding, previous: str) -> str:
                 return pattern.sub(new, previous, count=1)
         return f"{new} {previous}"
     if u.acts.nouns:
-        replaced = _in_place_of(u.acts.nouns, previous)
-        return replaced or f"{' '.join(u.acts.nouns)} {previous}"
+        swapped = _swap(u.acts.nouns, previous)
+        return swapped if swapped is not None else f"{' '.join(u.acts.nouns)} {previous}"
     return previous
 
 
-def _in_place_of(nouns: tuple[str, ...], previous: str) -> str | None:
-    """"쿠폰은요?" after "포인트 유효기간 얼마예요?" → "쿠폰 유효기간 얼마예요?": a word of the same
-    kind (``alternatives`` of the noun lexicon) in the previous question is replaced, so the
-    question is not asked about both; None when the previous one holds none."""
+def _swap(nouns: tuple[str, ...], previous: str) -> str | None:
+    """"울릉도는요?" after "제주도는 택배비 더 받아요?": the previous question with the word of
+    the same group replaced (the longest written form first), or None when none is there."""
     from .lexicon import noun_lexicon
 
     for noun in nouns:
-        for group in noun_lexicon().alternatives:
-            if noun not in group:
-                continue
-            # the longest word first: "제주도" before "제주"
-            for word in sorted((w for w in group if w != noun and w not in noun), key=len, reverse=True):
-                if word in previous and noun not in previous:
-                    return previous.replace(word, noun, 1)
+        group = next((g for g in noun_lexicon().contrasts if noun in g), None)
+        if group is None:
+            continue
+        for other in sorted(group, key=len, reverse=True):
+            if other != noun and other in previous and noun not in previous:
+                return previous.replace(other, noun, 1)
     return None

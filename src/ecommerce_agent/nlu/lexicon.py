@@ -35,7 +35,8 @@ FLAT_KEYS = (
     "final_question", "other_product", "apology", "hurry", "cheaper", "pricier", "ticket_number",
     "yes_word", "checked", "among", "insist", "other_account", "procedure", "negated_check", "no_pay",
     "ordered", "claimed_before", "action_question", "keep", "defect_denied", "until_when", "picked_up",
-    "person_declined", "deadline", "dispatch", "contact", "obligation", "new_item", "withdraw", "own_order",
+    "person_declined", "deadline", "dispatch", "contact", "obligation", "new_item", "withdraw",
+    "told_delivered", "will_look", "own_order",
 )
 NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts", "my_account")
 # What of the shopper's own account is asked ("포인트 얼마 있어요", "쿠폰 뭐 있어요", "제 등급 뭐예요"):
@@ -68,7 +69,7 @@ class NounLexicon:
     order_words: frozenset[str]  # words of a request about an order that never name its product
     product_generic: frozenset[str]  # words around a product query that are not the product
     request_words: frozenset[str] = frozenset()  # glued after a product ("패딩반품"), not part of its name
-    alternatives: tuple[tuple[str, ...], ...] = ()  # words of one kind that replace each other in a follow-up
+    contrasts: tuple[tuple[str, ...], ...] = ()  # words one asks about in place of another ("울릉도는요?")
 
 
 def _fail(path: Path, key: str, why: str) -> ConfigError:
@@ -129,12 +130,12 @@ def parse_nouns(path: Path) -> NounLexicon:
     glued = data.get("request_words", [])
     if not isinstance(glued, list) or not all(isinstance(w, str) and w for w in glued):
         raise _fail(path, "request_words", "단어 목록이어야 합니다")
-    groups = data.get("alternatives", [])
-    if not isinstance(groups, list) or not all(isinstance(g, list) and all(isinstance(w, str) and w for w in g)
-                                               for g in groups):
-        raise _fail(path, "alternatives", "단어 목록들의 목록이어야 합니다")
+    contrasts = data.get("contrasts", [])
+    if not isinstance(contrasts, list) or not all(
+            isinstance(g, list) and len(g) > 1 and all(isinstance(w, str) and w for w in g) for g in contrasts):
+        raise _fail(path, "contrasts", "두 단어 이상인 단어 목록들의 목록이어야 합니다")
     return NounLexicon(sets["generic"], sets["order_words"], sets["generic"] | sets["product_generic"],
-                       frozenset(glued), tuple(tuple(g) for g in groups))
+                       frozenset(glued), tuple(tuple(g) for g in contrasts))
 
 
 @lru_cache(maxsize=1)

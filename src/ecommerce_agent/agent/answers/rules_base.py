@@ -57,19 +57,6 @@ def order_day(q: Question, now: datetime) -> tuple[date, int | None]:
     return day, m.hour
 
 
-def next_business_day(day: date) -> date:
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-def add_business_days(day: date, n: int) -> date:
-    for _ in range(n):
-        day = next_business_day(day)
-    return day
-
-
 def weekday_name(day: date) -> str:
     return f"{day.month}월 {day.day}일 {WEEKDAYS[day.weekday()]}요일"
 

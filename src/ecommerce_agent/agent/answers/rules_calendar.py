@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from ...domain.clock import KST
+from ...domain.clock import KST, add_business_days, next_business_day
 from .facts import Rule
 from .lexicon import squash
 from .question import Question
-from .rules_base import (MONTH_DAY, Computed, add_business_days, clock_text, day_words, fill, kdate,
-                         next_business_day, order_day, weekday_name)
+from .rules_base import MONTH_DAY, Computed, clock_text, day_words, fill, kdate, order_day, weekday_name
 
 
 def cutoff(rule: Rule, q: Question, now: datetime, delivered_at: datetime | None) -> Computed | None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...domain.orders import ItemStatus, Order
+from ...domain.claims import ITEM_STATUS_AFTER
+from ...domain.orders import Action, ItemStatus, Order
 from ...nlu.types import Understanding
 from .. import replies as R
 from ..env import Env
@@ -23,8 +24,8 @@ from ..templates import say
 from ...nlu.context import Expecting
 from .writes import put
 
-# The item status of each kind of claim the shopper may speak of.
-_CLAIMED = {"return": ItemStatus.RETURN_REQUESTED, "exchange": ItemStatus.EXCHANGE_REQUESTED}
+# The claims a shopper may ask the progress of, by the item status they put items in.
+_CLAIMED = {kind: ITEM_STATUS_AFTER[Action(kind)] for kind in ("return", "exchange")}
 
 
 def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:

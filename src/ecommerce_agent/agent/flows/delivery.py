@@ -73,7 +73,33 @@ def _order_meant(env: Env, u: Understanding, state: DialogueState) -> Order | No
     return order if order is not None and order.status in MOVING else None
 
 
+def lost_parcel_contact(env: Env, state: DialogueState) -> Outcome:
+    """"언제 연락 와요?" before a lost parcel is filed: who gets back, and when people work."""
+    return Outcome(say("lost_parcel.contact", hours=say("service_hours"), when=R.service_now(env.now, "handoff.avail")),
+                   state)
+
+
 def lost_parcel_outcome(env: Env, state: DialogueState) -> Outcome:
     """"분실이면 다시 보내줘요 아니면 환불이에요?": what the policy does with a lost parcel."""
     cited = cite(env.answerer, "lost_parcel")
     return Outcome(sourced(say("lost_parcel.outcome"), cited), state, citations=cited)
+
+
+def listed_dispatch(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"그중에 오늘 나가는 거 있어요?": when each order just listed leaves the warehouse, from
+    the day it was paid (R.dispatch_expected); None unless it asks that about a list shown."""
+    acts = u.acts
+    if not (acts.dispatch and acts.asks and acts.among and len(state.last_list) > 1) or u.slots.order_id or \
+            acts.actions or env.finder.product_words(acts.nouns):
+        return None
+    listed = [o for o in (env.tools.get_order(i) for i in state.last_list) if o is not None]
+    lines = [f"- {o.order_id} ({o.summary}): " + (
+        say("dispatch_of.sent", when=R.kdate(o.shipped_at)) if o.shipped_at else
+        say("dispatch_of.unpaid") if o.status is OrderStatus.PENDING else
+        R.dispatch_expected(o, env.now, "dispatch_of.paid") if o.status in (OrderStatus.PAID, OrderStatus.PREPARING)
+        else say("dispatch_of.none", status=o.status_label)) for o in listed]
+    late = [say("dispatch_of.late_tail")] if any(say("dispatch_of.late_mark") in line for line in lines) else []
+    cited = cite(env.answerer, "status.paid")
+    text = "\n".join([say("dispatch_of.head"), *lines, *late])
+    return Outcome(sourced(text, cited), state, citations=cited,
+                   cards=[R.order_card(o) for o in listed])

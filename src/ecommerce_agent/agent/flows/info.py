@@ -88,7 +88,7 @@ def policy(env: Env, u: Understanding, state: DialogueState, *, maybe: bool = Fa
     if order is not None and u.acts.no_pay and order.status is OrderStatus.PENDING:
         return unpaid(env, order, state)
     if order is not None:
-        prefix = R.order_status(order) + "\n\n"
+        prefix = R.order_status(order, env.now) + "\n\n"
         named = env.finder.items_named(u.acts.nouns, order.items) if u.acts.nouns and len(order.items) > 1 else []
         state = replace(state, last_order_id=order.order_id,  # "이불 … 불량 같은데": a later claim means the 이불
                         last_items=tuple((i.item_id, i.quantity) for i in named))

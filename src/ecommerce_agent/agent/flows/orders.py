@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...domain.orders import Order, OrderStatus, PaymentMethod
+from ...domain.orders import STATUSES_AFTER, Order, OrderStatus, PaymentMethod
 from ...nlu.context import Expecting
 from ...nlu.types import Understanding
 from .. import replies as R
@@ -21,9 +21,6 @@ from .writes import not_found, put
 DEFAULT_LIST = 10
 SHOW_DIRECTLY = 3  # at most this many fitting orders are shown at once rather than asked about
 DISCUSSED = 3  # orders remembered as discussed one by one
-# the statuses of an order the shopper speaks of as returned, exchanged or cancelled ("반품한 거")
-CLAIMED = {"return": (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED),
-           "exchange": (OrderStatus.EXCHANGE_REQUESTED,), "cancel": (OrderStatus.CANCELLED,)}
 
 
 def list_orders(env: Env, u: Understanding, state: DialogueState) -> Outcome:
@@ -86,7 +83,7 @@ def show(env: Env, order: Order, intent: str, state: DialogueState, asked: tuple
     if asked:
         named = tuple(env.finder.items_named(words, order.items)) if words else ()
         return Outcome(R.order_facts(order, asked, named), state, cards=[R.order_card(order)])
-    body = R.order_detail(order) if intent == "order.detail" else R.order_status(order)
+    body = R.order_detail(order) if intent == "order.detail" else R.order_status(order, env.now)
     cited = cite(env.answerer, f"status.{order.status.value}") if intent != "order.detail" else []
     return Outcome(sourced(body, cited), state, cards=[R.order_card(order)], citations=cited)
 
@@ -102,7 +99,7 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
 
     def shown(order: Order) -> Outcome:
         out = show(env, order, intent, state, asked, words)
-        claimed = CLAIMED.get(next(iter(u.acts.actions), ""))
+        claimed = STATUSES_AFTER.get(next(iter(u.acts.actions), ""))
         if u.acts.done_check and claimed and not asked:  # "이거 취소된 거 맞죠?": yes or no first, from its status
             out = out.prefixed("네," if (order.status in claimed) != u.acts.negated_check else "아니요,")
         return out
@@ -139,7 +136,7 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
         named = [o for o in named if o.status.value in u.acts.statuses] or named
     if len(named) > 1 and state.last_list:  # the ones just listed come first ("수납박스 있는 주문" of those)
         named = [o for o in named if o.order_id in state.last_list] or named
-    claimed = [o for o in named if o.status in CLAIMED.get(next(iter(u.acts.actions), ""), ())]
+    claimed = [o for o in named if o.status in STATUSES_AFTER.get(next(iter(u.acts.actions), ""), ())]
     if len(named) > 1 and len(claimed) == 1 and u.acts.mine:  # "RC카 반품한 거 환불 됐어요?": the one returned
         named = claimed
     if named and intent == "order.status" and len(named) > 1 and not (u.acts.count or u.acts.all):

@@ -6,8 +6,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ...domain.orders import OrderStatus
-from ...domain.tickets import IssueType, Ticket, TicketSource, TicketStatus
+from ...domain.orders import RESULTING_STATUS, STATUSES_AFTER, Action, OrderStatus
+from ...domain.tickets import CLAIM_ISSUE, ISSUE_CLAIM, IssueType, Ticket, TicketSource, TicketStatus
 from ...nlu.context import Expecting
 from ...nlu.nouns import content_nouns, squash
 from ...nlu.lexicon import noun_lexicon
@@ -20,11 +20,8 @@ from ..state import DialogueState, Frame
 from ..templates import say
 from .writes import not_found, put
 
-CLAIM_KINDS = (IssueType.REFUND, IssueType.EXCHANGE, IssueType.DEFECT)
-TICKET_TOPIC = {IssueType.REFUND: "return", IssueType.EXCHANGE: "exchange", IssueType.DEFECT: "defect"}
+CLAIM_KINDS = tuple(ISSUE_CLAIM)
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
-# an order still waiting for its claim to finish, whatever its ticket says
-CLAIM_PENDING = {IssueType.REFUND: OrderStatus.RETURN_REQUESTED, IssueType.EXCHANGE: OrderStatus.EXCHANGE_REQUESTED}
 
 
 def _in_progress(env: Env, tickets: list[Ticket]) -> list[Ticket]:
@@ -34,9 +31,10 @@ def _in_progress(env: Env, tickets: list[Ticket]) -> list[Ticket]:
     open_ = [t for t in claims if t.status in OPEN_STATUSES]
     if open_:
         return open_
-    orders = {t.ticket_id: env.tools.get_order(t.order_id) for t in claims
-              if t.order_id and t.issue_type in CLAIM_PENDING}
-    return [t for t in claims if (o := orders.get(t.ticket_id)) is not None and o.status is CLAIM_PENDING[t.issue_type]]
+    orders = {t.ticket_id: env.tools.get_order(t.order_id) for t in claims if t.order_id}
+    # an order still waiting for its claim to finish, whatever its ticket says
+    return [t for t in claims if (o := orders.get(t.ticket_id)) is not None
+            and o.status is RESULTING_STATUS[Action(ISSUE_CLAIM[t.issue_type])]]
 
 
 def capabilities() -> str:
@@ -83,23 +81,22 @@ def claim_in_progress(env: Env, u: Understanding, state: DialogueState) -> Outco
     return _claim_progress(env, open_claims[0], state) if len(open_claims) == 1 else None
 
 
-CLAIM_OF_ACTION = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE, "defect": IssueType.DEFECT}
 
 
 def presumed_claim(env: Env, u: Understanding, state: DialogueState) -> Outcome | None:
     """"이불 반품한 거 환불 언제 들어와요?" when that order has no such claim: said plainly,
     before anything is said about refunds (None when it has one: its progress is shown)."""
-    action = next((a for a in u.acts.actions if a in CLAIM_OF_ACTION), None)
+    action = next((a for a in u.acts.actions if a in CLAIM_ISSUE), None)
     products = env.finder.product_words(u.acts.nouns)
     if action is None or not u.acts.mine or not products or "cancel" in u.acts.actions:
         return None
     _, named = env.finder.orders_naming(products, env.tools.list_orders(limit=20))
     if len(named) != 1:
         return None
-    order, kind = named[0], CLAIM_OF_ACTION[action]
+    order, kind = named[0], CLAIM_ISSUE[action]
     if order.status is OrderStatus.CANCELLED:  # a cancelled order's refund is the cancellation's
         return None
-    claimed = order.status in (CLAIM_PENDING.get(kind), OrderStatus.RETURNED) or any(
+    claimed = order.status in STATUSES_AFTER[Action(action)] or any(
         t.order_id == order.order_id and t.issue_type == kind for t in env.tools.list_tickets(limit=50))
     if claimed:
         return None
@@ -112,7 +109,7 @@ def presumed_claim(env: Env, u: Understanding, state: DialogueState) -> Outcome 
 def _claim_progress(env: Env, ticket: Ticket, state: DialogueState) -> Outcome:
     """The one claim still in progress: its order's status and what happens next (cited), so
     that "그거 언제 끝나요?" afterwards is about it."""
-    topic = TICKET_TOPIC[ticket.issue_type]
+    topic = ISSUE_CLAIM[ticket.issue_type]
     order = env.tools.get_order(ticket.order_id) if ticket.order_id else None
     cited = cite(env.answerer, f"followup.{topic}")
     kind = R.ISSUE_LABELS.get(ticket.issue_type, "접수")
@@ -151,8 +148,12 @@ def handoff(env: Env, u: Understanding | None, text: str, state: DialogueState) 
 def hours_question(env: Env, u: Understanding, state: DialogueState, answered: Outcome | None) -> Outcome:
     """"상담원 토요일에도 있어요?": a question about people, answered, with an offer."""
     offer = Frame(task="offer", intent="handoff", waiting=Expecting.OFFER.value)
-    base = answered or Outcome(say("handoff.hours_answer", hours=say("service_hours"),
-                                   when_now=R.service_now(env.now, "handoff.avail")), state)
+    if answered is None:
+        cited = cite(env.answerer, "handoff.hours")
+        answered = Outcome(sourced(say("handoff.hours_answer", hours=say("service_hours"),
+                                       when_now=R.service_now(env.now, "handoff.avail")), cited), state,
+                           citations=cited)
+    base = answered
     return base.suffixed(say("handoff.offer_short")).with_state(put(state, offer))
 
 
@@ -176,16 +177,19 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bo
         return Outcome(say("lost_parcel.none"), state)
     state = replace(state, last_order_id=order.order_id)
     offer = Frame(task="offer", intent="lost_parcel", order_id=order.order_id, waiting=Expecting.OFFER.value)
+    asked = replace(offer, direct=True)  # "… 접수해 드릴까요?" once the shopper has looked
     if order.status is OrderStatus.SHIPPED and not (checked and u.acts.checked):
         # still on its way in our data; a shopper told it was delivered checks with the carrier first
-        key = "lost_parcel.shipped_reported" if u.acts.lost_parcel or checked else "lost_parcel.shipped"
+        key = ("lost_parcel.shipped_reported" if u.acts.told_delivered or checked else
+               "lost_parcel.delayed" if u.acts.lost_parcel else "lost_parcel.shipped")
         return Outcome(say(key, summary=R.order_summary(order), carrier=order.carrier or "택배사",
                            tracking=order.tracking_number or "-"), put(state, offer), cards=[R.order_card(order)])
     if u.acts.request and not u.acts.asks and order.status is OrderStatus.DELIVERED:
         return file_lost_parcel(env, order.order_id, u.text, state)  # "다 찾아봤어요 조사해 주세요": asked for
     if checked and u.acts.checked and order.status in (OrderStatus.DELIVERED, OrderStatus.SHIPPED):
         # looked everywhere: ask, then file
-        return Outcome(say("lost_parcel.ask_file", summary=R.order_summary(order)), put(state, offer),
+        key = "lost_parcel.ask_trace" if order.status is OrderStatus.SHIPPED else "lost_parcel.ask_file"
+        return Outcome(say(key, summary=R.order_summary(order)), put(state, asked),
                        cards=[R.order_card(order)])
     text = say("lost_parcel.check", summary=R.order_summary(order), when=R.kdate(order.delivered_at),
                carrier=order.carrier or "택배사", tracking=order.tracking_number or "-")
@@ -197,14 +201,14 @@ def lost_parcel(env: Env, u: Understanding, state: DialogueState, *, checked: bo
 
 def file_lost_parcel(env: Env, order_id: str, text: str, state: DialogueState) -> Outcome:
     order = env.tools.get_order(order_id)
-    fact = "배송완료 안내를 받았으나 미수령(주문 상태: 배송중)" if order and order.status is OrderStatus.SHIPPED else \
-        "배송완료 처리되었으나 미수령"
+    shipped = order is not None and order.status is OrderStatus.SHIPPED
+    fact = "배송중 상태에서 미수령(배송 경위 확인 요청)" if shipped else "배송완료 처리되었으나 미수령"
     ticket = env.tools.create_ticket(IssueType.SHIPPING, f"[분실 신고] {fact}: {text}"[:2000],
                                      order_id=order_id, source=TicketSource.CHAT)
     carrier = (order.carrier if order else None) or ""
     state = replace(state, last_ticket_id=ticket.ticket_id, topic="lost_parcel")
     summary = R.order_summary(order) if order else order_id
-    return Outcome(say("lost_parcel.filed", summary=summary, ticket=ticket.ticket_id, carrier=carrier), state,
+    return Outcome(say("lost_parcel.traced" if shipped else "lost_parcel.filed", summary=summary, ticket=ticket.ticket_id, carrier=carrier), state,
                    cards=[R.ticket_card(ticket)],
                    actions=[{"type": "lost_parcel", "order_id": order_id, "ticket_id": ticket.ticket_id,
                              "status": "completed"}])

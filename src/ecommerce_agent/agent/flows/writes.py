@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ...domain.claims import ClaimLine, option_parts, plan_order_action, resolve_option
 from ...domain.orders import Action, Denied, ItemStatus, Order, OrderStatus, decide
-from ...domain.tickets import IssueType
+from ...domain.tickets import CLAIM_ISSUE
 from ...nlu.context import Expecting
 from ...nlu.nouns import squash
 from ...nlu.types import Understanding
@@ -37,7 +37,6 @@ ACTIONS = {"cancel": Action.CANCEL, "return": Action.RETURN, "exchange": Action.
            "defect": Action.DEFECT, "change_address": Action.CHANGE_ADDRESS}
 TASK_OF_INTENT = {"order.cancel": "cancel", "claim.refund": "return", "claim.exchange": "exchange",
                   "claim.defect": "defect"}
-ISSUE = {"return": IssueType.REFUND, "exchange": IssueType.EXCHANGE, "defect": IssueType.DEFECT}
 
 
 def label(task: str) -> str:
@@ -135,6 +134,8 @@ def ask_which(env: Env, frame: Frame, u: Understanding, state: DialogueState) ->
     heading = say("ask.which", label=R.josa(label(frame.task), "을/를"), able=able)
     if u.acts.payments:  # "무통장으로 주문했는데 …": the orders paid that way (the first method said)
         paid_so = [o for o in candidates if o.payment_method and o.payment_method.value == u.acts.payments[0]]
+        if len(set(u.acts.payments)) > 1:  # "무통장으로 했는데 카드로 다시 살게요": paying another way, so not paid yet
+            paid_so = [o for o in paid_so if o.status is OrderStatus.PENDING] or paid_so
         if len(paid_so) == 1:
             return proceed(env, frame, paid_so[0], u, state)
         candidates = paid_so or candidates
@@ -344,7 +345,7 @@ def execute(env: Env, frame: Frame, state: DialogueState) -> Outcome:
     else:
         remedy = {"refund": " 처리 방법: 환불", "exchange": " 처리 방법: 교환"}.get(frame.remedy or "", "")
         description = f"[챗봇 접수] {label(frame.task)}{remedy}: {frame.reason or '사유 미기재'}"
-        result = env.tools.submit_claim(frame.order_id, action, issue_type=ISSUE[frame.task], description=description,
+        result = env.tools.submit_claim(frame.order_id, action, issue_type=CLAIM_ISSUE[frame.task], description=description,
                                         reason=frame.reason, lines=lines, replacement_option=frame.option)
     if isinstance(result, Denied):  # the order changed since we asked (status matrix checked again)
         return Outcome(say("done.changed", summary=frame.summary, label=R.josa(label(frame.task), "이/가"),

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ...domain.clock import utcnow
 from ...domain.orders import Action, Denied
-from ...domain.tickets import IssueType, Ticket, TicketSource, TicketStatus
+from ...domain.tickets import ISSUE_CLAIM, IssueType, Ticket, TicketSource, TicketStatus
 from ...domain.users import User
 from ...errors import NotFoundError
 from ...storage.base import NewTicket, Repository
@@ -22,7 +22,7 @@ from ..schemas import ResolveIn, TicketIn, TicketOut, TicketsOut
 from .orders import denied_problem
 
 # Ticket types that are claims on order items when the request names items.
-CLAIM_ACTIONS = {IssueType.REFUND: Action.RETURN, IssueType.EXCHANGE: Action.EXCHANGE, IssueType.DEFECT: Action.DEFECT}
+CLAIM_ACTIONS = {issue: Action(kind) for issue, kind in ISSUE_CLAIM.items()}
 
 router = APIRouter(tags=["tickets"])
 TicketId = Annotated[str, Path(min_length=1, max_length=40, description="예: TKT-20261126-7F3K2Q")]
