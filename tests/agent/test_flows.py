@@ -421,3 +421,21 @@ def test_naming_the_proposed_item_again_keeps_the_question_open(shop: Shop) -> N
     assert outcome.state.pending is not None and outcome.state.pending.order_id == delivered
     assert "블랙" in outcome.text and "진행하지 않았습니다" not in outcome.text
     assert shop.status(delivered) == "delivered" and shop.tickets() == tickets
+
+
+def test_a_question_about_what_a_person_asks_for_opens_no_handoff(shop: Shop) -> None:
+    before = shop.tickets()
+    asked = shop.say(said("handoff", "상담원한테 카드 비번 불러줘야 되나요?"))
+    assert not asked.handoff and shop.tickets() == before  # answered (the hours here: no index), then offered
+    shop.state = DialogueState()
+    counted = shop.say(said("handoff", "상담원 몇명이에요"))
+    assert not counted.handoff and shop.tickets() == before
+    requested = shop.say(said("handoff", "상담원 연결해 주세요"))
+    assert requested.handoff and shop.tickets() == before + 1
+
+
+def test_the_shoppers_own_parcel_is_still_looked_up(shop: Shop) -> None:
+    for text in ("제 택배 어디쯤이에요?", "택배 어디쯤 왔어요?"):
+        shop.state = DialogueState()
+        outcome = shop.say(said("order.status", text))
+        assert "ORD-" in outcome.text, (text, outcome.text)

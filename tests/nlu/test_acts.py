@@ -129,3 +129,41 @@ def test_the_top_and_bottom_of_a_list_are_positions() -> None:
 ])
 def test_what_is_asked_about_an_order(text: str, facts: tuple[str, ...]) -> None:
     assert read_acts(text).order_facts == facts
+
+
+@pytest.mark.parametrize(("text", "about_rule"), [
+    # a question about the shop's rules, whatever words it shares with an order lookup
+    ("택배 어디 거 써요?", True),
+    ("제가 편의점 택배로 직접 보내도 되나요?", True),  # names the shopper, not an order of theirs
+    ("탈퇴했다가 재가입하면 예전 주문내역 다시 볼 수 있나요?", True),  # a hypothetical view
+    ("상담원한테 카드 비번 불러줘야 되나요?", True),
+    # about the shopper's own parcel or order
+    ("제 택배 어디쯤이에요?", False),
+    ("택배 어디쯤 왔어요?", False),
+    ("주문한 거 어떻게 됐어요?", False),
+    ("택배 왔나요?", False),
+    ("내 주문 뭐 있어요?", False),
+    ("택배 언제 와요?", False),
+    ("송장번호 뭐예요?", False),
+    # requests are not questions
+    ("상담원 연결해 주세요", False),
+])
+def test_a_question_about_the_rules_points_at_nothing_of_the_shoppers(text: str, about_rule: bool) -> None:
+    assert read_acts(text).about_rule is about_rule, text
+
+
+def test_an_elliptical_question_replaces_the_word_of_its_kind_in_the_previous_one() -> None:
+    from ecommerce_agent.nlu.context import resolve_ellipsis
+    from ecommerce_agent.nlu.types import Slots, Understanding
+
+    def asked(text: str) -> Understanding:
+        return Understanding(text=text, intent="policy", confidence=0.9, alternatives=(), slots=Slots(),
+                             uncertain=False, acts=read_acts(text))
+
+    assert resolve_ellipsis(asked("쿠폰은요?"), "포인트 유효기간 얼마예요?") == "쿠폰 유효기간 얼마예요?"
+    assert resolve_ellipsis(asked("카카오페이는요?"), "카드 환불 며칠 걸려요?") == "카카오페이 환불 며칠 걸려요?"
+    assert resolve_ellipsis(asked("울릉도는요?"), "제주도는 배송비 얼마 더 내요?") == "울릉도는 배송비 얼마 더 내요?"
+    # a word of no kind in the previous question is added to it, as before
+    assert resolve_ellipsis(asked("제주도는요?"), "반품 배송비 얼마예요") == "제주도 반품 배송비 얼마예요"
+    assert read_acts("다른 사람한테 주는 건요?").elliptical and not read_acts("다른 사람한테 주는 건요?").person
+    assert not read_acts("취소한 건요?").elliptical  # the orders cancelled: a filter, not a follow-up

@@ -18,6 +18,7 @@ from . import claim_questions, conditions, patterns, requests, unrouted
 from . import replies as R
 from .env import Env
 from .flows import account, claim_status, delivery, info, items, next_steps, orders, refunds, support, writes
+from .flows.rule_questions import answered_first
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
 from .state import DialogueState
@@ -112,6 +113,8 @@ class Dialogue:
             return talk or Outcome(say("nothing_pending"), state)
         if u.intent == "dialog.deny" and not acts.correction:
             return support.small_talk(u, state) or Outcome(say("nothing_open"), state)
+        if (rule := answered_first(env, u, state)) is not None:  # "택배 어디 거 써요?": the documents first
+            return rule
         if acts.lost_parcel and u.intent not in ("product.search",):
             return support.lost_parcel(env, u, state)
         if u.intent == "handoff" and acts.ack and not acts.person:  # "알겠어요 이따 전화할게요"
@@ -126,8 +129,10 @@ class Dialogue:
             meant = replace(acts, nouns=acts.replacement, order_facts=acts.order_facts or state.last_asked)
             return orders.lookup(env, replace(u, intent="order.status", acts=meant),
                                  replace(state, last_order_id=None))
-        if (u.intent == "handoff" and not u.uncertain) or (acts.person and acts.request and not acts.actions):
-            if acts.question and (not acts.request or acts.conditional):  # "상담원 토요일에도 있어요?"
+        if (u.intent == "handoff" and not u.uncertain and (acts.person or not acts.asks)) or (  # no person in a
+                acts.person and acts.request and not acts.actions):  # question: "다른 사람한테 주는 건요?"
+            if acts.question and (not acts.request or acts.conditional or acts.obligation):  # "상담원 토요일에도 있어요?",
+                # "상담원한테 카드 비번 불러줘야 되나요?" (what must be done is asked, not requested);
                 # "지금 상담원 있어요?", "사람 상담 가능한가요?": whether one is there now, from the clock
                 now_only = not (acts.timed or acts.procedure or acts.how or acts.conditional or acts.nouns)
                 answered = None if now_only else info.policy_answer(env, u.text, state)

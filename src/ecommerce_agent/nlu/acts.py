@@ -79,6 +79,7 @@ class Acts:
     insist: bool = False  # the order exists, the shopper insists ("분명히 샀는데?")
     other_account: bool = False  # it may be in another account ("남편 계정으로 산 거였네요")
     procedure: bool = False  # how to, where to, what it means ("주문취소 어떻게 해요?")
+    own_order: bool = False  # something bought or how it is getting on ("산 거", "어디쯤 왔어요")
     actions: tuple[str, ...] = ()  # writes named, most specific first: change_address, defect, exchange, return, cancel
     statuses: tuple[str, ...] = ()  # order statuses named as a filter
     ordered: bool = False  # about something bought ("수납박스 있는 주문 얼마예요"), not the catalogue
@@ -122,6 +123,19 @@ class Acts:
         return self.question and (not self.request or self.conditional or
                                   (self.final_question and not self.polite_request) or
                                   (self.procedure and self.how and self.obligation and not self.polite_request))  # "어떻게 해야 돼요"
+
+    @property
+    def about_rule(self) -> bool:
+        """A question that points at nothing of the shopper's: nothing bought or "제 주문", no
+        fact, balance or list position of theirs asked, no status, arrival or view of theirs unless
+        as a hypothetical ("배송중이면 …?", "재가입하면 주문내역 볼 수 있나요?"): "택배 어디 거
+        써요?", "상담원한테 카드 비번 불러줘야 되나요?". Whether it names an order by id or pronoun
+        is in the slots; whether a noun is a product of theirs, in their orders (the agent's)."""
+        theirs = (self.statuses or self.dispatch or self.view) and not self.conditional
+        return self.asks and not (
+            theirs or self.own_order or self.order_facts or self.my_account or self.list_number or self.among
+            or self.all or self.another or self.elliptical or self.lost_parcel or self.done_check
+            or self.ticket_number or self.found or self.insist or self.claimed_before or self.withdraw)
 
     @property
     def meant(self) -> tuple[str, ...]:
@@ -338,6 +352,7 @@ def read_acts(text: str) -> Acts:
         insist=bool(lex.insist.search(plain)),
         other_account=bool(lex.other_account.search(plain)),
         procedure=bool(lex.procedure.search(plain)),
+        own_order=bool(lex.own_order.search(plain)),
         negated_check=bool(lex.negated_check.search(plain)),
         also=bool(lex.also.search(mask_ids(folded, ORDER_TOKEN, TICKET_TOKEN))),
         actions=_actions(plain, lex.actions),

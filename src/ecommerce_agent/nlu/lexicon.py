@@ -36,7 +36,7 @@ FLAT_KEYS = (
     "yes_word", "checked", "among", "insist", "other_account", "procedure", "negated_check", "no_pay",
     "ordered", "claimed_before", "action_question", "keep", "defect_denied", "until_when", "picked_up",
     "person_declined", "deadline", "dispatch", "contact", "obligation", "new_item", "withdraw", "kept_count",
-    "told_delivered", "will_look", "what_next", "status_excluded",
+    "told_delivered", "will_look", "what_next", "status_excluded", "own_order",
 )
 NESTED_KEYS = ("status_words", "actions", "payment_words", "order_facts", "my_account")
 # What of the shopper's own account is asked ("포인트 얼마 있어요", "쿠폰 뭐 있어요", "제 등급 뭐예요"):

@@ -29,10 +29,13 @@ DATA = ROOT / "tests" / "data"
 #                    + 158 everyday questions written first (i12d: 138 answerable, 20 not), all 684:
 #                    0.833 / 0.078 / 0.037 / 0.810 before i12d's changes, 0.885 / 0.043 / 0.022 / 0.810 after
 #                    (the old 526 keep honest 0.875; the new 20 unanswerable ones stay at 0.60)
+#                    + 72 everyday questions written first (i12e: 62 answerable, 10 not; 11 of them asked after
+#                    a first question, ``context``, graded through the agent only): 651 + 94 graded here,
+#                    0.873 / 0.048 / 0.025 / 0.798 before i12e's lexicon entries, 0.879 / 0.041 / 0.025 / 0.798 after
 # holdout (never):   0.747 / 0.159 / 0.035 / 0.800 (170 answerable, 30 not: the first 150 and a fresh
 #                    batch h151-h200 written before i12b's changes; scores read, never the questions' replies)
 #                    0.765 / 0.165 / 0.029 / 0.800 at the start of i12d's work, 0.800 / 0.129 / 0.024 / 0.767 after
-FLOORS = {"answers_dev.jsonl": (0.875, 0.05, 0.027, 0.795),
+FLOORS = {"answers_dev.jsonl": (0.875, 0.045, 0.027, 0.795),
           "answers_holdout.jsonl": (0.79, 0.14, 0.035, 0.76)}
 
 

@@ -22,7 +22,10 @@ def run_questions(parts: Any, template: Path, questions: list[dict[str, Any]], *
         assert user is not None
         agent = parts.agent(repo, clock=lambda: ANCHOR)
         for question in questions:
-            turn = agent.handle(user, None, question["question"])
+            session = None
+            for before in question.get("context") or []:  # earlier messages of the same conversation
+                session = agent.handle(user, session, before).session_id
+            turn = agent.handle(user, session, question["question"])
             result, reasons = grade(question, turn.reply, turn.citations)
             report.add(question, result, reasons, turn.reply)
             if on_reply is not None:
@@ -31,9 +34,13 @@ def run_questions(parts: Any, template: Path, questions: list[dict[str, Any]], *
 
 
 def run_direct(answerer: Any, questions: list[dict[str, Any]]) -> Report:
-    """The answerer alone (no routing): what the answer layer does with each question."""
+    """The answerer alone (no routing): what the answer layer does with each question.
+    A question asked after others (``context``: "쿠폰은요?" after a points question) needs the
+    conversation, so only the agent is graded on it."""
     report = Report()
     for question in questions:
+        if question.get("context"):
+            continue
         answer = answerer.answer(question["question"], now=ANCHOR)
         reply, citations = (answer.text, answer.citations) if answer is not None else ("", [])
         result, reasons = grade(question, reply, citations)

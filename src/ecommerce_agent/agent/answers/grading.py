@@ -2,7 +2,8 @@
 
 One line per question: ``{"id", "question", "answerable", "sources": [doc ids],
 "facts": [[alternatives], ...], "answer": "yes"|"no"|null, "forbidden": [...],
-"type", "doc"}``.
+"type", "doc"}``, and optionally ``"context": [messages]``: what the shopper said before in the
+same conversation (an elliptical follow-up such as "쿠폰은요?" is asked after them).
 
 An answerable question is
 * ``correct``: every fact group has an alternative in the reply, the answer is
