@@ -13,6 +13,8 @@ from ecommerce_agent.agent.evaluation import load_scenarios, run_scenario
 from ecommerce_agent.agent.factory import AgentParts
 
 SETS = Path(__file__).resolve().parents[1] / "conversations"
+# measured 2026-12-07 (session 8, after merging the lead's, i11g's, i11h's, perf16's and i12e's work): dev 0.961
+# (444/462), held-out 0.746 (88/118)
 # measured 2026-12-07 (session 7, after merging the lead's, i12d's, i11f's and i11e's work): dev 0.920
 # (356/387), held-out 0.754 (89/118)
 # measured 2026-12-07 (session 6, after merging the lead's, i12c's, i11c's and i11d's work): dev 0.906
@@ -20,7 +22,7 @@ SETS = Path(__file__).resolve().parents[1] / "conversations"
 # measured 2026-12-06 (session 5, after merging the lead's and i11q's work): dev 0.852, held-out 0.636
 # (strict: every turn and the end state); session 4 ended at dev 0.599, held-out 0.551; session 3 at
 # dev 0.374, held-out 0.500
-FLOORS = {"dev": 0.90, "holdout": 0.73}
+FLOORS = {"dev": 0.94, "holdout": 0.73}
 
 
 def test_the_sets_are_large_enough_and_every_conversation_names_its_patterns() -> None:
