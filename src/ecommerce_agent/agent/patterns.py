@@ -255,7 +255,8 @@ def _order(env: Env, frame: Frame, u: Understanding, state: DialogueState, route
 def _chosen(env: Env, frame: Frame, order: Order, u: Understanding, state: DialogueState) -> Outcome:
     state = drop(state, frame)
     if frame.task == "lookup":
-        return order_flows.show(env, order, frame.intent or "order.detail", state, frame.asked,
+        # "녹차 주문은 언제까지 넣어야 돼요": the choice may come with a question of its own
+        return order_flows.show(env, order, frame.intent or "order.detail", state, u.acts.order_facts or frame.asked,
                                 (frame.about,) if frame.about else ())
     if frame.about and (not env.finder.product_words(u.acts.nouns) or (
             len(order.items) > 1 and env.finder.items_named((frame.about,), order.items))):

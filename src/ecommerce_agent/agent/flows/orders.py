@@ -115,10 +115,12 @@ def lookup(env: Env, u: Understanding, state: DialogueState, *, intent: str | No
             not u.acts.statuses:  # "둘 다 언제 출발해요?" about the orders just talked about
         return _show_all(env, [o for o in map(env.tools.get_order, reversed(state.discussed)) if o], intent, state,
                          asked)
-    if state.last_order_id and not env.finder.product_words(u.acts.nouns) and not u.acts.statuses and \
+    if state.last_order_id and not env.finder.product_words(u.acts.nouns) and \
             (not u.acts.view or intent == "order.status"):  # "송장번호 알려 주세요" about the one just shown
         last = env.tools.get_order(state.last_order_id)  # "그럼 언제쯤 받아요?" about the order just shown
-        if last is not None:
+        # "결제대기인 거요 언제까지 넣어야 돼요": a status naming the order just shown, with a fact asked
+        if last is not None and (not u.acts.statuses or (
+                last.status.value in u.acts.statuses and asked and not u.acts.view)):
             return shown(last)
     recent = env.tools.list_orders(limit=20)
     if not recent:
