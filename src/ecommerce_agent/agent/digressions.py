@@ -12,7 +12,7 @@ from ..nlu.types import Understanding
 from . import replies as R
 from .env import Env
 from .flows import info, orders as order_flows, refunds
-from .flows.amounts import amount_of_pending
+from .flows.amounts import amount_of_pending, fee_of_pending
 from .flows.wording import confirm_question
 from .flows.writes import TASK_OF_INTENT, label
 from .outcome import Outcome
@@ -49,7 +49,8 @@ def resume_question(env: Env, frame: Frame) -> str:
 
 def digression(env: Env, frame: Frame, u: Understanding, state: DialogueState, route: Route) -> Outcome:
     """Answer a side question; the frame stays on the stack and its question is asked again."""
-    answered = amount_of_pending(env, frame, u, state) or about_the_task(env, frame, u, state)
+    answered = amount_of_pending(env, frame, u, state) or fee_of_pending(env, frame, u, state) or \
+        about_the_task(env, frame, u, state)
     if answered is None and u.intent == "product.search" and frame.task in ACTION_WORDS and u.acts.asks and not \
             env.finder.product_words(u.acts.nouns):  # "이거 추가 요금 있어요?": about the task, not the catalogue
         answered = info.within_task(env, frame.task, u.text, state)

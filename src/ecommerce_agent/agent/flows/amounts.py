@@ -4,12 +4,14 @@ data as the proposal was, never a policy passage about refunds in general."""
 
 from __future__ import annotations
 
-from ...domain.claims import ClaimLine, plan_order_action
+from ...domain.claims import FREE_SHIPPING_THRESHOLD, ClaimLine, plan_order_action
 from ...domain.orders import Denied
 from ...nlu.context import Expecting
 from ...nlu.types import Understanding
 from ..env import Env
+from .. import replies as R
 from ..outcome import Outcome
+from ..sources import cite, sourced
 from ..state import DialogueState, Frame
 from ..templates import say
 from .writes import ACTIONS
@@ -29,3 +31,24 @@ def amount_of_pending(env: Env, frame: Frame, u: Understanding, state: DialogueS
     if isinstance(plan, Denied) or plan.estimate is None:
         return None
     return Outcome(say("amount_of_pending", estimate=plan.estimate.describe()), state)
+
+
+def fee_of_pending(env: Env, frame: Frame, u: Understanding, state: DialogueState) -> Outcome | None:
+    """"그럼 배송비 따로 붙어요?" while some items' cancellation waits for its yes: whether the rest
+    of the order now owes the shipping fee, from that cancellation's own estimate."""
+    if frame.task != "cancel" or frame.waiting != Expecting.CONFIRM.value or not frame.order_id or \
+            not frame.items or not u.acts.asks or "배송비" not in u.acts.nouns or u.slots.order_id:
+        return None
+    order = env.tools.get_order(frame.order_id)
+    if order is None:
+        return None
+    lines = tuple(ClaimLine(i, q) for i, q in frame.items)
+    plan = plan_order_action(order, ACTIONS[frame.task], env.now, lines=lines, reason=frame.reason)
+    if isinstance(plan, Denied) or plan.estimate is None:
+        return None
+    estimate = plan.estimate
+    key = "fee_of_pending.added" if estimate.shipping_fee_added else "fee_of_pending.none"
+    text = say(key, threshold=R.won(FREE_SHIPPING_THRESHOLD), fee=R.won(estimate.shipping_fee_added),
+               estimate=estimate.describe())
+    cited = cite(env.answerer, "cancel.items.shipping")
+    return Outcome(sourced(text, cited), state, citations=cited)
