@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from ..nlu.context import resolve_ellipsis
 from ..nlu.types import Understanding
+from .digressions import SAME_REQUEST
 from .env import Env
 from .flows import info
 from .outcome import Outcome
@@ -71,8 +72,9 @@ def side_question(env: Env, u: Understanding, state: DialogueState) -> Outcome |
     exchange was filed: asked of that claim (its fees, its steps), not of a first purchase."""
     acts = u.acts
     task = _claim_in_hand(state)
-    if task is None or u.intent not in ("policy", "general") or not acts.asks or acts.actions or \
-            acts.person or u.slots.order_id or env.finder.product_words(acts.nouns):
+    if task is None or u.intent not in ("policy", "general") or not acts.asks or acts.person or \
+            not set(acts.actions) <= SAME_REQUEST.get(task, set()) or u.slots.order_id or \
+            env.finder.product_words(acts.nouns):  # "반품비는 제가 내요?" in a defect claim is its return
         return None  # ("이거 보내는 택배비는요?" points at the item reported: still the claim's question)
     answered = info.within_task(env, task, u.text, state)
     if answered is None or not answered.citations or answered.citations[0].get("doc_id") not in CLAIM_DOCS:
