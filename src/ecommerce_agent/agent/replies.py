@@ -214,6 +214,8 @@ def order_status(order: Order, now: datetime | None = None) -> str:
                  " 알림톡으로 받으신 송장번호로 확인하실 수 있습니다.")
     elif order.status.value in ("paid", "preparing"):
         text += " " + dispatch_expected(order, now)
+    elif order.status.value == "pending":  # "어디쯤 왔어요?" of an unpaid order: it has not left, and why
+        text += " " + say("status.unpaid", deadline=kdatetime(deposit_deadline(order.order_date)))
     return text
 
 
