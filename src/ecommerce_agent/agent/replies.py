@@ -223,11 +223,19 @@ def dispatch_expected(order: Order, now: datetime | None, group: str = "status.d
     """When a paid order leaves the warehouse, from the day it was paid (card and easy-pay
     orders are paid when placed; a deposit's time is not known, so the rule is said).
     ``group``: the wording ("dispatch_of" for a line of a list)."""
-    if now is None or order.payment_method.value == "virtual_account":
+    when = dispatch_when(order, now)
+    if when is None:
         return say(f"{group}_rule")
+    return say(f"{group}_{when}", day=kday(dispatch_day(order.order_date)), paid=kday(kst(order.order_date)))
+
+
+def dispatch_when(order: Order, now: datetime | None) -> str | None:
+    """"late", "today" or "later": a paid order's dispatch day against today; None when the
+    time it was paid is not known (a deposit) or there is no clock."""
+    if now is None or order.payment_method.value == "virtual_account":
+        return None
     day, today = dispatch_day(order.order_date), kst_date(now)
-    key = "late" if day < today else "today" if day == today else "later"
-    return say(f"{group}_{key}", day=kday(day), paid=kday(kst(order.order_date)))
+    return "late" if day < today else "today" if day == today else "later"
 
 
 def action_label(action: Action) -> str:

@@ -98,7 +98,9 @@ def listed_dispatch(env: Env, u: Understanding, state: DialogueState) -> Outcome
         say("dispatch_of.unpaid") if o.status is OrderStatus.PENDING else
         R.dispatch_expected(o, env.now, "dispatch_of.paid") if o.status in (OrderStatus.PAID, OrderStatus.PREPARING)
         else say("dispatch_of.none", status=o.status_label)) for o in listed]
-    late = [say("dispatch_of.late_tail")] if any(say("dispatch_of.late_mark") in line for line in lines) else []
+    waiting = (OrderStatus.PAID, OrderStatus.PREPARING)
+    late = [say("dispatch_of.late_tail")] if any(
+        o.status in waiting and not o.shipped_at and R.dispatch_when(o, env.now) == "late" for o in listed) else []
     cited = cite(env.answerer, "status.paid")
     text = "\n".join([say("dispatch_of.head"), *lines, *late])
     return Outcome(sourced(text, cited), state, citations=cited,
