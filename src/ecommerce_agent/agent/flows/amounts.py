@@ -31,7 +31,8 @@ def fee_of_pending(env: Env, frame: Frame, u: Understanding, state: DialogueStat
     """"그럼 배송비 따로 붙어요?" while some items' cancellation waits for its yes: whether the rest
     of the order now owes the shipping fee, from that cancellation's own estimate."""
     if frame.task != "cancel" or frame.waiting != Expecting.CONFIRM.value or not frame.order_id or \
-            not frame.items or not u.acts.asks or "배송비" not in u.acts.nouns or u.slots.order_id:
+            not frame.items or not u.acts.asks or "배송비" not in u.acts.nouns or u.slots.order_id or \
+            u.acts.correction:  # "아 그거 말고 같이 산 거요 …": the item is corrected first
         return None
     estimate = _estimate(env, frame)
     if estimate is None:
